@@ -1,0 +1,111 @@
+using System.Numerics;
+using TP = System.Numerics.Tensors.TensorPrimitives;
+
+namespace Ember.Backends.Cpu.Kernels;
+
+// Kernels valid for every numeric storage type.
+internal struct NegK<T> : IUnaryKernel<NegK<T>, T, T> where T : INumber<T>
+{
+    public static T Apply(T x) => -x;
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => TP.Negate(x, d);
+}
+internal struct AbsK<T> : IUnaryKernel<AbsK<T>, T, T> where T : INumber<T>
+{
+    public static T Apply(T x) => T.Abs(x);
+}
+internal struct SignK<T> : IUnaryKernel<SignK<T>, T, T> where T : INumber<T>
+{
+    public static T Apply(T x) => x > T.Zero ? T.One : x < T.Zero ? -T.One : x; // keeps NaN and signed zero
+}
+internal struct ReluK<T> : IUnaryKernel<ReluK<T>, T, T> where T : INumber<T>
+{
+    public static T Apply(T x) => x > T.Zero ? x : T.IsNaN(x) ? x : T.Zero;
+}
+internal struct IdentityK<T> : IUnaryKernel<IdentityK<T>, T, T>
+{
+    public static T Apply(T x) => x;
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => x.CopyTo(d);
+}
+internal struct LogicalNotK<T> : IUnaryKernel<LogicalNotK<T>, T, byte> where T : INumber<T>
+{
+    public static byte Apply(T x) => x == T.Zero ? (byte)1 : (byte)0;
+}
+
+// Floating-point kernels.
+internal struct ExpK<T> : IUnaryKernel<ExpK<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Exp(x);
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => TP.Exp(x, d);
+}
+internal struct LogK<T> : IUnaryKernel<LogK<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Log(x);
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => TP.Log(x, d);
+}
+internal struct Log1pK<T> : IUnaryKernel<Log1pK<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    // log(1+x) computed without cancellation for small x (Goldberg's trick).
+    public static T Apply(T x)
+    {
+        T u = T.One + x;
+        if (u == T.One) return x;
+        if (T.IsInfinity(u)) return T.Log(u);
+        return T.Log(u) * x / (u - T.One);
+    }
+}
+internal struct Expm1K<T> : IUnaryKernel<Expm1K<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    // exp(x)-1 without cancellation for small x (Kahan's trick).
+    public static T Apply(T x)
+    {
+        T u = T.Exp(x);
+        if (u == T.One) return x;
+        T um1 = u - T.One;
+        if (um1 == -T.One) return -T.One;
+        if (T.IsInfinity(u)) return u;
+        return um1 * x / T.Log(u);
+    }
+}
+internal struct SqrtK<T> : IUnaryKernel<SqrtK<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Sqrt(x);
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => TP.Sqrt(x, d);
+}
+internal struct RsqrtK<T> : IUnaryKernel<RsqrtK<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.One / T.Sqrt(x);
+}
+internal struct SinK<T> : IUnaryKernel<SinK<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Sin(x);
+}
+internal struct CosK<T> : IUnaryKernel<CosK<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Cos(x);
+}
+internal struct TanhK<T> : IUnaryKernel<TanhK<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Tanh(x);
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => TP.Tanh(x, d);
+}
+internal struct SigmoidK<T> : IUnaryKernel<SigmoidK<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.One / (T.One + T.Exp(-x));
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => TP.Sigmoid(x, d);
+}
+internal struct FloorK<T> : IUnaryKernel<FloorK<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Floor(x);
+}
+internal struct CeilK<T> : IUnaryKernel<CeilK<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Ceiling(x);
+}
+internal struct RoundK<T> : IUnaryKernel<RoundK<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Round(x, MidpointRounding.ToEven); // as PyTorch: half to even
+}
+internal struct ReciprocalK<T> : IUnaryKernel<ReciprocalK<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.One / x;
+}

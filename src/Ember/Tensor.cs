@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Ember.Backends;
+
+namespace Ember;
+
+/// <summary>
+/// An n-dimensional array of one <see cref="Ember.DType"/> on one <see cref="Ember.Device"/>, as
+/// <c>torch.Tensor</c>. A tensor is a <see cref="Ember.Storage"/> (the elements, shared by all views
+/// of it) seen through a layout (shape, strides, offset). View operations make new tensors over the
+/// same storage; writing through one view is visible in the others. CPU tensors are ordinary managed
+/// objects: nothing needs disposing.
+/// </summary>
+/// <remarks>The class is split by family: <c>Tensor.Creation.cs</c>, <c>Tensor.Views.cs</c>,
+/// <c>Tensor.Pointwise.cs</c>, <c>Tensor.Reductions.cs</c> and so on.</remarks>
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
+public sealed partial class Tensor
+{
+    internal Storage Storage { get; private set; }
+    internal Layout Layout { get; private set; }
+
+    internal Tensor(Storage storage, Layout layout)
+    {
+        Storage = storage;
+        Layout = layout;
+    }
+
+    /// <summary>The element type.</summary>
+    public DType DType => Storage.DType;
+
+    /// <summary>The device holding the elements.</summary>
+    public Device Device => Storage.Device;
+
+    /// <summary>The sizes of the dimensions (<c>x.shape</c>).</summary>
+    public Shape Shape => new(Layout.Shape);
+
+    /// <summary>The number of dimensions (<c>x.ndim</c>).</summary>
+    public int NDim => Layout.Rank;
+
+    /// <summary>The number of dimensions (<c>x.dim()</c>).</summary>
+    public int Dim() => Layout.Rank;
+
+    /// <summary>The total number of elements (<c>x.numel()</c>).</summary>
+    public long Numel() => Layout.NumElements;
+
+    /// <summary>The size of one dimension; negative dims count from the end (<c>x.size(d)</c>).</summary>
+    public int Size(int dim) => Layout.Shape[Dims.Wrap(dim, NDim, "size")];
+
+    /// <summary>The strides, in elements (<c>x.stride()</c>).</summary>
+    public int[] Stride() => (int[])Layout.Strides.Clone();
+
+    /// <summary>The stride of one dimension, in elements (<c>x.stride(d)</c>).</summary>
+    public int Stride(int dim) => Layout.Strides[Dims.Wrap(dim, NDim, "stride")];
+
+    /// <summary>Where this view starts in its storage, in elements (<c>x.storage_offset()</c>).</summary>
+    public int StorageOffset() => Layout.Offset;
+
+    /// <summary>True when the elements are laid out row-major with no gaps (<c>x.is_contiguous()</c>).</summary>
+    public bool IsContiguous() => Layout.IsContiguous;
+
+    /// <summary>The storage's version counter: bumped by every in-place write through any view of it.</summary>
+    public long Version => Storage.Version;
+
+    /// <summary>True when both tensors are views of the same storage.</summary>
+    public bool SharesStorageWith(Tensor other) => ReferenceEquals(Storage, other.Storage);
+
+    internal IBackend Backend => BackendRegistry.Get(Device);
+
+    /// <summary>Allocates an uninitialised-in-spirit (zeroed in practice) contiguous tensor.</summary>
+    internal static Tensor Alloc(int[] shape, DType dtype, Device device)
+    {
+        var layout = Layout.Contiguous(shape);
+        var storage = BackendRegistry.Get(device).Allocate(dtype, layout.NumElements);
+        return new Tensor(storage, layout);
+    }
+
+    /// <summary>A new tensor sharing this one's storage with another layout.</summary>
+    internal Tensor WithLayout(Layout layout) => new(Storage, layout);
+
+    /// <summary>Marks the storage as written to in place.</summary>
+    internal void BumpVersion() => Storage.BumpVersion();
+
+    private string DebuggerDisplay => $"Tensor {Shape} {DType.TorchName()} {Device}";
+}
