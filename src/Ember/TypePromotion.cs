@@ -20,17 +20,18 @@ internal static class TypePromotion
         return higher;
     }
 
-    /// <summary>The result dtype of an op over <paramref name="tensors"/> and an optional wrapped scalar.</summary>
+    /// <summary>The result dtype of an op over <paramref name="tensors"/> (some may be wrapped numbers) and an optional scalar.</summary>
     public static DType ResultType(ReadOnlySpan<Tensor> tensors, Scalar? scalar = null)
     {
         DType? dim = null, zero = null, wrapped = null;
         foreach (var t in tensors)
         {
-            if (t.NDim > 0) dim = Promote(dim, t.DType);
+            if (t.IsWrappedNumber) wrapped = Promote(wrapped, t.DType == DType.Float64 ? DTypes.DefaultFloat : t.DType);
+            else if (t.NDim > 0) dim = Promote(dim, t.DType);
             else zero = Promote(zero, t.DType);
         }
         if (scalar is { } s)
-            wrapped = s.Kind switch { ScalarKind.Bool => DType.Bool, ScalarKind.Integer => DType.Int64, _ => DTypes.DefaultFloat };
+            wrapped = Promote(wrapped, s.Kind switch { ScalarKind.Bool => DType.Bool, ScalarKind.Integer => DType.Int64, _ => DTypes.DefaultFloat });
         return Combine(dim, Combine(zero, wrapped)) ?? DTypes.DefaultFloat;
     }
 

@@ -53,3 +53,27 @@ public class CoreSmokeTests
         TensorAssert.Throws<DeviceUnavailableException>(() => Tensor.Zeros([2], device: Device.Parse("cuda:0")), "cuda:0", "not available");
     }
 }
+
+public class WrappedNumberTests
+{
+    [Fact]
+    public void NumbersPromoteLikePythonScalars()
+    {
+        var i = Tensor.From(new long[] { 1, 2 });
+        Assert.Equal(DType.Float32, Tensor.BinaryOp(Ember.Backends.BinaryOp.Mul, i, (Tensor)2.5, "mul").DType);
+        var u = Tensor.From(new byte[] { 1, 2 });
+        Assert.Equal(DType.UInt8, Tensor.BinaryOp(Ember.Backends.BinaryOp.Add, u, (Tensor)300, "add").DType);
+        var d = Tensor.From(new double[] { 1, 2 });
+        Assert.Equal(DType.Float64, Tensor.BinaryOp(Ember.Backends.BinaryOp.Add, d, (Tensor)1.5f, "add").DType);
+    }
+}
+
+public class WrappedNumberPrecisionTests
+{
+    [Fact]
+    public void WrappedDoubleKeepsFullPrecisionForFloat64Tensors()
+    {
+        var d = Tensor.From(new double[] { 1 });
+        Assert.Equal(1 + 0.1, Tensor.BinaryOp(Ember.Backends.BinaryOp.Add, d, (Tensor)0.1, "add").ToArray<double>()[0]);
+    }
+}
