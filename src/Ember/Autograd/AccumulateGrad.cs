@@ -1,0 +1,41 @@
+namespace Ember.Autograd;
+
+/// <summary>
+/// The node at the end of every path: it adds the incoming gradient into a leaf tensor's
+/// <see cref="Tensor.Grad"/> (so gradients accumulate across backward calls, as in PyTorch).
+/// </summary>
+internal sealed class AccumulateGrad : Node
+{
+    internal AccumulateGrad(Tensor leaf) : base("AccumulateGrad", 1)
+    {
+        Leaf = leaf;
+    }
+
+    public Tensor Leaf { get; }
+
+    internal override Tensor?[] Apply(Tensor?[] gradOutputs)
+    {
+        var g = gradOutputs[0];
+        if (g is null) return [];
+        var current = Leaf.Grad;
+        if (Autograd.IsGradEnabled)
+        {
+            // createGraph: keep the gradient's own graph so it can be differentiated again.
+            Leaf.Grad = current is null ? g : current + g;
+        }
+        else if (current is null)
+        {
+            // The incoming tensor may be shared with other parts of the graph or the caller: own a copy.
+            Leaf.Grad = g.Detach().Clone();
+        }
+        else if (current.GradFn is null && current.Shape == g.Shape)
+        {
+            current.Add_(g.Detach());
+        }
+        else
+        {
+            Leaf.Grad = (current + g).Detach();
+        }
+        return [];
+    }
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+
+namespace Ember.Autograd;
+
+/// <summary>Where a gradient goes next: the node that produced an input, and which of its outputs that input was.</summary>
+internal readonly record struct Edge(Node? Node, int InputNr)
+{
+    public bool IsValid => Node is not null;
+}
+
+/// <summary>What a node's backward must return for one input: shape, dtype and device the gradient is reduced and cast to.</summary>
+internal sealed record InputInfo(int[] Shape, DType DType, Device Device);
+
+/// <summary>
+/// A node of the backward graph (PyTorch's <c>grad_fn</c>): it takes the gradients of its forward
+/// outputs and returns the gradients of its forward inputs. Nodes are recorded as operations run and
+/// released after the backward pass that uses them, unless the graph is retained.
+/// </summary>
+[DebuggerDisplay("{Name}")]
+public abstract class Node
+{
+    private static long s_nextSequenceNr;
+
+    internal Node(string name, int numOutputs)
+    {
+        Name = name;
+        NumOutputs = numOutputs;
+        SequenceNr = Interlocked.Increment(ref s_nextSequenceNr);
+        if (Autograd.IsAnomalyEnabled) CreationTrace = new StackTrace(2, true).ToString();
+    }
+
+    /// <summary>The node's name, as PyTorch's (<c>MulBackward0</c>, <c>AccumulateGrad</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The nodes the gradients of this node's inputs flow to, with the input number there (<c>grad_fn.next_functions</c>).</summary>
+    public IReadOnlyList<(Node? Node, int InputNr)> NextFunctions => NextEdges.Select(e => (e.Node, e.InputNr)).ToArray();
+
+    internal Edge[] NextEdges { get; set; } = [];
+    internal InputInfo?[] InputInfos { get; set; } = [];
+    internal int NumOutputs { get; }
+
+    /// <summary>Creation order: the engine runs later nodes first, as PyTorch does.</summary>
+    internal long SequenceNr { get; }
+
+    /// <summary>The C# stack trace of the forward operation, kept only under <see cref="Autograd.DetectAnomaly"/>.</summary>
+    internal string? CreationTrace { get; }
+
+    /// <summary>Hooks on the gradient of one of this node's outputs (tensor hooks and RetainGrad of non-leaf tensors).</summary>
+    internal List<(int OutputNr, Func<Tensor, Tensor?> Hook)>? PreHooks { get; set; }
+
+    /// <summary>RetainGrad's bookkeeping; runs after <see cref="PreHooks"/> so it sees the gradient they produce, as in PyTorch.</summary>
+    internal List<(int OutputNr, Func<Tensor, Tensor?> Hook)>? RetainGradHooks { get; set; }
+
+    /// <summary>Gradients of the inputs, given gradients of the outputs (null where an output got none).</summary>
+    internal abstract Tensor?[] Apply(Tensor?[] gradOutputs);
+
+    /// <summary>Frees what the node saved for backward; a later Apply then throws.</summary>
+    internal virtual void Release() { }
+
+    /// <summary>The name as <c>&lt;MulBackward0&gt;</c> prints in PyTorch.</summary>
+    public override string ToString() => $"<{Name}>";
+}

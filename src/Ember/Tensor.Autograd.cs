@@ -1,0 +1,151 @@
+using Ember.Autograd;
+
+namespace Ember;
+
+// The autograd surface of a tensor: requires_grad, grad, grad_fn, backward, hooks, detach.
+public sealed partial class Tensor
+{
+    // Most tensors never touch autograd, so its state lives in a side object made on first use.
+    private sealed class AutogradMeta
+    {
+        public bool RequiresGradLeaf;
+        public Node? GradFn;
+        public int OutputNr;
+        public Tensor? Grad;
+        public AccumulateGrad? Accumulator;
+        public bool RetainsGrad;
+    }
+
+    private AutogradMeta? _meta;
+
+    private AutogradMeta Meta => _meta ??= new AutogradMeta();
+
+    /// <summary>
+    /// True when gradients are computed for this tensor: a leaf the user marked, or the result of an
+    /// operation on such tensors while grad mode was on (<c>x.requires_grad</c>). Only leaves can be
+    /// set; only floating-point tensors can require gradients.
+    /// </summary>
+    public bool RequiresGrad
+    {
+        get => _meta is { } m && (m.RequiresGradLeaf || m.GradFn is not null);
+        set
+        {
+            if (_meta?.GradFn is not null)
+                throw new InvalidOperationException(
+                    $"requires_grad: you can only change requires_grad flags of leaf variables; this tensor is the output of {_meta.GradFn.Name}. Use Detach() to get a leaf that does not require grad.");
+            if (value && !DType.IsFloatingPoint())
+                throw new InvalidOperationException($"requires_grad: only Tensors of floating point dtype can require gradients, got {DType.TorchName()}.");
+            if (value || _meta is not null) Meta.RequiresGradLeaf = value;
+        }
+    }
+
+    /// <summary>Sets <see cref="RequiresGrad"/> in place and returns this tensor (<c>x.requires_grad_()</c>).</summary>
+    public Tensor RequiresGrad_(bool requiresGrad = true)
+    {
+        RequiresGrad = requiresGrad;
+        return this;
+    }
+
+    /// <summary>
+    /// The accumulated gradient of a leaf after <see cref="Backward"/> (<c>x.grad</c>); null until a
+    /// backward pass reaches it. Non-leaf tensors keep one only after <see cref="RetainGrad"/>.
+    /// </summary>
+    public Tensor? Grad
+    {
+        get => _meta?.Grad;
+        set
+        {
+            if (value is not null && value.Shape != Shape)
+                throw new ArgumentException($"grad: assigned grad has shape {value.Shape}, but the tensor has shape {Shape}.");
+            if (value is not null || _meta is not null) Meta.Grad = value;
+        }
+    }
+
+    /// <summary>The backward node that produced this tensor, or null for a leaf (<c>x.grad_fn</c>).</summary>
+    public Node? GradFn => _meta?.GradFn;
+
+    /// <summary>Which output of <see cref="GradFn"/> this tensor is.</summary>
+    internal int OutputNr => _meta?.OutputNr ?? 0;
+
+    /// <summary>True for tensors not produced by a recorded operation (<c>x.is_leaf</c>).</summary>
+    public bool IsLeaf => _meta?.GradFn is null;
+
+    /// <summary>True when <see cref="RetainGrad"/> was called on this non-leaf tensor (<c>x.retains_grad</c>).</summary>
+    public bool RetainsGrad => _meta?.RetainsGrad ?? false;
+
+    /// <summary>Keeps <see cref="Grad"/> for this non-leaf tensor after backward (<c>x.retain_grad()</c>). A no-op on leaves.</summary>
+    public void RetainGrad()
+    {
+        if (!RequiresGrad)
+            throw new InvalidOperationException("retain_grad: can't retain_grad on Tensor that has requires_grad=False.");
+        if (IsLeaf || Meta.RetainsGrad) return;
+        Meta.RetainsGrad = true;
+        var fn = Meta.GradFn!;
+        (fn.RetainGradHooks ??= []).Add((OutputNr, g =>
+        {
+            Meta.Grad = Meta.Grad is null ? g.Detach().Clone() : (Meta.Grad + g).Detach();
+            return null;
+        }));
+    }
+
+    /// <summary>
+    /// Registers a hook called with this tensor's gradient each time it is computed; a non-null
+    /// return value replaces the gradient (<c>x.register_hook(fn)</c>). Dispose the handle to remove it.
+    /// </summary>
+    public IDisposable RegisterHook(Func<Tensor, Tensor?> hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        if (!RequiresGrad)
+            throw new InvalidOperationException("register_hook: cannot register a hook on a tensor that doesn't require gradient.");
+        Node node = IsLeaf ? GradAccumulator() : Meta.GradFn!;
+        var entry = (IsLeaf ? 0 : OutputNr, hook);
+        var hooks = node.PreHooks ??= [];
+        hooks.Add(entry);
+        return new HookHandle(() => hooks.Remove(entry));
+    }
+
+    private sealed class HookHandle(Action remove) : IDisposable
+    {
+        private Action? _remove = remove;
+        public void Dispose() { _remove?.Invoke(); _remove = null; }
+    }
+
+    /// <summary>The leaf's accumulator node (one per leaf, shared by every use of it).</summary>
+    internal AccumulateGrad GradAccumulator() => Meta.Accumulator ??= new AccumulateGrad(this);
+
+    /// <summary>Where this tensor's gradient goes: its producer's output, or its accumulator for a leaf.</summary>
+    internal Edge GradientEdge()
+    {
+        if (_meta?.GradFn is { } fn) return new Edge(fn, _meta.OutputNr);
+        return RequiresGrad ? new Edge(GradAccumulator(), 0) : default;
+    }
+
+    internal void SetGradFn(Node? node, int outputNr)
+    {
+        if (node is null && _meta is null) return;
+        Meta.GradFn = node;
+        Meta.OutputNr = outputNr;
+    }
+
+    /// <summary>
+    /// Computes the gradient of this tensor with respect to every leaf that requires grad and adds it
+    /// into their <see cref="Grad"/> (<c>x.backward()</c>). A non-scalar tensor needs
+    /// <paramref name="gradient"/> (the vector in the vector-Jacobian product). The graph is freed
+    /// afterwards unless <paramref name="retainGraph"/>; with <paramref name="createGraph"/> the
+    /// gradients are themselves recorded, for higher-order derivatives.
+    /// </summary>
+    public void Backward(Tensor? gradient = null, bool? retainGraph = null, bool createGraph = false)
+    {
+        Engine.Backward([this], gradient is null ? null : [gradient], retainGraph ?? createGraph, createGraph);
+    }
+
+    /// <summary>A tensor sharing this one's storage but cut from the graph: a leaf that does not require grad (<c>x.detach()</c>).</summary>
+    public Tensor Detach() => new(Storage, Layout);
+
+    /// <summary>Cuts this tensor from the graph in place, making it a leaf that does not require grad (<c>x.detach_()</c>).</summary>
+    public Tensor Detach_()
+    {
+        if (_meta is not null) { _meta.GradFn = null; _meta.RequiresGradLeaf = false; _meta.OutputNr = 0; }
+        return this;
+    }
+}
