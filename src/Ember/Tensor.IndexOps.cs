@@ -105,6 +105,8 @@ public sealed partial class Tensor
             for (int k = 0; k < idx.Rank; k++)
                 if (k != d && idx.Shape[k] > self.Shape[k])
                     throw new ArgumentException($"{op}: Expected index {index.Shape} to be smaller than self {Shape} apart from dimension {d}.", nameof(index));
+        // An index that is a view of the tensor being written must not change under the walk.
+        if (ReferenceEquals(index.Storage, Storage)) { index = index.Clone(); idx = NonEmptyDims(index.Layout); }
         CheckIndexRange(index, idx, self.Shape[d], d, op);
         Backend.Scatter(Storage, self, d, index.Storage, idx, src.Storage, srcView, mode, 1);
         BumpVersion();
@@ -116,7 +118,8 @@ public sealed partial class Tensor
     /// <paramref name="index"/> (int64 or int32), in that order (<c>torch.index_select</c>). The result
     /// is a copy whose size along <paramref name="dim"/> is the number of indices.
     /// </summary>
-    /// <remarks>On a 0-d tensor the index must hold one element (0) and the result is 0-d.</remarks>
+    /// <remarks>On a 0-d tensor the index must hold one element (0) and the result is 0-d; PyTorch 1.13
+    /// silently accepted several there, later versions refuse them as Ember does.</remarks>
     public Tensor IndexSelect(int dim, Tensor index)
     {
         const string op = "index_select()";
@@ -179,6 +182,7 @@ public sealed partial class Tensor
         CheckWritable(name);
         if (n == 0 || Layout.NumElements == 0) return this;
         index = index.AsType(DType.Int64);
+        if (ReferenceEquals(index.Storage, Storage)) index = index.Clone();
         CheckIndexRange(index, index.Layout, self.Shape[d], d, op);
         if (ReferenceEquals(source.Storage, Storage)) { source = source.Clone(); src = NonEmptyDims(source.Layout); }
         var idx = VectorIndexAlong(index, src.Shape, d);
@@ -214,13 +218,12 @@ public sealed partial class Tensor
         var self = NonEmptyDims(Layout);
         int size = self.Shape[d];
         if (index.Layout.NumElements == 0 || Layout.NumElements == 0) return this;
+        if (ReferenceEquals(index.Storage, Storage)) index = index.Clone();
         if (Backend.FirstIndexOutOfRange(index.Storage, index.Layout, -size, size) is { } bad)
             throw new ArgumentOutOfRangeException(nameof(index), $"{op}: index {bad} is out of bounds for dimension {d} with size {size}.");
         if (Backend.FirstIndexOutOfRange(index.Storage, index.Layout, 0, size) is not null)
         {
-            // Wrap negative indices: i + size * (i < 0).
-            var neg = BinaryOp(Backends.BinaryOp.Lt, index, 0L, "index_fill_");
-            index = BinaryOp(Backends.BinaryOp.Add, index, BinaryOp(Backends.BinaryOp.Mul, neg.To(DType.Int64), (long)size, "index_fill_"), "index_fill_");
+            index = WrapNegative(index, size);
         }
         var shape = (int[])self.Shape.Clone();
         shape[d] = index.Layout.NumElements;
@@ -261,6 +264,7 @@ public sealed partial class Tensor
         if (!SameShape(shape, Layout.Shape))
             throw new ArgumentException($"{op}: output with shape {Shape} doesn't match the broadcast shape {Ember.Shape.Format(shape)}.", nameof(mask));
         CheckWritable(op);
+        if (ReferenceEquals(mask.Storage, Storage)) mask = mask.Clone();
         Backend.MaskedFill(Storage, Layout, mask.Storage, mask.Layout.BroadcastTo(shape), value.Item());
         BumpVersion();
         return this;
@@ -292,7 +296,119 @@ public sealed partial class Tensor
         return new Tensor(storage, Layout.Contiguous([storage.Length]));
     }
 
+    /// <summary>
+    /// The elements at <paramref name="index"/> (int64) of this tensor seen as 1-D in row-major order
+    /// (<c>torch.take</c>); the result has the index's shape. Negative indices count from the end.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside [-numel, numel).</exception>
+    public Tensor Take(Tensor index)
+    {
+        const string op = "take()";
+        ArgumentNullException.ThrowIfNull(index);
+        CheckSameDevice(this, index, op);
+        if (index.DType != DType.Int64)
+            throw new ArgumentException($"{op}: Expected a long tensor for index, but got {index.DType.TorchName()}.", nameof(index));
+        int n = Layout.NumElements, k = index.Layout.NumElements;
+        var result = Alloc(index.Layout.Shape, DType, Device);
+        if (k == 0) return result;
+        if (n == 0) throw new ArgumentOutOfRangeException(nameof(index), $"{op}: tried to take from an empty tensor (shape {Shape}).");
+        if (Backend.FirstIndexOutOfRange(index.Storage, index.Layout, -n, n) is { } bad)
+            throw new ArgumentOutOfRangeException(nameof(index), $"{op}: out of range: tried to access index {bad} on a tensor of {n} elements.");
+        var flatIndex = index.Contiguous();
+        if (Backend.FirstIndexOutOfRange(flatIndex.Storage, flatIndex.Layout, 0, n) is not null)
+            flatIndex = WrapNegative(flatIndex, n);
+        var self = Contiguous();
+        Backend.Gather(self.Storage, new Layout([k], [1], self.Layout.Offset), 0, flatIndex.Storage, new Layout([k], [1], flatIndex.Layout.Offset),
+            result.Storage, Layout.Contiguous([k]));
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="Gather"/> with broadcasting (<c>torch.take_along_dim</c>): this tensor and
+    /// <paramref name="indices"/> (int64, same number of dims) broadcast together in every dim but
+    /// <paramref name="dim"/>. Without a dim both are flattened and the result is 1-D. Pairs with
+    /// <c>ArgMax</c>/<c>ArgSort</c> results taken with <c>keepDim</c>.
+    /// </summary>
+    public Tensor TakeAlongDim(Tensor indices, int? dim = null)
+    {
+        const string op = "take_along_dim()";
+        ArgumentNullException.ThrowIfNull(indices);
+        CheckSameDevice(this, indices, op);
+        if (indices.DType != DType.Int64)
+            throw new ArgumentException($"{op}: dtype of indices should be Long but got {indices.DType.TorchName()}.", nameof(indices));
+        if (dim is null)
+        {
+            var self = Contiguous();
+            var flatSelf = self.WithLayout(new Layout([Layout.NumElements], [1], self.Layout.Offset));
+            var idx = indices.Contiguous();
+            return flatSelf.Gather(0, idx.WithLayout(new Layout([idx.Layout.NumElements], [1], idx.Layout.Offset)));
+        }
+        int d = Dims.Wrap(dim.Value, NDim, "take_along_dim");
+        if (NDim != indices.NDim)
+            throw new ArgumentException($"{op}: input and indices should have the same number of dimensions, but got {NDim} dimensions for input, and {indices.NDim} dimensions for indices.", nameof(indices));
+        if (NDim == 0) return Gather(d, indices);
+        var selfSizes = (int[])Layout.Shape.Clone();
+        selfSizes[d] = indices.Layout.Shape[d];
+        int[] shape = Dims.Broadcast(selfSizes, indices.Layout.Shape, "take_along_dim");
+        var selfShape = (int[])shape.Clone();
+        selfShape[d] = Layout.Shape[d];
+        var selfB = WithLayout(Layout.BroadcastTo(selfShape));
+        var indicesB = indices.WithLayout(indices.Layout.BroadcastTo(shape));
+        return selfB.Gather(d, indicesB);
+    }
+
+    /// <summary>
+    /// A copy of this tensor whose slices along <paramref name="dim"/> at the positions in the 1-D
+    /// int64 <paramref name="index"/> are replaced by the slices of <paramref name="source"/>
+    /// (<c>torch.index_copy</c>): for <c>dim == 0</c>, <c>out[index[i]] = source[i]</c>. With repeated
+    /// indices the last copy wins in Ember (PyTorch leaves it unspecified).
+    /// </summary>
+    public Tensor IndexCopy(int dim, Tensor index, Tensor source) => Clone().IndexCopyImpl(dim, index, source, "index_copy");
+
+    /// <summary>In-place <see cref="IndexCopy"/> (<c>x.index_copy_(dim, index, source)</c>).</summary>
+    public Tensor IndexCopy_(int dim, Tensor index, Tensor source) => IndexCopyImpl(dim, index, source, "index_copy_");
+
+    private Tensor IndexCopyImpl(int dim, Tensor index, Tensor source, string name)
+    {
+        string op = name + "()";
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
+        CheckSameDevice(this, index, op);
+        CheckSameDevice(this, source, op);
+        int d = Dims.Wrap(dim, NDim, name);
+        if (index.NDim > 1)
+            throw new ArgumentException($"{op}: Index should have dimension 1 or 0 (got {index.NDim}).", nameof(index));
+        if (index.DType != DType.Int64)
+            throw new ArgumentException($"{op}: Expected a long tensor for index, but got {index.DType.TorchName()}.", nameof(index));
+        if (source.DType != DType)
+            throw new ArgumentException($"{op}: self and source expected to have the same dtype, but got (self) {DType.TorchName()} and (source) {source.DType.TorchName()}.", nameof(source));
+        int n = index.Layout.NumElements;
+        var self = NonEmptyDims(Layout);
+        var src = NonEmptyDims(source.Layout);
+        bool shapeOk = src.Rank == self.Rank;
+        for (int k = 0; shapeOk && k < self.Rank; k++) shapeOk = k == d || src.Shape[k] == self.Shape[k];
+        if (!shapeOk)
+            throw new ArgumentException($"{op}: source shape {source.Shape} must match self shape {Shape} except in dimension {d}.", nameof(source));
+        if (n != src.Shape[d])
+            throw new ArgumentException($"{op}: Number of indices ({n}) should be equal to source.size(dim) ({src.Shape[d]}).", nameof(source));
+        CheckWritable(name);
+        if (n == 0 || Layout.NumElements == 0) return this;
+        if (ReferenceEquals(index.Storage, Storage)) index = index.Clone();
+        CheckIndexRange(index, index.Layout, self.Shape[d], d, op);
+        if (ReferenceEquals(source.Storage, Storage)) { source = source.Clone(); src = NonEmptyDims(source.Layout); }
+        Backend.Scatter(Storage, self, d, index.Storage, VectorIndexAlong(index, src.Shape, d), source.Storage, src, ScatterMode.Assign, 1);
+        BumpVersion();
+        return this;
+    }
+
     // ---- shared helpers ----
+
+    /// <summary>index + size * (index &lt; 0): negative indices counted from the end, as a new tensor.</summary>
+    private static Tensor WrapNegative(Tensor index, int size)
+    {
+        var neg = BinaryOp(Backends.BinaryOp.Lt, index, 0L, "index");
+        return BinaryOp(Backends.BinaryOp.Add, index, BinaryOp(Backends.BinaryOp.Mul, neg.To(DType.Int64), (long)size, "index"), "index");
+    }
 
     /// <summary>PyTorch's ensure_nonempty_dim/size: a 0-d tensor counts as 1-D of size 1.</summary>
     private static Layout NonEmptyDims(Layout l) => l.Rank == 0 ? new Layout([1], [1], l.Offset) : l;

@@ -87,4 +87,60 @@ public sealed partial class Tensor
         for (int i = 0; i < tensors.Count; i++) unsqueezed[i] = tensors[i].WithLayout(tensors[i].Layout.Unsqueeze(d));
         return CatImpl(unsqueezed, d, "stack");
     }
+
+    /// <summary>
+    /// Stacks tensors vertically, row-wise (<c>torch.vstack</c>): 0-d and 1-D inputs become rows
+    /// (<c>[n]</c> is seen as <c>[1, n]</c>), then all are concatenated along dim 0.
+    /// </summary>
+    public static Tensor VStack(IReadOnlyList<Tensor> tensors) => CatOf(tensors, "vstack", AtLeast2d, _ => 0);
+
+    /// <summary>
+    /// Stacks tensors horizontally, column-wise (<c>torch.hstack</c>): 1-D inputs (0-d ones count as
+    /// <c>[1]</c>) are concatenated along dim 0, others along dim 1.
+    /// </summary>
+    public static Tensor HStack(IReadOnlyList<Tensor> tensors) => CatOf(tensors, "hstack", AtLeast1d, first => first.NDim == 1 ? 0 : 1);
+
+    /// <summary>
+    /// Stacks tensors depth-wise (<c>torch.dstack</c>): inputs are seen as at least 3-D (<c>[n]</c> as
+    /// <c>[1, n, 1]</c>, <c>[m, n]</c> as <c>[m, n, 1]</c>), then concatenated along dim 2.
+    /// </summary>
+    public static Tensor DStack(IReadOnlyList<Tensor> tensors) => CatOf(tensors, "dstack", AtLeast3d, _ => 2);
+
+    /// <summary>
+    /// Makes a matrix whose columns are the inputs (<c>torch.column_stack</c>): 0-d and 1-D inputs
+    /// become columns (<c>[n]</c> is seen as <c>[n, 1]</c>), then all are concatenated along dim 1.
+    /// </summary>
+    public static Tensor ColumnStack(IReadOnlyList<Tensor> tensors) => CatOf(tensors, "column_stack",
+        t => t.NDim <= 1 ? t.WithLayout(new Layout([t.Layout.NumElements, 1], [t.NDim == 0 ? 1 : t.Layout.Strides[0], 1], t.Layout.Offset)) : t, _ => 1);
+
+    private static Tensor CatOf(IReadOnlyList<Tensor> tensors, string op, Func<Tensor, Tensor> shape, Func<Tensor, int> dim)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        if (tensors.Count == 0) throw new ArgumentException($"{op}: expects a non-empty TensorList.", nameof(tensors));
+        var views = new Tensor[tensors.Count];
+        for (int i = 0; i < views.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(tensors[i], $"tensors[{i}]");
+            views[i] = shape(tensors[i]);
+        }
+        return CatImpl(views, dim(views[0]), op);
+    }
+
+    // atleast_1d/2d/3d as views (no copy), for the stacking helpers above.
+    private static Tensor AtLeast1d(Tensor t) => t.NDim == 0 ? t.WithLayout(new Layout([1], [1], t.Layout.Offset)) : t;
+
+    private static Tensor AtLeast2d(Tensor t) => t.NDim switch
+    {
+        0 => t.WithLayout(new Layout([1, 1], [1, 1], t.Layout.Offset)),
+        1 => t.WithLayout(t.Layout.Unsqueeze(0)),
+        _ => t,
+    };
+
+    private static Tensor AtLeast3d(Tensor t) => t.NDim switch
+    {
+        0 => t.WithLayout(new Layout([1, 1, 1], [1, 1, 1], t.Layout.Offset)),
+        1 => t.WithLayout(t.Layout.Unsqueeze(0).Unsqueeze(2)),
+        2 => t.WithLayout(t.Layout.Unsqueeze(2)),
+        _ => t,
+    };
 }

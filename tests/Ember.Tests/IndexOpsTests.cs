@@ -349,3 +349,79 @@ public class IndexOpsMaskedTests
             "masked_select: shapes [2, 3] and [2] cannot be broadcast together");
     }
 }
+
+/// <summary>take, take_along_dim and index_copy against PyTorch, plus their misuse messages.</summary>
+public class IndexOpsTakeTests
+{
+    private static Tensor G(string name) => Golden.Load("joining")[name];
+
+    [Fact]
+    public void TakeWithNegativeIndices()
+    {
+        TensorAssert.Equal(G("take_f32"), G("take_f32_x").Take(G("take_f32_i")));
+        TensorAssert.Equal(G("take_f32"), TestViews.NonContiguous(G("take_f32_x")).Take(TestViews.NonContiguous(G("take_f32_i"))));
+        TensorAssert.Equal(G("take_i64_perm"), TestViews.Permuted(G("take_i64_perm_x"), 1, 0).Take(Tensor.From(new long[] { 1, 4, 7 })));
+        Assert.Equal(new[] { 0, 2 }, Tensor.Zeros(0).Take(Tensor.Zeros([0, 2], DType.Int64)).Shape.ToArray());
+    }
+
+    [Fact]
+    public void TakeMisuse()
+    {
+        var x = Tensor.Zeros(2, 3);
+        TensorAssert.Throws<ArgumentOutOfRangeException>(() => x.Take(Tensor.From(new long[] { 6 })), "take(): out of range: tried to access index 6 on a tensor of 6 elements.");
+        TensorAssert.Throws<ArgumentOutOfRangeException>(() => x.Take(Tensor.From(new long[] { -7 })), "take(): out of range: tried to access index -7 on a tensor of 6 elements.");
+        TensorAssert.Throws<ArgumentException>(() => x.Take(Tensor.From(new int[] { 1 })), "take(): Expected a long tensor for index, but got torch.int32");
+        TensorAssert.Throws<ArgumentOutOfRangeException>(() => Tensor.Zeros(0).Take(Tensor.From(new long[] { 0 })), "take(): tried to take from an empty tensor");
+    }
+
+    [Fact]
+    public void TakeAlongDim()
+    {
+        var x = G("tad_f64_x");
+        TensorAssert.Equal(G("tad_f64"), x.TakeAlongDim(G("tad_f64_i"), 1));
+        TensorAssert.Equal(G("tad_f64_flat"), x.TakeAlongDim(Tensor.From(new long[] { 11, 0 })));
+        TensorAssert.Equal(G("tad_f64_bcast"), x.TakeAlongDim(G("tad_f64_bi"), 0));
+        TensorAssert.Equal(G("tad_f32_bcast"), G("tad_f32_x").TakeAlongDim(G("tad_f32_i"), -1));
+    }
+
+    [Fact]
+    public void TakeAlongDimMisuse()
+    {
+        var x = Tensor.Zeros(2, 3);
+        TensorAssert.Throws<ArgumentException>(() => x.TakeAlongDim(Tensor.From(new int[,] { { 0 }, { 2 } }), 1),
+            "take_along_dim(): dtype of indices should be Long but got torch.int32");
+        TensorAssert.Throws<ArgumentException>(() => x.TakeAlongDim(Tensor.From(new long[] { 0 }), 1),
+            "take_along_dim(): input and indices should have the same number of dimensions, but got 2 dimensions for input, and 1 dimensions for indices");
+        TensorAssert.Throws<ArgumentException>(() => x.TakeAlongDim(Tensor.From(new long[,] { { 0, 2 } }), 0),
+            "take_along_dim: shapes [1, 3] and [1, 2] cannot be broadcast together");
+        TensorAssert.Throws<ArgumentOutOfRangeException>(() => x.TakeAlongDim(Tensor.From(new long[,] { { 5 } }), 1),
+            "index 5 is out of bounds for dimension 1 with size 3");
+    }
+
+    [Fact]
+    public void IndexCopy()
+    {
+        TensorAssert.Equal(G("icopy_f32"), G("icopy_f32_s").IndexCopy(0, Tensor.From(new long[] { 3, 1 }), G("icopy_f32_src")));
+        var s = G("icopy_i64_perm_s").Clone();
+        var p = TestViews.Permuted(s, 1, 0);
+        long v = s.Version;
+        Assert.Same(p, p.IndexCopy_(0, Tensor.From(new long[] { 0, 2 }), TestViews.Permuted(G("icopy_i64_perm_src"), 1, 0)));
+        TensorAssert.Equal(G("icopy_i64_perm"), p);
+        Assert.True(s.Version > v);
+    }
+
+    [Fact]
+    public void IndexCopyMisuse()
+    {
+        var x = Tensor.Zeros(2, 3);
+        var i = Tensor.From(new long[] { 2, 0 });
+        TensorAssert.Throws<ArgumentException>(() => x.IndexCopy_(1, Tensor.From(new long[,] { { 2, 0 } }), Tensor.Ones(2, 2)), "index_copy_(): Index should have dimension 1 or 0 (got 2)");
+        TensorAssert.Throws<ArgumentException>(() => x.IndexCopy(1, Tensor.From(new int[] { 2, 0 }), Tensor.Ones(2, 2)), "index_copy(): Expected a long tensor for index, but got torch.int32");
+        TensorAssert.Throws<ArgumentException>(() => x.IndexCopy(1, i, Tensor.Ones([2, 2], DType.Float64)),
+            "index_copy(): self and source expected to have the same dtype, but got (self) torch.float32 and (source) torch.float64");
+        TensorAssert.Throws<ArgumentException>(() => x.IndexCopy(1, i, Tensor.Ones(2, 3)), "index_copy(): Number of indices (2) should be equal to source.size(dim) (3)");
+        TensorAssert.Throws<ArgumentException>(() => x.IndexCopy(1, i, Tensor.Ones(3, 2)), "index_copy(): source shape [3, 2] must match self shape [2, 3] except in dimension 1");
+        TensorAssert.Throws<ArgumentOutOfRangeException>(() => x.IndexCopy(1, Tensor.From(new long[] { 2, 5 }), Tensor.Ones(2, 2)),
+            "index_copy(): index 5 is out of bounds for dimension 1 with size 3");
+    }
+}

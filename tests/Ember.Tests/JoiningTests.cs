@@ -258,3 +258,31 @@ public class JoiningShapingTests
         TensorAssert.Throws<InvalidOperationException>(() => e.Triu_(), "triu_: unsupported operation: more than one element");
     }
 }
+
+/// <summary>vstack, hstack, dstack and column_stack against PyTorch.</summary>
+public class JoiningStackVariantsTests
+{
+    private static Tensor G(string name) => Golden.Load("joining")[name];
+
+    [Fact]
+    public void VStackHStackDStackColumnStack()
+    {
+        var v = G("st_v1"); var m = G("st_m");
+        TensorAssert.Equal(G("vstack"), Tensor.VStack([v, m, TestViews.Expanded(Tensor.Scalar(1.5f), 3)]));
+        TensorAssert.Equal(G("hstack_1d"), Tensor.HStack([v, Tensor.Scalar(2.5f), v]));
+        TensorAssert.Equal(G("hstack_2d"), Tensor.HStack([m, TestViews.Sliced(m, 1, 0, 1)]));
+        TensorAssert.Equal(G("dstack_1d"), Tensor.DStack([v, v]));
+        TensorAssert.Equal(G("dstack_2d"), Tensor.DStack([m, TestViews.NonContiguous(m)]));
+        TensorAssert.Equal(G("column_stack"), Tensor.ColumnStack([Tensor.From(new float[] { 0, 1 }), m, TestViews.NonContiguous(Tensor.From(new float[] { 7, 8 }))]));
+        TensorAssert.Equal(G("column_stack_0d"), Tensor.ColumnStack([Tensor.Scalar(1f), Tensor.Scalar(2f)]));
+    }
+
+    [Fact]
+    public void StackVariantsMisuse()
+    {
+        TensorAssert.Throws<ArgumentException>(() => Tensor.VStack([]), "vstack: expects a non-empty TensorList");
+        TensorAssert.Throws<ArgumentException>(() => Tensor.HStack([]), "hstack: expects a non-empty TensorList");
+        TensorAssert.Throws<ArgumentException>(() => Tensor.VStack([Tensor.Zeros(2), Tensor.Zeros(3)]),
+            "vstack: Sizes of tensors must match except in dimension 0. Expected size 2 but got size 3 for tensor number 1 in the list.");
+    }
+}

@@ -184,5 +184,33 @@ T.update({"tri_i64_perm_x": x, "triu_i64_perm": x.permute(1, 0).triu(), "tril_i6
 x = b(3, 3)
 T.update({"tri_bool_x": x, "tril_bool": x.tril(), "triu_bool": x.triu()})
 
+# ---- take / take_along_dim / index_copy ----
+x = f32(3, 4)
+ti = torch.tensor([[0, 11, -1], [5, -12, 5]])
+T.update({"take_f32_x": x, "take_f32_i": ti, "take_f32": x.take(ti)})
+x = i64(4, 3)  # used permuted: (3, 4)
+T.update({"take_i64_perm_x": x, "take_i64_perm": x.permute(1, 0).take(torch.tensor([1, 4, 7]))})
+x = f64(3, 4)
+ai = torch.tensor([[0], [3], [1]])
+T.update({"tad_f64_x": x, "tad_f64_i": ai, "tad_f64": x.take_along_dim(ai, 1), "tad_f64_flat": x.take_along_dim(torch.tensor([11, 0]))})
+bi = torch.tensor([[2, 0, 1, 2]])
+T.update({"tad_f64_bi": bi, "tad_f64_bcast": x.take_along_dim(bi, 0)})
+ci = torch.tensor([[[0], [3]], [[1], [1]], [[2], [0]]])  # (3, 2, 1) broadcasts against x3 (1, 2, 4)
+x3 = f32(1, 2, 4)
+T.update({"tad_f32_x": x3, "tad_f32_i": ci, "tad_f32_bcast": x3.take_along_dim(ci, -1)})
+s, src = f32(4, 3), f32(2, 3)
+T.update({"icopy_f32_s": s, "icopy_f32_src": src, "icopy_f32": s.index_copy(0, torch.tensor([3, 1]), src)})
+s, src = i64(3, 4), i64(3, 2)  # self used permuted (1, 0) -> (4, 3); source permuted -> (2, 3)
+T.update({"icopy_i64_perm_s": s, "icopy_i64_perm_src": src,
+          "icopy_i64_perm": s.permute(1, 0).index_copy(0, torch.tensor([0, 2]), src.permute(1, 0))})
+
+# ---- vstack / hstack / dstack / column_stack ----
+v1, m = f32(3), f32(2, 3)
+T.update({"st_v1": v1, "st_m": m, "vstack": torch.vstack([v1, m, torch.tensor(1.5).expand(3)]),
+          "hstack_1d": torch.hstack([v1, torch.tensor(2.5), v1]), "hstack_2d": torch.hstack([m, m[:, :1]]),
+          "dstack_1d": torch.dstack([v1, v1]), "dstack_2d": torch.dstack([m, m]),
+          "column_stack": torch.column_stack([torch.arange(2.), m, torch.tensor([7., 8.])]),
+          "column_stack_0d": torch.column_stack([torch.tensor(1.), torch.tensor(2.)])})
+
 save("joining.json", T)
 print(len(T), "tensors")
