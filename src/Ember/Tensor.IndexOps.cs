@@ -62,7 +62,11 @@ public sealed partial class Tensor
     /// <summary>In-place <see cref="ScatterAdd"/> (<c>x.scatter_add_(dim, index, src)</c>).</summary>
     public Tensor ScatterAdd_(int dim, Tensor index, Tensor src) => ScatterImpl(dim, index, src, ScatterMode.Add, "scatter_add_");
 
-    private Tensor ScatterImpl(int dim, Tensor index, Tensor src, ScatterMode mode, string name)
+    /// <summary>
+    /// Validates and scatters. With <paramref name="identity"/>, every destination the index names is
+    /// first set to it (scatter_reduce with include_self=False).
+    /// </summary>
+    private Tensor ScatterImpl(int dim, Tensor index, Tensor src, ScatterMode mode, string name, Scalar? identity = null)
     {
         string op = name + "()";
         ArgumentNullException.ThrowIfNull(index);
@@ -108,10 +112,83 @@ public sealed partial class Tensor
         // An index that is a view of the tensor being written must not change under the walk.
         if (ReferenceEquals(index.Storage, Storage)) { index = index.Clone(); idx = NonEmptyDims(index.Layout); }
         CheckIndexRange(index, idx, self.Shape[d], d, op);
+        if (identity is { } id)
+        {
+            var v = ScalarTensor(id, DType, Device);
+            Backend.Scatter(Storage, self, d, index.Storage, idx, v.Storage, v.Layout.BroadcastTo(idx.Shape), ScatterMode.Assign, 1);
+        }
         Backend.Scatter(Storage, self, d, index.Storage, idx, src.Storage, srcView, mode, 1);
         BumpVersion();
         return this;
     }
+
+    /// <summary>
+    /// A copy of this tensor with the elements of <paramref name="src"/> reduced into the positions
+    /// <paramref name="index"/> names along <paramref name="dim"/> (<c>torch.scatter_reduce</c>), as
+    /// <see cref="Scatter"/> but combining with <paramref name="reduce"/>: <c>"sum"</c>, <c>"prod"</c>,
+    /// <c>"mean"</c>, <c>"amax"</c> or <c>"amin"</c>. With <paramref name="includeSelf"/> false the
+    /// tensor's own values at the scattered positions are left out of the reduction (positions no index
+    /// names keep them). Integer means round toward negative infinity, as PyTorch; amax/amin propagate NaN.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown reduction, <c>"mean"</c> on a bool tensor, or the checks of <see cref="Scatter"/>.</exception>
+    public Tensor ScatterReduce(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true) =>
+        Clone().ScatterReduceImpl(dim, index, src, reduce, includeSelf, "scatter_reduce");
+
+    /// <summary>In-place <see cref="ScatterReduce"/> (<c>x.scatter_reduce_(dim, index, src, reduce, include_self=...)</c>).</summary>
+    public Tensor ScatterReduce_(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true) =>
+        ScatterReduceImpl(dim, index, src, reduce, includeSelf, "scatter_reduce_");
+
+    private Tensor ScatterReduceImpl(int dim, Tensor index, Tensor src, string reduce, bool includeSelf, string name)
+    {
+        ArgumentNullException.ThrowIfNull(reduce);
+        ScatterMode mode = reduce switch
+        {
+            "sum" or "mean" => ScatterMode.Add,
+            "prod" => ScatterMode.Multiply,
+            "amax" => ScatterMode.Max,
+            "amin" => ScatterMode.Min,
+            _ => throw new ArgumentException($"{name}(): reduce argument must be either sum, prod, mean, amax or amin, got \"{reduce}\".", nameof(reduce)),
+        };
+        if (reduce == "mean" && DType == DType.Bool)
+            throw new ArgumentException($"{name}(): reduce \"mean\" is not supported for torch.bool tensors.", nameof(reduce));
+        Scalar? identity = includeSelf ? null : ReduceIdentity(mode, DType);
+        if (reduce != "mean") return ScatterImpl(dim, index, src, mode, name, identity);
+        ScatterImpl(dim, index, src, ScatterMode.Add, name, identity);
+        // Divide each scattered position by how many values it received (plus one for itself).
+        var counts = Full(Layout.Shape, includeSelf ? 1 : 0, DType, Device);
+        counts.ScatterImpl(dim, index, FullLike(index, 1, DType), ScatterMode.Add, name);
+        var zero = BinaryOp(Backends.BinaryOp.Eq, counts, 0L, name);
+        Backend.MaskedFill(counts.Storage, counts.Layout, zero.Storage, zero.Layout, 1);
+        if (DType.IsFloatingPoint())
+        {
+            Backend.Binary(Backends.BinaryOp.Div, Storage, Layout, counts.Storage, counts.Layout, Storage, Layout);
+        }
+        else
+        {
+            // Floor division through float64 (exact for the integer sizes a mean of counts can reach).
+            var q = BinaryOp(Backends.BinaryOp.Div, To(DType.Float64), counts.To(DType.Float64), name).UnaryOp(Backends.UnaryOp.Floor);
+            Backend.Copy(q.Storage, q.Layout, Storage, Layout);
+        }
+        BumpVersion();
+        return this;
+    }
+
+    /// <summary>The value a reduction starts from, so that writing it first leaves the tensor's own value out.</summary>
+    private static Scalar ReduceIdentity(ScatterMode mode, DType t) => mode switch
+    {
+        ScatterMode.Add => 0,
+        ScatterMode.Multiply => 1,
+        ScatterMode.Max => t switch
+        {
+            DType.Float32 or DType.Float64 => double.NegativeInfinity,
+            DType.Int64 => long.MinValue, DType.Int32 => int.MinValue, DType.Bool => false, _ => 0,
+        },
+        _ => t switch
+        {
+            DType.Float32 or DType.Float64 => double.PositiveInfinity,
+            DType.Int64 => long.MaxValue, DType.Int32 => int.MaxValue, DType.UInt8 => 255, _ => true,
+        },
+    };
 
     /// <summary>
     /// The slices of this tensor along <paramref name="dim"/> at the positions in the 1-D (or 0-d)

@@ -105,6 +105,49 @@ public class IndexOpsGatherScatterTests
         TensorAssert.Close(G("scatter_add_f64_perm"), q.ScatterAdd(1, G("scatter_add_f64_i"), G("scatter_add_f64_nc_src")));
     }
 
+    [Theory]
+    [InlineData("sum")]
+    [InlineData("prod")]
+    [InlineData("mean")]
+    [InlineData("amax")]
+    [InlineData("amin")]
+    public void ScatterReduce(string reduce)
+    {
+        TensorAssert.Close(G($"sred_f32_{reduce}"), G("sred_f32_s").ScatterReduce(1, G("sred_f32_i"), G("sred_f32_src"), reduce));
+        TensorAssert.Close(G($"sred_f32_{reduce}_noself"), G("sred_f32_s").ScatterReduce(1, G("sred_f32_i"), G("sred_f32_src"), reduce, includeSelf: false));
+        TensorAssert.Equal(G($"sred_i64_{reduce}"), G("sred_i64_s").ScatterReduce(0, G("sred_i64_i"), G("sred_i64_src"), reduce));
+        var c = G("sred_i64_s").Clone();
+        long v = c.Version;
+        Assert.Same(c, c.ScatterReduce_(-2, G("sred_i64_i"), TestViews.NonContiguous(G("sred_i64_src")), reduce, includeSelf: false));
+        TensorAssert.Equal(G($"sred_i64_{reduce}_noself"), c);
+        Assert.True(c.Version > v);
+        if (reduce != "mean")
+            TensorAssert.Equal(G($"sred_bool_{reduce}_noself"), G("sred_bool_s").ScatterReduce(1, G("sred_bool_i"), G("sred_bool_src"), reduce, includeSelf: false));
+    }
+
+    [Fact]
+    public void ScatterReduceMeanOnPermutedView()
+    {
+        var p = TestViews.Permuted(G("sred_f64_perm_s"), 1, 0);
+        TensorAssert.Close(G("sred_f64_perm_mean"), p.ScatterReduce(-1, G("sred_f64_i"), G("sred_f64_src"), "mean", includeSelf: false));
+    }
+
+    [Fact]
+    public void ScatterReduceMisuse()
+    {
+        var x = Tensor.Zeros(2, 3);
+        var i = Tensor.From(new long[,] { { 0, 1 } });
+        TensorAssert.Throws<ArgumentException>(() => x.ScatterReduce(1, i, Tensor.Ones(1, 2), "max"),
+            "scatter_reduce(): reduce argument must be either sum, prod, mean, amax or amin, got \"max\"");
+        TensorAssert.Throws<ArgumentException>(() => x.Bool().ScatterReduce(1, i, Tensor.Ones([1, 2], DType.Bool), "mean"),
+            "scatter_reduce(): reduce \"mean\" is not supported for torch.bool tensors");
+        TensorAssert.Throws<ArgumentException>(() => x.ScatterReduce_(1, i, Tensor.Ones([1, 2], DType.Float64), "sum"),
+            "scatter_reduce_(): Expected self.dtype to be equal to src.dtype");
+        TensorAssert.Throws<ArgumentOutOfRangeException>(() => x.ScatterReduce(1, Tensor.From(new long[,] { { 3 } }), Tensor.Ones(1, 1), "amin", includeSelf: false),
+            "scatter_reduce(): index 3 is out of bounds for dimension 1 with size 3");
+        Assert.Equal(new float[6], x.ToArray<float>());
+    }
+
     [Fact]
     public void ScatterEmptyIndexIsANoOp()
     {

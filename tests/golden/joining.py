@@ -212,5 +212,32 @@ T.update({"st_v1": v1, "st_m": m, "vstack": torch.vstack([v1, m, torch.tensor(1.
           "column_stack": torch.column_stack([torch.arange(2.), m, torch.tensor([7., 8.])]),
           "column_stack_0d": torch.column_stack([torch.tensor(1.), torch.tensor(2.)])})
 
+# ---- scatter_reduce ----
+s = f32(3, 5)
+idx = torch.tensor([[0, 0, 4, 0], [1, 1, 1, 2], [3, 3, 0, 3]])
+src = f32(3, 4)
+src[1, 2] = float("nan")
+T.update({"sred_f32_s": s, "sred_f32_i": idx, "sred_f32_src": src})
+for red in ["sum", "prod", "mean", "amax", "amin"]:
+    T[f"sred_f32_{red}"] = s.scatter_reduce(1, idx, src, red)
+    T[f"sred_f32_{red}_noself"] = s.scatter_reduce(1, idx, src, red, include_self=False)
+s = i64(4, 3)
+idx = torch.tensor([[0, 1, 1], [0, 3, 1], [0, 0, 1]])
+src = i64(3, 3)
+T.update({"sred_i64_s": s, "sred_i64_i": idx, "sred_i64_src": src})
+for red in ["sum", "prod", "mean", "amax", "amin"]:
+    T[f"sred_i64_{red}"] = s.scatter_reduce(0, idx, src, red)
+    T[f"sred_i64_{red}_noself"] = s.scatter_reduce(0, idx, src, red, include_self=False)
+s, src = b(2, 3), b(2, 3)
+idx = torch.tensor([[0, 0, 2], [1, 1, 1]])
+T.update({"sred_bool_s": s, "sred_bool_i": idx, "sred_bool_src": src})
+for red in ["sum", "prod", "amax", "amin"]:
+    T[f"sred_bool_{red}_noself"] = s.scatter_reduce(1, idx, src, red, include_self=False)
+s = f64(4, 3)  # used permuted: (3, 4)
+idx = torch.tensor([[3, 3], [0, 1], [2, 2]])
+src = f64(3, 2)
+T.update({"sred_f64_perm_s": s, "sred_f64_i": idx, "sred_f64_src": src,
+          "sred_f64_perm_mean": s.permute(1, 0).scatter_reduce(-1, idx, src, "mean", include_self=False)})
+
 save("joining.json", T)
 print(len(T), "tensors")

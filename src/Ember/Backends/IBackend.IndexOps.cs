@@ -5,8 +5,14 @@ internal enum ScatterMode
 {
     /// <summary>The destination element is overwritten (with several writes to one place, the last in row-major order of the index wins).</summary>
     Assign,
-    /// <summary>The source element times alpha is added to the destination element (duplicates accumulate).</summary>
+    /// <summary>The source element times alpha is added to the destination element (duplicates accumulate; for bool, a logical or).</summary>
     Add,
+    /// <summary>The destination element is multiplied by the source element.</summary>
+    Multiply,
+    /// <summary>The destination element becomes the larger of the two (NaN wins, as PyTorch's amax).</summary>
+    Max,
+    /// <summary>The destination element becomes the smaller of the two (NaN wins, as PyTorch's amin).</summary>
+    Min,
 }
 
 // Index-based kernels: gather and scatter along one dim, masked fill and masked select.
@@ -26,11 +32,12 @@ internal partial interface IBackend
 
     /// <summary>
     /// For every position p of <paramref name="indexLayout"/>'s shape:
-    /// <c>dst[p with p[dim] replaced by index[p]] = src[p]</c> (or <c>+= alpha * src[p]</c>).
+    /// <c>dst[p with p[dim] replaced by index[p]] = src[p]</c> (or <c>+= alpha * src[p]</c>, <c>*= src[p]</c>,
+    /// max, min as <paramref name="mode"/> says).
     /// <paramref name="dstLayout"/> has the index's shape except along <paramref name="dim"/>, where
     /// only its stride is used; <paramref name="srcLayout"/> has the index's shape (stride 0 for a
     /// broadcast value). Elements are visited in row-major order, so duplicates accumulate exactly
-    /// (and, when assigning, the last one wins). <paramref name="alpha"/> is ignored when assigning.
+    /// (and, when assigning, the last one wins). <paramref name="alpha"/> is used by <see cref="ScatterMode.Add"/> only.
     /// </summary>
     void Scatter(Storage dst, Layout dstLayout, int dim, Storage index, Layout indexLayout, Storage src, Layout srcLayout, ScatterMode mode, Scalar alpha);
 

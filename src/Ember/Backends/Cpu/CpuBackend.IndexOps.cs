@@ -52,34 +52,56 @@ internal sealed partial class CpuBackend
             case DType.Int32: ScatterT(Data<int>(dst), dl, dim, index, il, Data<int>(src), sl, mode, (int)alpha.ToInt64()); break;
             case DType.UInt8: ScatterT(Data<byte>(dst), dl, dim, index, il, Data<byte>(src), sl, mode, unchecked((byte)alpha.ToInt64())); break;
             case DType.Bool:
-                // Adding booleans is a logical or (PyTorch: true + true stays true); alpha = 0 adds nothing.
+                // Bools hold 0/1: multiply, max and min are already and, or, and; adding is a logical or
+                // (PyTorch: true + true stays true), and alpha = 0 adds nothing.
                 if (mode == ScatterMode.Add && !alpha.ToBoolean()) return;
-                ScatterT(Data<byte>(dst), dl, dim, index, il, Data<byte>(src), sl, mode, (byte)1, isBool: true);
+                ScatterT(Data<byte>(dst), dl, dim, index, il, Data<byte>(src), sl, mode == ScatterMode.Add ? ScatterMode.Max : mode, (byte)1);
                 break;
         }
     }
 
-    private static void ScatterT<T>(T[] d, Layout dl, int dim, Storage index, Layout il, T[] s, Layout sl, ScatterMode mode, T alpha, bool isBool = false)
+    private static void ScatterT<T>(T[] d, Layout dl, int dim, Storage index, Layout il, T[] s, Layout sl, ScatterMode mode, T alpha)
         where T : unmanaged, System.Numerics.INumber<T>
     {
-        var body = new ScatterRun<T> { D = d, I = Data<long>(index), S = s, DimStride = dl.Strides[dim], Add = mode == ScatterMode.Add, Alpha = alpha, Bool = isBool };
+        var body = new ScatterRun<T> { D = d, I = Data<long>(index), S = s, DimStride = dl.Strides[dim], Mode = mode, Alpha = alpha };
         StridedLoop.ForEachRun(il.Shape, [AlongDimZeroed(dl, il.Shape, dim), il, sl], ref body);
     }
 
     private struct ScatterRun<T> : StridedLoop.IRun where T : unmanaged, System.Numerics.INumber<T>
     {
-        public T[] D; public long[] I; public T[] S; public int DimStride; public bool Add; public T Alpha; public bool Bool;
+        public T[] D; public long[] I; public T[] S; public int DimStride; public ScatterMode Mode; public T Alpha;
         public readonly void Run(ReadOnlySpan<int> o, int n, ReadOnlySpan<int> st)
         {
             int di = o[0], ii = o[1], si = o[2], ds = st[0], @is = st[1], ss = st[2];
-            if (!Add)
-                for (int k = 0; k < n; k++, di += ds, ii += @is, si += ss) D[di + (int)I[ii] * DimStride] = S[si];
-            else if (Bool)
-                for (int k = 0; k < n; k++, di += ds, ii += @is, si += ss) { int j = di + (int)I[ii] * DimStride; D[j] = D[j] != T.Zero || S[si] != T.Zero ? T.One : T.Zero; }
-            else if (Alpha == T.One)
-                for (int k = 0; k < n; k++, di += ds, ii += @is, si += ss) D[di + (int)I[ii] * DimStride] += S[si];
-            else
-                for (int k = 0; k < n; k++, di += ds, ii += @is, si += ss) D[di + (int)I[ii] * DimStride] += Alpha * S[si];
+            switch (Mode)
+            {
+                case ScatterMode.Assign:
+                    for (int k = 0; k < n; k++, di += ds, ii += @is, si += ss) D[di + (int)I[ii] * DimStride] = S[si];
+                    break;
+                case ScatterMode.Add when Alpha == T.One:
+                    for (int k = 0; k < n; k++, di += ds, ii += @is, si += ss) D[di + (int)I[ii] * DimStride] += S[si];
+                    break;
+                case ScatterMode.Add:
+                    for (int k = 0; k < n; k++, di += ds, ii += @is, si += ss) D[di + (int)I[ii] * DimStride] += Alpha * S[si];
+                    break;
+                case ScatterMode.Multiply:
+                    for (int k = 0; k < n; k++, di += ds, ii += @is, si += ss) D[di + (int)I[ii] * DimStride] *= S[si];
+                    break;
+                case ScatterMode.Max:
+                    for (int k = 0; k < n; k++, di += ds, ii += @is, si += ss)
+                    {
+                        int j = di + (int)I[ii] * DimStride; T v = S[si];
+                        if (v > D[j] || T.IsNaN(v)) D[j] = v;
+                    }
+                    break;
+                case ScatterMode.Min:
+                    for (int k = 0; k < n; k++, di += ds, ii += @is, si += ss)
+                    {
+                        int j = di + (int)I[ii] * DimStride; T v = S[si];
+                        if (v < D[j] || T.IsNaN(v)) D[j] = v;
+                    }
+                    break;
+            }
         }
     }
 
