@@ -91,8 +91,11 @@ public sealed partial class Tensor
         Layout srcView;
         if (isValue)
         {
-            srcView = ScalarTensor(src.Item(), DType, Device).Layout.BroadcastTo(idx.Shape);
+            for (int k = 0; k < idx.Rank; k++)
+                if (k != d && idx.Shape[k] > self.Shape[k])
+                    throw new ArgumentException($"{op}: Expected index {index.Shape} to be smaller than self {Shape} apart from dimension {d}.", nameof(index));
             src = ScalarTensor(src.Item(), DType, Device);
+            srcView = src.Layout.BroadcastTo(idx.Shape);
         }
         else
         {
@@ -105,10 +108,6 @@ public sealed partial class Tensor
             if (ReferenceEquals(src.Storage, Storage)) { src = src.Clone(); sl = NonEmptyDims(src.Layout); }
             srcView = new Layout(idx.Shape, sl.Strides, sl.Offset);
         }
-        if (isValue)
-            for (int k = 0; k < idx.Rank; k++)
-                if (k != d && idx.Shape[k] > self.Shape[k])
-                    throw new ArgumentException($"{op}: Expected index {index.Shape} to be smaller than self {Shape} apart from dimension {d}.", nameof(index));
         // An index that is a view of the tensor being written must not change under the walk.
         if (ReferenceEquals(index.Storage, Storage)) { index = index.Clone(); idx = NonEmptyDims(index.Layout); }
         CheckIndexRange(index, idx, self.Shape[d], d, op);
@@ -299,9 +298,7 @@ public sealed partial class Tensor
         if (Backend.FirstIndexOutOfRange(index.Storage, index.Layout, -size, size) is { } bad)
             throw new ArgumentOutOfRangeException(nameof(index), $"{op}: index {bad} is out of bounds for dimension {d} with size {size}.");
         if (Backend.FirstIndexOutOfRange(index.Storage, index.Layout, 0, size) is not null)
-        {
             index = WrapNegative(index, size);
-        }
         var shape = (int[])self.Shape.Clone();
         shape[d] = index.Layout.NumElements;
         var idx = VectorIndexAlong(index, shape, d);
