@@ -25,7 +25,10 @@ public sealed partial class Tensor
         {
             inShape[i] = i < lead ? 1 : Layout.Shape[i - lead];
             inStrides[i] = i < lead ? 0 : Layout.Strides[i - lead];
-            outShape[i] = checked(inShape[i] * repeats[i]);
+            long size = (long)inShape[i] * repeats[i];
+            if (size > int.MaxValue)
+                throw new ArgumentException($"repeat: repeating dim {i} of size {inShape[i]} {repeats[i]} times gives {size} elements along it, more than a dimension can hold.", nameof(repeats));
+            outShape[i] = (int)size;
         }
         foreach (int s in outShape)
             if (s < 0) throw new ArgumentException($"repeat: Trying to create tensor with negative dimension {s}: {Ember.Shape.Format(outShape)}.", nameof(repeats));

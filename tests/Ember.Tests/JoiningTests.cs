@@ -152,6 +152,7 @@ public class JoiningShapingTests
             "repeat: Number of dimensions of repeat dims", "can not be smaller than number of dimensions of tensor");
         TensorAssert.Throws<ArgumentException>(() => x.Repeat(2, -1), "repeat: Trying to create tensor with negative dimension -3: [4, -3]");
         TensorAssert.Throws<ArgumentException>(() => x.Tile(-1), "repeat: Trying to create tensor with negative dimension -3: [2, -3]");
+        TensorAssert.Throws<ArgumentException>(() => x.Repeat(int.MaxValue, 1), "repeat: repeating dim 0 of size 2 2147483647 times");
     }
 
     [Fact]
