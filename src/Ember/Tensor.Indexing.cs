@@ -254,12 +254,16 @@ public sealed partial class Tensor
         for (int j = 0; j < b.Length; j++, r++) { shape[r] = b[j]; offStrides[r] = bStrides[j]; }
         for (; f < rest.Length; f++, r++) { shape[r] = vl.Shape[rest[f]]; baseStrides[r] = vl.Strides[rest[f]]; }
 
+        var resultLayout = new Layout(shape, offStrides, 0);
+        // An empty result reads nothing, so (as PyTorch) its indices are not checked against the bounds.
+        if (resultLayout.NumElements == 0)
+            return (shape, new Layout(shape, baseStrides, vl.Offset), Alloc(b, DType.Int64, view.Device), resultLayout);
         var storages = new Storage[idx.Length]; var layouts = new Layout[idx.Length];
         for (int k = 0; k < idx.Length; k++) { storages[k] = idx[k].Storage; layouts[k] = idx[k].Layout.BroadcastTo(b); }
         var offStorage = view.Backend.IndexOffsets(storages, layouts,
             pos.Select(p => vl.Shape[p]).ToArray(), pos.Select(p => vl.Strides[p]).ToArray(), adv.RealDims);
         var offsets = new Tensor(offStorage, Layout.Contiguous(b));
-        return (shape, new Layout(shape, baseStrides, vl.Offset), offsets, new Layout(shape, offStrides, 0));
+        return (shape, new Layout(shape, baseStrides, vl.Offset), offsets, resultLayout);
     }
 
     private static Tensor Gather(Tensor view, AdvancedIndex adv)

@@ -140,6 +140,8 @@ public class IndexingBehaviourTests
         TensorAssert.Throws<ArgumentOutOfRangeException>(() => _ = x[.., new long[] { -5 }], "index -5 is out of bounds for dimension 1 with size 4");
         TensorAssert.Throws<ArgumentOutOfRangeException>(() => x[new long[] { 7 }] = 1, "index 7 is out of bounds for dimension 0 with size 3");
         TensorAssert.Throws<ArgumentOutOfRangeException>(() => _ = x[Tensor.Scalar(3)], "index 3 is out of bounds for dimension 0 with size 3");
+        // An empty result reads nothing, so PyTorch does not check its indices either.
+        Assert.Equal(new[] { 0, 1 }, Tensor.Zeros(0, 3)[.., new long[] { 5 }].Shape.ToArray());
     }
 
     [Fact]
