@@ -107,6 +107,8 @@ public sealed partial class Tensor
         {
             switch (ix.Kind)
             {
+                case TensorIndex.IndexKind.Unset:
+                    throw new ArgumentException("index: default(TensorIndex) is not an index; use an integer, a range, a tensor, Tensor.NewAxis or Tensor.Ellipsis.");
                 case TensorIndex.IndexKind.Integer: consumed++; sawInteger = true; break;
                 case TensorIndex.IndexKind.Slice: consumed++; break;
                 case TensorIndex.IndexKind.Ellipsis:

@@ -13,7 +13,8 @@ namespace Ember;
 /// </remarks>
 public readonly struct TensorIndex
 {
-    internal enum IndexKind { Integer, Slice, NewAxis, Ellipsis, Tensor }
+    // Unset is default(TensorIndex), which is not an index: refused rather than read as 0.
+    internal enum IndexKind { Unset, Integer, Slice, NewAxis, Ellipsis, Tensor }
 
     internal IndexKind Kind { get; }
     // Integer: the value, counted from the end when IntFromEnd (^k), else Python-style (negative wraps).
@@ -91,6 +92,7 @@ public readonly struct TensorIndex
         IndexKind.Slice => $"{Bound(Start, true)}:{Bound(Stop, false)}{(Step != 1 ? ":" + Step : "")}",
         IndexKind.NewAxis => "None",
         IndexKind.Ellipsis => "...",
+        IndexKind.Unset => "(unset)",
         _ => $"tensor{Tensor!.Shape} {Tensor.DType.TorchName()}",
     };
 

@@ -164,6 +164,7 @@ public class IndexingBehaviourTests
         TensorAssert.Throws<ArgumentException>(() => TensorIndex.Slice(null, null, -1), "step must be greater than zero");
         TensorAssert.Throws<ArgumentException>(() => x.IndexPut_([null, null, null], 1), "index_put_", "too many indices");
         Assert.Throws<ArgumentNullException>(() => x[0] = null!);
+        TensorAssert.Throws<ArgumentException>(() => _ = x[default(TensorIndex)], "default(TensorIndex) is not an index");
     }
 
     [Fact]

@@ -70,6 +70,8 @@ internal sealed partial class CpuBackend
         public readonly void Run(ReadOnlySpan<int> o, int n, ReadOnlySpan<int> st)
         {
             int si = o[0], oi = o[1], di = o[2], ss = st[0], os = st[1], ds = st[2];
+            // Whole rows picked by one index (x[idx] on a contiguous tensor): a block copy.
+            if (os == 0 && ss == 1 && ds == 1) { S.AsSpan(si + (int)Off[oi], n).CopyTo(D.AsSpan(di, n)); return; }
             for (int j = 0; j < n; j++, si += ss, oi += os, di += ds) D[di] = S[si + (int)Off[oi]];
         }
     }
@@ -103,6 +105,7 @@ internal sealed partial class CpuBackend
             int di = o[0], oi = o[1], vi = o[2], ds = st[0], os = st[1], vs = st[2];
             switch (Mode)
             {
+                case 0 when os == 0 && ds == 1 && vs == 1: V.AsSpan(vi, n).CopyTo(D.AsSpan(di + (int)Off[oi], n)); break;
                 case 0: for (int j = 0; j < n; j++, di += ds, oi += os, vi += vs) D[di + (int)Off[oi]] = V[vi]; break;
                 case 1: for (int j = 0; j < n; j++, di += ds, oi += os, vi += vs) D[di + (int)Off[oi]] += V[vi]; break;
                 default:
