@@ -227,12 +227,15 @@ public sealed partial class Tensor
         int d = Dims.Wrap(dim, NDim, "unflatten");
         if (sizes.Length == 0) throw new ArgumentException($"unflatten: sizes must be non-empty (shape {Shape}, dim {dim}).");
         int size = NDim == 0 ? 1 : Layout.Shape[d];
-        int[] s;
-        try { s = InferSize(sizes, size, "unflatten"); }
-        catch (ArgumentException e) when (!e.Message.Contains("only one dimension", StringComparison.Ordinal))
+        // Word a size mismatch as unflatten does; InferSize reports the other kinds of bad sizes.
+        if (sizes.Count(v => v == -1) <= 1 && sizes.All(v => v >= -1))
         {
-            throw new ArgumentException($"unflatten: Provided sizes {Ember.Shape.Format(sizes)} don't multiply up to the size of dim {dim} ({size}) in the input tensor (shape {Shape}).");
+            long known = sizes.Where(v => v != -1).Aggregate(1L, (a, v) => a * v);
+            bool fits = sizes.Contains(-1) ? known == 0 || size % known == 0 : known == size;
+            if (!fits)
+                throw new ArgumentException($"unflatten: Provided sizes {Ember.Shape.Format(sizes)} don't multiply up to the size of dim {dim} ({size}) in the input tensor (shape {Shape}).");
         }
+        int[] s = InferSize(sizes, size, "unflatten");
         var shape = new List<int>(Layout.Shape);
         if (NDim > 0) shape.RemoveAt(d);
         shape.InsertRange(d, s);
