@@ -32,7 +32,7 @@ public sealed partial class Tensor
         get
         {
             var (view, adv) = ApplyIndices(indices);
-            return adv is null ? view : Gather(view, adv);
+            return adv is null ? view : GatherAdvanced(view, adv);
         }
         set
         {
@@ -268,7 +268,7 @@ public sealed partial class Tensor
         return (shape, new Layout(shape, baseStrides, vl.Offset), offsets, resultLayout);
     }
 
-    private static Tensor Gather(Tensor view, AdvancedIndex adv)
+    private static Tensor GatherAdvanced(Tensor view, AdvancedIndex adv)
     {
         var (shape, baseLayout, offsets, offLayout) = Plan(view, adv);
         var result = Alloc(shape, view.DType, view.Device);

@@ -60,11 +60,11 @@ internal sealed partial class CpuBackend
 
     private static void Gather<T>(T[] s, Layout sb, long[] off, Layout ol, T[] d, Layout dl) where T : unmanaged
     {
-        var body = new GatherRun<T> { S = s, Off = off, D = d };
+        var body = new IndexGatherRun<T> { S = s, Off = off, D = d };
         StridedLoop.ForEachRun(dl.Shape, [sb, ol, dl], ref body);
     }
 
-    private struct GatherRun<T> : StridedLoop.IRun where T : unmanaged
+    private struct IndexGatherRun<T> : StridedLoop.IRun where T : unmanaged
     {
         public T[] S; public long[] Off; public T[] D;
         public readonly void Run(ReadOnlySpan<int> o, int n, ReadOnlySpan<int> st)
