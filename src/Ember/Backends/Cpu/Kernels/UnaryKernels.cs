@@ -109,3 +109,30 @@ internal struct ReciprocalK<T> : IUnaryKernel<ReciprocalK<T>, T, T> where T : IF
 {
     public static T Apply(T x) => T.One / x;
 }
+internal struct Exp2K<T> : IUnaryKernel<Exp2K<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Exp2(x);
+}
+internal struct Log2K<T> : IUnaryKernel<Log2K<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Log2(x);
+}
+internal struct Log10K<T> : IUnaryKernel<Log10K<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Log10(x);
+}
+internal struct TruncK<T> : IUnaryKernel<TruncK<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Truncate(x);
+}
+
+// Integer-only kernels.
+internal struct AbsIntK<T> : IUnaryKernel<AbsIntK<T>, T, T> where T : IBinaryInteger<T>
+{
+    // T.Abs throws on the most negative value; PyTorch wraps it (abs(int64 min) == int64 min).
+    public static T Apply(T x) => x < T.Zero ? -x : x;
+}
+internal struct BitwiseNotK<T> : IUnaryKernel<BitwiseNotK<T>, T, T> where T : IBinaryInteger<T>
+{
+    public static T Apply(T x) => ~x;
+}
