@@ -15,11 +15,13 @@ internal struct AbsK<T> : IUnaryKernel<AbsK<T>, T, T> where T : INumber<T>
 }
 internal struct SignK<T> : IUnaryKernel<SignK<T>, T, T> where T : INumber<T>
 {
-    public static T Apply(T x) => x > T.Zero ? T.One : x < T.Zero ? -T.One : x; // keeps NaN and signed zero
+    // PyTorch's (0 < x) - (x < 0): NaN and -0.0 both give +0.
+    public static T Apply(T x) => x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero;
 }
 internal struct ReluK<T> : IUnaryKernel<ReluK<T>, T, T> where T : INumber<T>
 {
-    public static T Apply(T x) => x > T.Zero ? x : T.IsNaN(x) ? x : T.Zero;
+    // As PyTorch's clamp_min(0): NaN stays NaN and -0.0 stays -0.0.
+    public static T Apply(T x) => x < T.Zero ? T.Zero : x;
 }
 internal struct IdentityK<T> : IUnaryKernel<IdentityK<T>, T, T>
 {
@@ -59,6 +61,8 @@ internal struct Expm1K<T> : IUnaryKernel<Expm1K<T>, T, T> where T : IFloatingPoi
     public static T Apply(T x)
     {
         T u = T.Exp(x);
+        // Away from 0 there is no cancellation, and the correction below would overflow near the top of the range.
+        if (T.Abs(x) > T.CreateChecked(0.5)) return u - T.One;
         if (u == T.One) return x;
         T um1 = u - T.One;
         if (um1 == -T.One) return -T.One;
