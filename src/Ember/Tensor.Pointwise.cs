@@ -87,8 +87,15 @@ public sealed partial class Tensor
         DType t = TypePromotion.ResultType([input, other]);
         if (roundingMode is null) return BinaryOp(B.Div, input, other, t.ToFloating(), "div");
         B op = DivRoundingOp(roundingMode, t);
-        try { return BinaryOp(op, input, other, t, "div"); }
-        catch (DivideByZeroException) { throw DivByZero(input, other, roundingMode); }
+        CheckNoIntegerZero("div", input, other, t, roundingMode);
+        return BinaryOp(op, input, other, t, "div");
+    }
+
+    // Integer division by zero has no value; refuse it before anything is written (PyTorch's ZeroDivisionError).
+    private static void CheckNoIntegerZero(string name, Tensor a, Tensor b, DType t, string mode)
+    {
+        if (t.IsFloatingPoint() || !Array.Exists(b.Eq(0).ToArray<bool>(), z => z)) return;
+        throw new DivideByZeroException($"{name}: ZeroDivisionError: integer division by zero (rounding_mode \"{mode}\", {a.DType.TorchName()} by {b.DType.TorchName()}).");
     }
 
     private static B DivRoundingOp(string roundingMode, DType t)
@@ -102,9 +109,6 @@ public sealed partial class Tensor
         if (t == DType.Bool) throw new NotSupportedException($"div: rounding_mode \"{roundingMode}\" is not implemented for torch.bool.");
         return op;
     }
-
-    private static ArithmeticException DivByZero(Tensor a, Tensor b, string mode) =>
-        new DivideByZeroException($"div: ZeroDivisionError: integer division by zero (rounding_mode \"{mode}\", {a.DType.TorchName()} by {b.DType.TorchName()}).");
 
     /// <summary>
     /// Elementwise power (<c>torch.pow</c>): tensor or number exponent, and a number base via

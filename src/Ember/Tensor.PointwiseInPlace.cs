@@ -101,8 +101,8 @@ public sealed partial class Tensor
         DType t = TypePromotion.ResultType([this, other]);
         if (roundingMode is null) return BinaryInPlace(B.Div, other, t.ToFloating(), "div_");
         B op = DivRoundingOp(roundingMode, t);
-        try { return BinaryInPlace(op, other, t, "div_"); }
-        catch (DivideByZeroException) { throw DivByZero(this, other, roundingMode); }
+        CheckNoIntegerZero("div_", this, other, t, roundingMode);
+        return BinaryInPlace(op, other, t, "div_");
     }
 
     /// <summary>In place: <c>this = this ** exponent</c> (<c>x.pow_</c>).</summary>

@@ -100,7 +100,7 @@ public sealed partial class Tensor
         NotNull(input, tensor1, tensor2, three: true);
         if (!tensor1.DType.IsFloatingPoint() && !tensor2.DType.IsFloatingPoint())
             throw new ArgumentException(
-                $"addcdiv: integer division with addcdiv is no longer supported (tensor1 is {tensor1.DType.TorchName()}, tensor2 is {tensor2.DType.TorchName()}). " +
+                $"addcdiv: Integer division with addcdiv is no longer supported (tensor1 is {tensor1.DType.TorchName()}, tensor2 is {tensor2.DType.TorchName()}). " +
                 "The historic behavior can be implemented as (input + value * Trunc(tensor1 / tensor2)).To(input.DType) for integer inputs " +
                 "and as (input + value * tensor1 / tensor2) for float inputs.");
         DType t = TypePromotion.ResultType([input, tensor1, tensor2]);

@@ -115,7 +115,7 @@ internal struct DivFloorFloatK<T> : IBinaryKernel<DivFloorFloatK<T>, T, T> where
 }
 internal struct DivTruncIntK<T> : IBinaryKernel<DivTruncIntK<T>, T, T> where T : IBinaryInteger<T>
 {
-    // b == 0 throws DivideByZeroException, which the frontend turns into PyTorch's ZeroDivisionError;
+    // The frontend refuses b == 0 first (PyTorch's ZeroDivisionError);
     // b == -1 is negation (wrapping), since MinValue / -1 would overflow in .NET.
     public static T Apply(T a, T b) => b == -T.One && T.IsNegative(b) ? -a : a / b;
 }
