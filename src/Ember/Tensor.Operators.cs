@@ -16,7 +16,7 @@ public sealed partial class Tensor
     /// <summary>True division (<see cref="Div(Tensor, Tensor, string?)"/>): integer tensors give floats, as Python's <c>/</c>.</summary>
     public static Tensor operator /(Tensor a, Tensor b) => Div(a, b);
     /// <summary>Negation (<see cref="Neg()"/>).</summary>
-    public static Tensor operator -(Tensor a) => a.Neg();
+    public static Tensor operator -(Tensor a) => NonNull(a).Neg();
 
     /// <summary>Elementwise <c>a &lt; b</c> as a bool tensor.</summary>
     public static Tensor operator <(Tensor a, Tensor b) => Lt(a, b);
@@ -28,13 +28,19 @@ public sealed partial class Tensor
     public static Tensor operator >=(Tensor a, Tensor b) => Ge(a, b);
 
     /// <summary>Bitwise and, which is the logical and on bool tensors (Python's <c>&amp;</c>).</summary>
-    public static Tensor operator &(Tensor a, Tensor b) => a.BitwiseAnd(b);
+    public static Tensor operator &(Tensor a, Tensor b) => NonNull(a).BitwiseAnd(b);
     /// <summary>Bitwise or, which is the logical or on bool tensors (Python's <c>|</c>).</summary>
-    public static Tensor operator |(Tensor a, Tensor b) => a.BitwiseOr(b);
+    public static Tensor operator |(Tensor a, Tensor b) => NonNull(a).BitwiseOr(b);
     /// <summary>Bitwise exclusive or, the logical xor on bool tensors (Python's <c>^</c>).</summary>
-    public static Tensor operator ^(Tensor a, Tensor b) => a.BitwiseXor(b);
+    public static Tensor operator ^(Tensor a, Tensor b) => NonNull(a).BitwiseXor(b);
     /// <summary>Bitwise not: logical not on bool tensors, ones' complement on integers (Python's <c>~</c>).</summary>
-    public static Tensor operator ~(Tensor a) => a.BitwiseNot();
+    public static Tensor operator ~(Tensor a) => NonNull(a).BitwiseNot();
     /// <summary>Logical not of any tensor (zero becomes true), giving a bool tensor (<see cref="LogicalNot()"/>).</summary>
-    public static Tensor operator !(Tensor a) => a.LogicalNot();
+    public static Tensor operator !(Tensor a) => NonNull(a).LogicalNot();
+
+    private static Tensor NonNull(Tensor a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return a;
+    }
 }

@@ -50,11 +50,19 @@ internal struct MaximumK<T> : IBinaryKernel<MaximumK<T>, T, T> where T : INumber
 {
     // NaN wins; otherwise std::max's order (a unless a < b), as PyTorch's CPU kernel.
     public static T Apply(T a, T b) => T.IsNaN(a) ? a : T.IsNaN(b) ? b : a < b ? b : a;
+    // IEEE 754 maximum: NaN propagates like Apply; only the sign of an equal pair of zeros may differ.
+    public static void Contig(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => TP.Max(a, b, d);
+    public static void ContigScalar(ReadOnlySpan<T> a, T b, Span<T> d) => TP.Max(a, b, d);
+    public static void ScalarContig(T a, ReadOnlySpan<T> b, Span<T> d) => TP.Max(b, a, d);
 }
 internal struct MinimumK<T> : IBinaryKernel<MinimumK<T>, T, T> where T : INumber<T>
 {
     // NaN wins; otherwise std::min's order (a unless b < a).
     public static T Apply(T a, T b) => T.IsNaN(a) ? a : T.IsNaN(b) ? b : b < a ? b : a;
+    // IEEE 754 minimum: NaN propagates like Apply; only the sign of an equal pair of zeros may differ.
+    public static void Contig(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => TP.Min(a, b, d);
+    public static void ContigScalar(ReadOnlySpan<T> a, T b, Span<T> d) => TP.Min(a, b, d);
+    public static void ScalarContig(T a, ReadOnlySpan<T> b, Span<T> d) => TP.Min(b, a, d);
 }
 internal struct EqK<T> : IBinaryKernel<EqK<T>, T, byte> where T : INumber<T>
 {
