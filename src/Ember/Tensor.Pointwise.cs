@@ -175,8 +175,9 @@ public sealed partial class Tensor
     /// Limits every element to [<paramref name="min"/>, <paramref name="max"/>] (<c>torch.clamp</c>).
     /// Bounds are numbers or tensors (broadcast); either may be null but not both. The result dtype is
     /// promoted over the input and bounds (an int tensor clamped to 0.5 is float32). A NaN element
-    /// stays NaN; where min &gt; max the result is max. With both bounds a NaN tensor bound gives NaN
-    /// (PyTorch's vectorised number-bound path is not specified for NaN bounds).
+    /// stays NaN; where min &gt; max the result is max. A NaN bound gives NaN, except a lone number bound,
+    /// which PyTorch ignores when it is NaN. A bool input needs integer or float bounds (bool results are
+    /// refused, as in PyTorch).
     /// </summary>
     public Tensor Clamp(Tensor? min = null, Tensor? max = null) => Clamp(this, min, max);
 
@@ -186,14 +187,19 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(input);
         DType t = ClampType(input, min, max);
         if (min is not null && max is not null) return TernaryOp(Backends.TernaryOp.Clamp, input, min, max, t, "clamp");
-        return min is not null ? BinaryOp(B.Maximum, input, min, t, "clamp") : BinaryOp(B.Minimum, input, max!, t, "clamp");
+        Tensor bound = min ?? max!;
+        // PyTorch's one-sided number clamp is std::max(x, bound), which ignores a NaN bound.
+        if (bound.IsWrappedNumber && double.IsNaN(bound.Item().ToDouble()))
+            return input.DType == t ? input.Clone() : input.To(t);
+        return BinaryOp(min is not null ? B.Maximum : B.Minimum, input, bound, t, "clamp");
     }
 
     private static DType ClampType(Tensor input, Tensor? min, Tensor? max)
     {
         if (min is null && max is null) throw new ArgumentException("clamp: At least one of 'min' or 'max' must not be null.");
-        if (input.DType == DType.Bool) throw new NotSupportedException("clamp: not implemented for torch.bool.");
-        return min is null ? TypePromotion.ResultType([input, max!]) : max is null ? TypePromotion.ResultType([input, min]) : TypePromotion.ResultType([input, min, max]);
+        DType t = min is null ? TypePromotion.ResultType([input, max!]) : max is null ? TypePromotion.ResultType([input, min]) : TypePromotion.ResultType([input, min, max]);
+        if (t == DType.Bool) throw new NotSupportedException("clamp: not implemented for torch.bool (a bool tensor clamped to integer bounds gives int64).");
+        return t;
     }
 
     /// <summary>Limits every element from below (<c>torch.clamp_min</c>, <c>clamp(min=...)</c>).</summary>

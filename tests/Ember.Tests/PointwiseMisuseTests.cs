@@ -18,7 +18,8 @@ public class PointwiseMisuseTests
         TensorAssert.Throws<ArgumentException>(() => B.Clone().Neg_(), "neg_", "bool tensor");
         TensorAssert.Throws<NotSupportedException>(() => B.Abs(), "abs", "torch.bool");
         TensorAssert.Throws<NotSupportedException>(() => B.Relu(), "relu", "Boolean inputs not supported");
-        TensorAssert.Throws<NotSupportedException>(() => B.Clamp(0, 1), "clamp", "torch.bool");
+        TensorAssert.Throws<NotSupportedException>(() => B.Clamp(false, true), "clamp", "torch.bool");
+        Assert.Equal(new long[] { 0, 0 }, B.Clamp(max: 0).ToArray<long>());         // bool with int bounds is int64
     }
 
     [Fact]

@@ -246,6 +246,9 @@ public class PointwiseTernaryTests
         }
         Assert.Equal(d, Tensor.Where(m, a0, 0).DType);
         TensorAssert.Close(g[$"clamp_edge_{dt}"], g[$"edge_{dt}"].Clamp(-1.0, 1.0));
+        foreach (var (k, got) in new[] { ("nanmin", a0.Clamp(min: double.NaN)), ("nanmax", a0.Clamp(max: double.NaN)),
+                                          ("nanboth", a0.Clamp(double.NaN, 2.0)), ("nant", a0.Clamp(min: Tensor.Scalar(double.NaN, d))) })
+            TensorAssert.Close(g[$"clamp{k}_{dt}"], got);
     }
 
     [Fact]

@@ -87,6 +87,11 @@ for name, dt in (("f32", torch.float32), ("f64", torch.float64)):
     out[f"clampt_{name}"] = torch.clamp(a, lo, hi)
     out[f"clampmint_{name}"] = torch.clamp(a, min=lo)
     out[f"clamp_edge_{name}"] = torch.clamp(e, -1.0, 1.0)
+    nan = float("nan")
+    out[f"clampnanmin_{name}"] = torch.clamp(a, min=nan)       # a lone NaN number bound is ignored
+    out[f"clampnanmax_{name}"] = torch.clamp(a, max=nan)
+    out[f"clampnanboth_{name}"] = torch.clamp(a, nan, 2.0)     # ...but not next to another bound
+    out[f"clampnant_{name}"] = torch.clamp(a, min=torch.tensor(nan, dtype=dt))
     # empty and 0-d
     out[f"zd_{name}"] = torch.tensor(-1.25, dtype=dt)
     out[f"zdexp_{name}"] = torch.exp(out[f"zd_{name}"])
