@@ -20,7 +20,7 @@ public sealed partial class Tensor
     /// <summary><c>input + alpha * other</c> (<c>torch.add</c>); see the instance method.</summary>
     public static Tensor Add(Tensor input, Tensor other, Scalar? alpha = null)
     {
-        NotNull(input, other, two: true);
+        NotNull(input, other);
         DType t = TypePromotion.ResultType([input, other]);
         var b = ScaledByAlpha(other, alpha, t, "add");
         return BinaryOp(t == DType.Bool ? B.LogicalOr : B.Add, input, b, t, "add");
@@ -35,7 +35,7 @@ public sealed partial class Tensor
     /// <summary><c>input - alpha * other</c> (<c>torch.sub</c>); see the instance method.</summary>
     public static Tensor Sub(Tensor input, Tensor other, Scalar? alpha = null)
     {
-        NotNull(input, other, two: true);
+        NotNull(input, other);
         CheckSub(input, other);
         DType t = TypePromotion.ResultType([input, other]);
         return BinaryOp(B.Sub, input, ScaledByAlpha(other, alpha, t, "sub"), t, "sub");
@@ -67,7 +67,7 @@ public sealed partial class Tensor
     /// <summary>Elementwise product (<c>torch.mul</c>).</summary>
     public static Tensor Mul(Tensor input, Tensor other)
     {
-        NotNull(input, other, two: true);
+        NotNull(input, other);
         DType t = TypePromotion.ResultType([input, other]);
         return BinaryOp(t == DType.Bool ? B.LogicalAnd : B.Mul, input, other, t, "mul");
     }
@@ -83,7 +83,7 @@ public sealed partial class Tensor
     /// <summary>Elementwise division (<c>torch.div</c>); see the instance method.</summary>
     public static Tensor Div(Tensor input, Tensor other, string? roundingMode = null)
     {
-        NotNull(input, other, two: true);
+        NotNull(input, other);
         DType t = TypePromotion.ResultType([input, other]);
         if (roundingMode is null) return BinaryOp(B.Div, input, other, t.ToFloating(), "div");
         B op = DivRoundingOp(roundingMode, t);
@@ -122,7 +122,7 @@ public sealed partial class Tensor
     /// <summary>Elementwise power (<c>torch.pow</c>); see the instance method.</summary>
     public static Tensor Pow(Tensor input, Tensor exponent)
     {
-        NotNull(input, exponent, two: true);
+        NotNull(input, exponent);
         DType t = TypePromotion.ResultType([input, exponent]);
         if (input.IsWrappedNumber && !exponent.IsWrappedNumber && input.Item().ToDouble() == 1)
             return Full(exponent.Layout.Shape, 1, t, exponent.Device);
@@ -157,7 +157,7 @@ public sealed partial class Tensor
     /// <summary>Elementwise maximum (<c>torch.maximum</c>); numbers work too: <c>Tensor.Maximum(x, 0)</c>.</summary>
     public static Tensor Maximum(Tensor input, Tensor other)
     {
-        NotNull(input, other, two: true);
+        NotNull(input, other);
         return BinaryOp(B.Maximum, input, other, "maximum");
     }
 
@@ -167,7 +167,7 @@ public sealed partial class Tensor
     /// <summary>Elementwise minimum (<c>torch.minimum</c>).</summary>
     public static Tensor Minimum(Tensor input, Tensor other)
     {
-        NotNull(input, other, two: true);
+        NotNull(input, other);
         return BinaryOp(B.Minimum, input, other, "minimum");
     }
 
@@ -324,7 +324,7 @@ public sealed partial class Tensor
 
     private static Tensor Compare(B op, Tensor a, Tensor b, string name)
     {
-        NotNull(a, b, two: true);
+        NotNull(a, b);
         return BinaryOp(op, a, b, name);
     }
 
@@ -354,7 +354,7 @@ public sealed partial class Tensor
 
     private static Tensor Bitwise(B op, Tensor a, Tensor b, string name)
     {
-        NotNull(a, b, two: true);
+        NotNull(a, b);
         DType t = TypePromotion.ResultType([a, b]);
         if (t.IsFloatingPoint())
             throw new NotSupportedException($"{name}: not implemented for {t.TorchName()} (operands {a.DType.TorchName()} and {b.DType.TorchName()}); bitwise ops take integer or bool tensors.");

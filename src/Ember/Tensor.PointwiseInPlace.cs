@@ -66,7 +66,7 @@ public sealed partial class Tensor
     /// <summary>In place: <c>this += alpha * other</c> (<c>x.add_</c>). The promoted result must be castable to this dtype.</summary>
     public Tensor Add_(Tensor other, Scalar? alpha = null)
     {
-        NotNull(this, other, two: true);
+        NotNull(this, other);
         DType t = TypePromotion.ResultType([this, other]);
         CheckInPlace("add_", t, other);
         var b = ScaledByAlpha(Detached(other), alpha, t, "add_");
@@ -76,7 +76,7 @@ public sealed partial class Tensor
     /// <summary>In place: <c>this -= alpha * other</c> (<c>x.sub_</c>); refused for bool operands.</summary>
     public Tensor Sub_(Tensor other, Scalar? alpha = null)
     {
-        NotNull(this, other, two: true);
+        NotNull(this, other);
         CheckSub(this, other);
         DType t = TypePromotion.ResultType([this, other]);
         CheckInPlace("sub_", t, other);
@@ -86,7 +86,7 @@ public sealed partial class Tensor
     /// <summary>In place: <c>this *= other</c> (<c>x.mul_</c>).</summary>
     public Tensor Mul_(Tensor other)
     {
-        NotNull(this, other, two: true);
+        NotNull(this, other);
         DType t = TypePromotion.ResultType([this, other]);
         return BinaryInPlace(t == DType.Bool ? B.LogicalAnd : B.Mul, other, t, "mul_");
     }
@@ -97,7 +97,7 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor Div_(Tensor other, string? roundingMode = null)
     {
-        NotNull(this, other, two: true);
+        NotNull(this, other);
         DType t = TypePromotion.ResultType([this, other]);
         if (roundingMode is null) return BinaryInPlace(B.Div, other, t.ToFloating(), "div_");
         B op = DivRoundingOp(roundingMode, t);
@@ -108,7 +108,7 @@ public sealed partial class Tensor
     /// <summary>In place: <c>this = this ** exponent</c> (<c>x.pow_</c>).</summary>
     public Tensor Pow_(Tensor exponent)
     {
-        NotNull(this, exponent, two: true);
+        NotNull(this, exponent);
         CheckInPlace("pow_", TypePromotion.ResultType([this, exponent]), exponent);
         return Assign(Pow(this, exponent));
     }
@@ -123,7 +123,7 @@ public sealed partial class Tensor
     /// <summary>In place: <c>this = lerp(this, end, weight)</c> (<c>x.lerp_</c>).</summary>
     public Tensor Lerp_(Tensor end, Tensor weight)
     {
-        NotNull(this, end, weight, three: true);
+        NotNull(this, end, weight);
         CheckLerp(this, end, weight);
         CheckInPlace("lerp_", DType, end, weight);
         return Assign(Lerp(this, end, weight));
@@ -132,7 +132,7 @@ public sealed partial class Tensor
     /// <summary>In place: <c>this += value * tensor1 * tensor2</c> (<c>x.addcmul_</c>).</summary>
     public Tensor Addcmul_(Tensor tensor1, Tensor tensor2, Scalar? value = null)
     {
-        NotNull(this, tensor1, tensor2, three: true);
+        NotNull(this, tensor1, tensor2);
         CheckInPlace("addcmul_", TypePromotion.ResultType([this, tensor1, tensor2]), tensor1, tensor2);
         return Assign(Addcmul(this, tensor1, tensor2, value));
     }
@@ -140,7 +140,7 @@ public sealed partial class Tensor
     /// <summary>In place: <c>this += value * tensor1 / tensor2</c> (<c>x.addcdiv_</c>).</summary>
     public Tensor Addcdiv_(Tensor tensor1, Tensor tensor2, Scalar? value = null)
     {
-        NotNull(this, tensor1, tensor2, three: true);
+        NotNull(this, tensor1, tensor2);
         CheckInPlace("addcdiv_", TypePromotion.ResultType([this, tensor1, tensor2]), tensor1, tensor2);
         return Assign(Addcdiv(this, tensor1, tensor2, value));
     }

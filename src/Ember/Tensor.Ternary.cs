@@ -40,7 +40,7 @@ public sealed partial class Tensor
     /// <exception cref="ArgumentException">The condition is not a bool tensor (PyTorch 1.13 still accepted uint8 with a warning; Ember does not).</exception>
     public static Tensor Where(Tensor condition, Tensor x, Tensor y)
     {
-        NotNull(condition, x, y, three: true);
+        NotNull(condition, x, y);
         if (condition.DType != DType.Bool)
             throw new ArgumentException($"where: expected condition to be a boolean tensor, but got a tensor with dtype {condition.DType.TorchName()}.");
         return TernaryOp(Backends.TernaryOp.Where, condition, x, y, TypePromotion.ResultType([x, y]), "where", firstType: DType.Bool);
@@ -58,7 +58,7 @@ public sealed partial class Tensor
     /// <summary>Linear interpolation from <paramref name="input"/> to <paramref name="end"/> (<c>torch.lerp</c>); see the instance method.</summary>
     public static Tensor Lerp(Tensor input, Tensor end, Tensor weight)
     {
-        NotNull(input, end, weight, three: true);
+        NotNull(input, end, weight);
         CheckLerp(input, end, weight);
         return TernaryOp(Backends.TernaryOp.Lerp, input, end, weight, input.DType, "lerp");
     }
@@ -83,7 +83,7 @@ public sealed partial class Tensor
     /// <summary><c>input + value * tensor1 * tensor2</c> (<c>torch.addcmul</c>); see the instance method.</summary>
     public static Tensor Addcmul(Tensor input, Tensor tensor1, Tensor tensor2, Scalar? value = null)
     {
-        NotNull(input, tensor1, tensor2, three: true);
+        NotNull(input, tensor1, tensor2);
         DType t = TypePromotion.ResultType([input, tensor1, tensor2]);
         return TernaryOp(Backends.TernaryOp.Addcmul, input, tensor1, tensor2, t, "addcmul", value ?? 1);
     }
@@ -97,7 +97,7 @@ public sealed partial class Tensor
     /// <summary><c>input + value * tensor1 / tensor2</c> (<c>torch.addcdiv</c>); see the instance method.</summary>
     public static Tensor Addcdiv(Tensor input, Tensor tensor1, Tensor tensor2, Scalar? value = null)
     {
-        NotNull(input, tensor1, tensor2, three: true);
+        NotNull(input, tensor1, tensor2);
         if (!tensor1.DType.IsFloatingPoint() && !tensor2.DType.IsFloatingPoint())
             throw new ArgumentException(
                 $"addcdiv: Integer division with addcdiv is no longer supported (tensor1 is {tensor1.DType.TorchName()}, tensor2 is {tensor2.DType.TorchName()}). " +
@@ -108,10 +108,16 @@ public sealed partial class Tensor
     }
 
     // A null operand is a caller bug; report it before any kernel runs.
-    private static void NotNull(Tensor? a, Tensor? b = null, Tensor? c = null, bool two = false, bool three = false)
+    private static void NotNull(Tensor? input, Tensor? other)
     {
-        ArgumentNullException.ThrowIfNull(a, "input");
-        if (two || three) ArgumentNullException.ThrowIfNull(b, "other");
-        if (three) ArgumentNullException.ThrowIfNull(c, "third");
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(other);
+    }
+
+    private static void NotNull(Tensor? input, Tensor? second, Tensor? third)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(second);
+        ArgumentNullException.ThrowIfNull(third);
     }
 }
