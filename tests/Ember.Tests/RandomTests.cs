@@ -103,6 +103,38 @@ public class RandomGoldenTests
     }
 }
 
+public class RandomLargeFillTests
+{
+    // Per-row wrapping sums of the bit patterns, as _bitsums() in random_ops.py.
+    private static Tensor BitSums(Tensor t)
+    {
+        var sums = new long[1000];
+        if (t.DType == DType.Float32)
+        {
+            var v = t.ToArray<float>();
+            int row = v.Length / 1000;
+            for (int i = 0; i < v.Length; i++) sums[i / row] = unchecked(sums[i / row] + BitConverter.SingleToInt32Bits(v[i]));
+        }
+        else
+        {
+            var v = t.ToArray<double>();
+            int row = v.Length / 1000;
+            for (int i = 0; i < v.Length; i++) sums[i / row] = unchecked(sums[i / row] + BitConverter.DoubleToInt64Bits(v[i]));
+        }
+        return Tensor.From(sums);
+    }
+
+    [Fact]
+    public void LargeFillsMatchPyTorchBitForBit()
+    {
+        var g = Golden.Load("random_ops");
+        TensorAssert.Equal(g["bits_randn"], BitSums(Tensor.Randn([400000], new Generator(0))));
+        TensorAssert.Equal(g["bits_normal"], BitSums(Tensor.Empty(400000).Normal_(1.3, 2.7, new Generator(5))));
+        TensorAssert.Equal(g["bits_randn_d"], BitSums(Tensor.Randn([100000], new Generator(6), DType.Float64)));
+        TensorAssert.Equal(g["bits_uniform"], BitSums(Tensor.Empty(100000).Uniform_(-3.1, 0.7, new Generator(8))));
+    }
+}
+
 public class RandomGeneratorTests
 {
     [Fact]

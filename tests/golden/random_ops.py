@@ -62,6 +62,11 @@ def _fill_t():
     return x
 
 
+def _bitsums(t):
+    bits = t.view(torch.int32).long() if t.dtype == torch.float32 else t.view(torch.int64)
+    return bits.reshape(1000, -1).sum(1)
+
+
 def main():
     out = {}
     for s in SEEDS:
@@ -78,6 +83,17 @@ def main():
     torch.randn(1, dtype=torch.float64)
     out["state_cached"] = torch.get_rng_state()
     out["after_cached"] = torch.randn(2, dtype=torch.float64)
+    # Large fills, stored as per-row sums of the values' bit patterns (int64, wrapping): a mismatch in
+    # a single last bit anywhere shows, without a multi-megabyte file. Rare rounding differences in
+    # the float32 kernel (one value in thousands) need this many values to show.
+    torch.manual_seed(0)
+    out["bits_randn"] = _bitsums(torch.randn(400000))
+    torch.manual_seed(5)
+    out["bits_normal"] = _bitsums(torch.empty(400000).normal_(1.3, 2.7))
+    torch.manual_seed(6)
+    out["bits_randn_d"] = _bitsums(torch.randn(100000, dtype=torch.float64))
+    torch.manual_seed(8)
+    out["bits_uniform"] = _bitsums(torch.empty(100000).uniform_(-3.1, 0.7))
     save("random_ops.json", out, meta={"initial_seed_default": str(torch.Generator().initial_seed())})
 
 
