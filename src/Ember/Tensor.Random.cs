@@ -154,14 +154,15 @@ public sealed partial class Tensor
 
     /// <summary>
     /// Samples 0 or 1 for each element, with the probability of 1 given by this tensor's values (<c>torch.bernoulli(p)</c>).
-    /// The result has this tensor's dtype and memory order.
+    /// The result has this tensor's dtype and is contiguous (PyTorch allocates it with
+    /// <c>LEGACY_CONTIGUOUS_MEMORY_FORMAT</c>), so the draws go in row-major order whatever this tensor's strides.
     /// </summary>
     /// <exception cref="ArgumentException">This tensor is not floating point, or holds a value outside [0, 1].</exception>
     public Tensor Bernoulli(Generator? generator = null)
     {
         if (!DType.IsFloatingPoint())
             throw new ArgumentException($"bernoulli: expected a floating-point tensor of probabilities, got {DType.TorchName()}.");
-        return EmptyPreservingOrder(this, DType, Device).Bernoulli_(this, generator, "bernoulli");
+        return Alloc(Layout.Shape, DType, Device).Bernoulli_(this, generator, "bernoulli");
     }
 
     /// <summary>Sets each element to 1 with probability <paramref name="p"/>, else 0, in place (<c>x.bernoulli_(p)</c>).</summary>

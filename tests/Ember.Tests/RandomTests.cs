@@ -50,14 +50,19 @@ public class RandomGoldenTests
         ("rand_like_t", () => Tensor.RandLike(Transposed(Tensor.Zeros(5, 4)))),
         ("randn_like_t", () => Tensor.RandnLike(Transposed(Tensor.Zeros([6, 4], DType.Float64)))),
         ("randn_like", () => Tensor.RandnLike(Tensor.Zeros(4, 5))),
+        ("uniform_slice", () => { var z = Tensor.Zeros(4, 6); z.WithLayout(z.Layout.Slice(1, 0, 3, 2)).Uniform_(-1, 1); return z; }),
+        ("randint_t", () => { var z = Tensor.Zeros([3, 5], DType.Int64); Transposed(z).Random_(0, 50); return z; }),
+        ("bern_bcast", () => Tensor.Zeros(3, 4).Bernoulli_(Tensor.From(new float[] { 0.1f, 0.5f, 0.9f, 0.7f }))),
+        ("bern_p_t", () => Transposed(Reshaped(Probabilities(12, DType.Float32), 3, 4)).Bernoulli()),
         ("rand_after", () => Tensor.Rand(3)),
     ];
 
     private static Tensor Transposed(Tensor t) => t.WithLayout(t.Layout.Transpose(0, 1));
 
-    // torch.linspace(0, 1, n) without depending on the factory under test elsewhere: the golden file holds it.
-    private static Tensor Probabilities(int n, DType dtype) =>
-        Tensor.From<double>(Enumerable.Range(0, n).Select(i => (double)i / (n - 1)).ToArray()).To(dtype);
+    private static Tensor Reshaped(Tensor t, params int[] shape) => t.WithLayout(Layout.Contiguous(shape));
+
+    // torch.linspace(0, 1, n), as the golden script makes its probabilities.
+    private static Tensor Probabilities(int n, DType dtype) => Tensor.Linspace(0, 1, n, dtype);
 
     [Theory]
     [MemberData(nameof(Seeds))]

@@ -52,8 +52,24 @@ def sequence():
         ("rand_like_t", lambda: torch.rand_like(torch.zeros(5, 4).t())),
         ("randn_like_t", lambda: torch.randn_like(torch.zeros(6, 4, dtype=f64).t())),
         ("randn_like", lambda: torch.randn_like(torch.zeros(4, 5))),
+        ("uniform_slice", lambda: _slice_uniform()),
+        ("randint_t", lambda: _randint_t()),
+        ("bern_bcast", lambda: torch.zeros(3, 4).bernoulli_(torch.tensor([0.1, 0.5, 0.9, 0.7]))),
+        ("bern_p_t", lambda: torch.bernoulli(torch.linspace(0, 1, 12).reshape(3, 4).t())),
         ("rand_after", lambda: torch.rand(3)),
     ]
+
+
+def _slice_uniform():
+    z = torch.zeros(4, 6)
+    z[:, ::2].uniform_(-1, 1)      # a non-dense view: filled in memory order
+    return z
+
+
+def _randint_t():
+    z = torch.zeros(3, 5, dtype=torch.int64)
+    z.t().random_(0, 50)
+    return z
 
 
 def _fill_t():
