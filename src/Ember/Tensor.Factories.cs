@@ -24,9 +24,8 @@ public sealed partial class Tensor
     /// As PyTorch: the length is <c>ceil((end - start) / step)</c> computed in double (exactly, in
     /// integers, for int64); the arguments are first converted to the dtype's accumulation type (double
     /// for floats, int64 for integers), so <c>Arange(0, 2.5, 0.5, DType.Int64)</c> has step 0 and fails.
-    /// Values are <c>start + i * step</c> rounded as PyTorch's single-threaded AVX2 kernel rounds them;
-    /// PyTorch splits results longer than 2048 among threads, which can move a float value by one ulp
-    /// there.
+    /// Values are <c>start + i * step</c> rounded as PyTorch's AVX2 kernel rounds them (checked against
+    /// PyTorch for lengths up to a few thousand).
     /// </remarks>
     /// <exception cref="ArgumentException">The step is zero, the bounds are not finite, or the step's sign points away from <paramref name="end"/>.</exception>
     public static Tensor Arange(Scalar start, Scalar end, Scalar? step = null, DType? dtype = null, Device? device = null)

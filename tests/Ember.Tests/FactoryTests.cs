@@ -15,6 +15,8 @@ public class FactoryGoldenTests
         ["arange_f_long"] = () => Tensor.Arange(-2.5, 400.0, 0.3),
         ["arange_d"] = () => Tensor.Arange(0.0, 1.0, 0.1, DType.Float64),
         ["arange_d_long"] = () => Tensor.Arange(1.0 / 3, 250.0, 1.0 / 7, DType.Float64),
+        ["arange_f_5k"] = () => Tensor.Arange(0.3, 700.0, 0.13),
+        ["arange_d_3k"] = () => Tensor.Arange(-11.1, 300.0, 0.1, DType.Float64),
         ["arange_i_to_f"] = () => Tensor.Arange(1, 37, 2, DType.Float32),
         ["arange_f_to_i"] = () => Tensor.Arange(0.5, 9.7, 1.5, DType.Int64),
         ["arange_i32"] = () => Tensor.Arange(0, 100, 7, DType.Int32),

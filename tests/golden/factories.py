@@ -16,6 +16,8 @@ CASES = {
     "arange_f_long": ("arange", (-2.5, 400.0, 0.3), None),
     "arange_d": ("arange", (0.0, 1.0, 0.1), f64),
     "arange_d_long": ("arange", (1.0 / 3, 250.0, 1.0 / 7), f64),
+    "arange_f_5k": ("arange", (0.3, 700.0, 0.13), None),
+    "arange_d_3k": ("arange", (-11.1, 300.0, 0.1), f64),
     "arange_i_to_f": ("arange", (1, 37, 2), f32),
     "arange_f_to_i": ("arange", (0.5, 9.7, 1.5), i64),
     "arange_i32": ("arange", (0, 100, 7), i32),
