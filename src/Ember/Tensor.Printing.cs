@@ -17,9 +17,11 @@ public sealed partial class Tensor
     public override string ToString() => ToString(PrintOptions.Current);
 
     /// <summary>The tensor printed with the given options (see <see cref="ToString()"/>); nothing global changes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (negative precision, edge items or threshold; line width below 1).</exception>
     public string ToString(PrintOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate("ToString");
         return TensorPrinter.Repr(this, options, Device);
     }
 }

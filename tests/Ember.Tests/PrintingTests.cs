@@ -98,7 +98,10 @@ public class PrintingOptionsTests
     {
         Assert.Equal(PrintOptions.Default, PrintOptions.Current);
         Assert.Equal("tensor([[0.4000, 0.7000]])", Tensor.From(new float[,] { { 0.4f, 0.7f } }).ToString());
-        Assert.Throws<ArgumentOutOfRangeException>(() => PrintOptions.Current = PrintOptions.Default with { Precision = -1 });
+        TensorAssert.Throws<ArgumentOutOfRangeException>(() => PrintOptions.Current = PrintOptions.Default with { Precision = -1 }, "PrintOptions.Current", "Precision", "-1");
+        TensorAssert.Throws<ArgumentOutOfRangeException>(() => Tensor.Zeros(2).ToString(PrintOptions.Default with { EdgeItems = -2 }), "ToString", "EdgeItems", "-2");
+        TensorAssert.Throws<ArgumentOutOfRangeException>(() => Tensor.Zeros(2).ToString(PrintOptions.Default with { LineWidth = 0 }), "ToString", "LineWidth");
+        Assert.Equal(PrintOptions.Default, PrintOptions.Current);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ for dt, tag in ((torch.float32, "f32"), (torch.float64, "f64")):
     put(f"vecmat_{tag}", a, b, torch.matmul(a, b))
     # Sizes around the micro-kernel's register tile (6 x 8/16) and the K block (256).
     for (m, k, n) in [(1, 1, 1), (1, 7, 17), (7, 1, 5), (6, 16, 8), (7, 17, 33), (13, 5, 65),
-                      (65, 33, 7), (130, 17, 9), (9, 130, 17), (5, 300, 6), (9, 20, 130)]:
+                      (65, 20, 7), (130, 11, 9), (9, 130, 17), (5, 300, 6), (9, 20, 130)]:
         a, b = rn(m, k), rn(k, n)
         put(f"mm_{m}x{k}x{n}_{tag}", a, b, torch.matmul(a, b))
     # Transposed operands: stored as [K, M] and [N, K].

@@ -43,9 +43,21 @@ public sealed record PrintOptions
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            if (value.Precision < 0 || value.Precision > 50)
-                throw new ArgumentOutOfRangeException(nameof(value), $"PrintOptions: Precision must be in [0, 50], got {value.Precision}.");
+            value.Validate("PrintOptions.Current");
             Volatile.Write(ref _current, value);
         }
+    }
+
+    /// <summary>Refuses options the printer cannot honour, naming the setting.</summary>
+    internal void Validate(string op)
+    {
+        if (Precision < 0 || Precision > 50)
+            throw new ArgumentOutOfRangeException(nameof(Precision), $"{op}: Precision must be in [0, 50], got {Precision}.");
+        if (Threshold < 0)
+            throw new ArgumentOutOfRangeException(nameof(Threshold), $"{op}: Threshold must be non-negative, got {Threshold}.");
+        if (EdgeItems < 0)
+            throw new ArgumentOutOfRangeException(nameof(EdgeItems), $"{op}: EdgeItems must be non-negative, got {EdgeItems}.");
+        if (LineWidth < 1)
+            throw new ArgumentOutOfRangeException(nameof(LineWidth), $"{op}: LineWidth must be positive, got {LineWidth}.");
     }
 }
