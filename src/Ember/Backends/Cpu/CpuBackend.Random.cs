@@ -1,4 +1,4 @@
-using Ember.Random;
+using Ember.Rng;
 
 namespace Ember.Backends.Cpu;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Ember.Random;
+using Ember.Rng;
 
 namespace Ember;
 

@@ -1,4 +1,4 @@
-namespace Ember.Random;
+namespace Ember.Rng;
 
 /// <summary>
 /// A lane-by-lane port of the single-precision <c>log256_ps</c> and <c>sincos256_ps</c> from

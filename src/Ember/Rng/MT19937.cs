@@ -1,4 +1,4 @@
-namespace Ember.Random;
+namespace Ember.Rng;
 
 /// <summary>
 /// The 32-bit Mersenne Twister exactly as PyTorch's <c>at::mt19937</c> (ATen/core/MT19937RNGEngine.h):
