@@ -41,6 +41,10 @@ internal sealed partial class CpuBackend
             case UnaryOp.Ceil: RunUnary<T, T, CeilK<T>>(s, sl, d, dl); break;
             case UnaryOp.Round: RunUnary<T, T, RoundK<T>>(s, sl, d, dl); break;
             case UnaryOp.Reciprocal: RunUnary<T, T, ReciprocalK<T>>(s, sl, d, dl); break;
+            case UnaryOp.Exp2: RunUnary<T, T, Exp2K<T>>(s, sl, d, dl); break;
+            case UnaryOp.Log2: RunUnary<T, T, Log2K<T>>(s, sl, d, dl); break;
+            case UnaryOp.Log10: RunUnary<T, T, Log10K<T>>(s, sl, d, dl); break;
+            case UnaryOp.Trunc: RunUnary<T, T, TruncK<T>>(s, sl, d, dl); break;
             default: throw new NotSupportedException($"cpu: unary kernel {op} is not implemented for {s.DType.TorchName()}.");
         }
     }
@@ -50,11 +54,12 @@ internal sealed partial class CpuBackend
         switch (op)
         {
             case UnaryOp.Neg: RunUnary<T, T, NegK<T>>(s, sl, d, dl); break;
-            case UnaryOp.Abs: RunUnary<T, T, AbsK<T>>(s, sl, d, dl); break;
+            case UnaryOp.Abs: RunUnary<T, T, AbsIntK<T>>(s, sl, d, dl); break;
             case UnaryOp.Sign: RunUnary<T, T, SignK<T>>(s, sl, d, dl); break;
             case UnaryOp.Relu: RunUnary<T, T, ReluK<T>>(s, sl, d, dl); break;
             case UnaryOp.LogicalNot: RunUnary<T, byte, LogicalNotK<T>>(s, sl, d, dl); break;
-            case UnaryOp.Floor: case UnaryOp.Ceil: case UnaryOp.Round: RunUnary<T, T, IdentityK<T>>(s, sl, d, dl); break;
+            case UnaryOp.BitwiseNot: RunUnary<T, T, BitwiseNotK<T>>(s, sl, d, dl); break;
+            case UnaryOp.Floor: case UnaryOp.Ceil: case UnaryOp.Round: case UnaryOp.Trunc: RunUnary<T, T, IdentityK<T>>(s, sl, d, dl); break;
             default: throw new NotSupportedException($"cpu: unary kernel {op} is not implemented for {s.DType.TorchName()}.");
         }
     }
@@ -93,14 +98,27 @@ internal sealed partial class CpuBackend
     private static void BinaryFloat<T>(BinaryOp op, Storage a, Layout al, Storage b, Layout bl, Storage d, Layout dl)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (op == BinaryOp.Pow) { RunBinary<T, T, PowFloatK<T>>(a, al, b, bl, d, dl); return; }
+        switch (op)
+        {
+            case BinaryOp.Pow: RunBinary<T, T, PowFloatK<T>>(a, al, b, bl, d, dl); return;
+            case BinaryOp.DivTrunc: RunBinary<T, T, DivTruncFloatK<T>>(a, al, b, bl, d, dl); return;
+            case BinaryOp.DivFloor: RunBinary<T, T, DivFloorFloatK<T>>(a, al, b, bl, d, dl); return;
+        }
         BinaryCommon<T>(op, a, al, b, bl, d, dl);
     }
 
     private static void BinaryInt<T>(BinaryOp op, Storage a, Layout al, Storage b, Layout bl, Storage d, Layout dl)
         where T : unmanaged, IBinaryInteger<T>
     {
-        if (op == BinaryOp.Pow) { RunBinary<T, T, PowIntK<T>>(a, al, b, bl, d, dl); return; }
+        switch (op)
+        {
+            case BinaryOp.Pow: RunBinary<T, T, PowIntK<T>>(a, al, b, bl, d, dl); return;
+            case BinaryOp.DivTrunc: RunBinary<T, T, DivTruncIntK<T>>(a, al, b, bl, d, dl); return;
+            case BinaryOp.DivFloor: RunBinary<T, T, DivFloorIntK<T>>(a, al, b, bl, d, dl); return;
+            case BinaryOp.BitwiseAnd: RunBinary<T, T, BitwiseAndK<T>>(a, al, b, bl, d, dl); return;
+            case BinaryOp.BitwiseOr: RunBinary<T, T, BitwiseOrK<T>>(a, al, b, bl, d, dl); return;
+            case BinaryOp.BitwiseXor: RunBinary<T, T, BitwiseXorK<T>>(a, al, b, bl, d, dl); return;
+        }
         BinaryCommon<T>(op, a, al, b, bl, d, dl);
     }
 

@@ -48,11 +48,21 @@ internal struct PowIntK<T> : IBinaryKernel<PowIntK<T>, T, T> where T : IBinaryIn
 }
 internal struct MaximumK<T> : IBinaryKernel<MaximumK<T>, T, T> where T : INumber<T>
 {
-    public static T Apply(T a, T b) => T.IsNaN(a) ? a : T.IsNaN(b) ? b : a > b ? a : b;
+    // NaN wins; otherwise std::max's order (a unless a < b), as PyTorch's CPU kernel.
+    public static T Apply(T a, T b) => T.IsNaN(a) ? a : T.IsNaN(b) ? b : a < b ? b : a;
+    // IEEE 754 maximum: NaN propagates like Apply; only the sign of an equal pair of zeros may differ.
+    public static void Contig(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => TP.Max(a, b, d);
+    public static void ContigScalar(ReadOnlySpan<T> a, T b, Span<T> d) => TP.Max(a, b, d);
+    public static void ScalarContig(T a, ReadOnlySpan<T> b, Span<T> d) => TP.Max(b, a, d);
 }
 internal struct MinimumK<T> : IBinaryKernel<MinimumK<T>, T, T> where T : INumber<T>
 {
-    public static T Apply(T a, T b) => T.IsNaN(a) ? a : T.IsNaN(b) ? b : a < b ? a : b;
+    // NaN wins; otherwise std::min's order (a unless b < a).
+    public static T Apply(T a, T b) => T.IsNaN(a) ? a : T.IsNaN(b) ? b : b < a ? b : a;
+    // IEEE 754 minimum: NaN propagates like Apply; only the sign of an equal pair of zeros may differ.
+    public static void Contig(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => TP.Min(a, b, d);
+    public static void ContigScalar(ReadOnlySpan<T> a, T b, Span<T> d) => TP.Min(a, b, d);
+    public static void ScalarContig(T a, ReadOnlySpan<T> b, Span<T> d) => TP.Min(b, a, d);
 }
 internal struct EqK<T> : IBinaryKernel<EqK<T>, T, byte> where T : INumber<T>
 {
@@ -89,4 +99,56 @@ internal struct LogicalOrK<T> : IBinaryKernel<LogicalOrK<T>, T, byte> where T : 
 internal struct LogicalXorK<T> : IBinaryKernel<LogicalXorK<T>, T, byte> where T : INumber<T>
 {
     public static byte Apply(T a, T b) => (a != T.Zero) != (b != T.Zero) ? (byte)1 : (byte)0;
+}
+
+// Division with a rounding mode (torch.div(..., rounding_mode=...)).
+internal struct DivTruncFloatK<T> : IBinaryKernel<DivTruncFloatK<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T a, T b) => T.Truncate(a / b);
+}
+internal struct DivFloorFloatK<T> : IBinaryKernel<DivFloorFloatK<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    // PyTorch's div_floor_floating: Python's float // semantics, exact where floor(a / b) would round wrongly.
+    public static T Apply(T a, T b)
+    {
+        if (b == T.Zero) return a / b;
+        T mod = a % b; // C fmod: the sign of a
+        T div = (a - mod) / b;
+        if (mod != T.Zero && (b < T.Zero) != (mod < T.Zero)) div -= T.One;
+        if (div == T.Zero) return T.CopySign(T.Zero, a / b);
+        T floordiv = T.Floor(div);
+        if (div - floordiv > T.CreateChecked(0.5)) floordiv += T.One;
+        return floordiv;
+    }
+}
+internal struct DivTruncIntK<T> : IBinaryKernel<DivTruncIntK<T>, T, T> where T : IBinaryInteger<T>
+{
+    // The frontend refuses b == 0 first (PyTorch's ZeroDivisionError);
+    // b == -1 is negation (wrapping), since MinValue / -1 would overflow in .NET.
+    public static T Apply(T a, T b) => b == -T.One && T.IsNegative(b) ? -a : a / b;
+}
+internal struct DivFloorIntK<T> : IBinaryKernel<DivFloorIntK<T>, T, T> where T : IBinaryInteger<T>
+{
+    public static T Apply(T a, T b)
+    {
+        if (T.IsNegative(b) && b == -T.One) return -a;
+        T q = a / b;
+        if (T.IsNegative(a) != T.IsNegative(b) && q * b != a) q -= T.One;
+        return q;
+    }
+}
+internal struct BitwiseAndK<T> : IBinaryKernel<BitwiseAndK<T>, T, T> where T : IBinaryInteger<T>
+{
+    public static T Apply(T a, T b) => a & b;
+    public static void Contig(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => TP.BitwiseAnd(a, b, d);
+}
+internal struct BitwiseOrK<T> : IBinaryKernel<BitwiseOrK<T>, T, T> where T : IBinaryInteger<T>
+{
+    public static T Apply(T a, T b) => a | b;
+    public static void Contig(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => TP.BitwiseOr(a, b, d);
+}
+internal struct BitwiseXorK<T> : IBinaryKernel<BitwiseXorK<T>, T, T> where T : IBinaryInteger<T>
+{
+    public static T Apply(T a, T b) => a ^ b;
+    public static void Contig(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => TP.Xor(a, b, d);
 }

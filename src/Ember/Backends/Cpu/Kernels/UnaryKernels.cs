@@ -12,14 +12,17 @@ internal struct NegK<T> : IUnaryKernel<NegK<T>, T, T> where T : INumber<T>
 internal struct AbsK<T> : IUnaryKernel<AbsK<T>, T, T> where T : INumber<T>
 {
     public static T Apply(T x) => T.Abs(x);
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => TP.Abs(x, d);
 }
 internal struct SignK<T> : IUnaryKernel<SignK<T>, T, T> where T : INumber<T>
 {
-    public static T Apply(T x) => x > T.Zero ? T.One : x < T.Zero ? -T.One : x; // keeps NaN and signed zero
+    // PyTorch's (0 < x) - (x < 0): NaN and -0.0 both give +0.
+    public static T Apply(T x) => x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero;
 }
 internal struct ReluK<T> : IUnaryKernel<ReluK<T>, T, T> where T : INumber<T>
 {
-    public static T Apply(T x) => x > T.Zero ? x : T.IsNaN(x) ? x : T.Zero;
+    // As PyTorch's clamp_min(0): NaN stays NaN and -0.0 stays -0.0.
+    public static T Apply(T x) => x < T.Zero ? T.Zero : x;
 }
 internal struct IdentityK<T> : IUnaryKernel<IdentityK<T>, T, T>
 {
@@ -59,6 +62,8 @@ internal struct Expm1K<T> : IUnaryKernel<Expm1K<T>, T, T> where T : IFloatingPoi
     public static T Apply(T x)
     {
         T u = T.Exp(x);
+        // Away from 0 there is no cancellation, and the correction below would overflow near the top of the range.
+        if (T.Abs(x) > T.CreateChecked(0.5)) return u - T.One;
         if (u == T.One) return x;
         T um1 = u - T.One;
         if (um1 == -T.One) return -T.One;
@@ -78,10 +83,12 @@ internal struct RsqrtK<T> : IUnaryKernel<RsqrtK<T>, T, T> where T : IFloatingPoi
 internal struct SinK<T> : IUnaryKernel<SinK<T>, T, T> where T : IFloatingPointIeee754<T>
 {
     public static T Apply(T x) => T.Sin(x);
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => TP.Sin(x, d);
 }
 internal struct CosK<T> : IUnaryKernel<CosK<T>, T, T> where T : IFloatingPointIeee754<T>
 {
     public static T Apply(T x) => T.Cos(x);
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => TP.Cos(x, d);
 }
 internal struct TanhK<T> : IUnaryKernel<TanhK<T>, T, T> where T : IFloatingPointIeee754<T>
 {
@@ -96,16 +103,51 @@ internal struct SigmoidK<T> : IUnaryKernel<SigmoidK<T>, T, T> where T : IFloatin
 internal struct FloorK<T> : IUnaryKernel<FloorK<T>, T, T> where T : IFloatingPointIeee754<T>
 {
     public static T Apply(T x) => T.Floor(x);
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => TP.Floor(x, d);
 }
 internal struct CeilK<T> : IUnaryKernel<CeilK<T>, T, T> where T : IFloatingPointIeee754<T>
 {
     public static T Apply(T x) => T.Ceiling(x);
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => TP.Ceiling(x, d);
 }
 internal struct RoundK<T> : IUnaryKernel<RoundK<T>, T, T> where T : IFloatingPointIeee754<T>
 {
     public static T Apply(T x) => T.Round(x, MidpointRounding.ToEven); // as PyTorch: half to even
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => TP.Round(x, MidpointRounding.ToEven, d);
 }
 internal struct ReciprocalK<T> : IUnaryKernel<ReciprocalK<T>, T, T> where T : IFloatingPointIeee754<T>
 {
     public static T Apply(T x) => T.One / x;
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => TP.Reciprocal(x, d);
+}
+internal struct Exp2K<T> : IUnaryKernel<Exp2K<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Exp2(x);
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => TP.Exp2(x, d);
+}
+internal struct Log2K<T> : IUnaryKernel<Log2K<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Log2(x);
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => TP.Log2(x, d);
+}
+internal struct Log10K<T> : IUnaryKernel<Log10K<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Log10(x);
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => TP.Log10(x, d);
+}
+internal struct TruncK<T> : IUnaryKernel<TruncK<T>, T, T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Truncate(x);
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d) => TP.Truncate(x, d);
+}
+
+// Integer-only kernels.
+internal struct AbsIntK<T> : IUnaryKernel<AbsIntK<T>, T, T> where T : IBinaryInteger<T>
+{
+    // T.Abs throws on the most negative value; PyTorch wraps it (abs(int64 min) == int64 min).
+    public static T Apply(T x) => x < T.Zero ? -x : x;
+}
+internal struct BitwiseNotK<T> : IUnaryKernel<BitwiseNotK<T>, T, T> where T : IBinaryInteger<T>
+{
+    public static T Apply(T x) => ~x;
 }

@@ -1,0 +1,181 @@
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Ember.Backends.Cpu.Gemm;
+
+/// <summary>
+/// Packed, cache-blocked GEMM for float32 and float64 (the Goto/BLIS loop order): for each
+/// <see cref="NC"/>-column block of B and <see cref="KC"/>-deep slice of K, B is packed once into
+/// panels; then each <see cref="MC"/>-row block of A is packed and swept by the micro-kernel tile by
+/// tile. Row blocks are independent, so large products run them in parallel; many small matrices in
+/// a batch run the batch in parallel instead. Matrix-vector shapes (M or N is 1) skip packing and use
+/// <see cref="TensorPrimitives"/> dot products, since a 1-wide operand would waste most of a tile.
+/// Accumulation is in <typeparamref name="T"/> (float32 sums in float32, as BLAS does).
+/// </summary>
+internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
+{
+    /// <summary>Depth of a packed slice: an MR x KC panel of A plus a KC x NR panel of B stay in L1/L2.</summary>
+    public const int KC = 256;
+
+    /// <summary>Rows of A per packed block (a multiple of the tile height, 6).</summary>
+    public const int MC = 96;
+
+    /// <summary>Columns of B per packed block (a multiple of the tile width, 8 or 16).</summary>
+    public const int NC = 2048;
+
+    /// <summary>Below this many multiply-adds in the whole call everything runs on the calling thread.</summary>
+    public const long ParallelThreshold = 1L << 21;
+
+    private static int MR => MicroKernel<T>.MR;
+    private static int NR => MicroKernel<T>.NR;
+
+    public static void Run(T[] a, T[] b, T[] c, GemmProblem p)
+    {
+        int batch = p.Batch;
+        long work = (long)batch * p.M * p.N * p.K;
+        bool parallel = work >= ParallelThreshold && Environment.ProcessorCount > 1;
+        int rowBlocks = (p.M + MC - 1) / MC;
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            nint na = (nint)pa, nb = (nint)pb, nc = (nint)pc;
+            if (parallel && batch > 1 && (batch >= Environment.ProcessorCount || rowBlocks < 2))
+            {
+                Parallel.For(0, batch, i => One((T*)na + p.AOffsets[i], (T*)nb + p.BOffsets[i], (T*)nc + p.COffsets[i], p, false));
+            }
+            else
+            {
+                for (int i = 0; i < batch; i++)
+                    One(pa + p.AOffsets[i], pb + p.BOffsets[i], pc + p.COffsets[i], p, parallel && rowBlocks > 1);
+            }
+        }
+    }
+
+    /// <summary>One matrix product C = A·B with the problem's sizes and strides.</summary>
+    private static void One(T* a, T* b, T* c, GemmProblem p, bool parallelRows)
+    {
+        if (p.N == 1) { Gemv(a, p.ARowStride, p.AColStride, p.M, p.K, b, p.BRowStride, c, p.CRowStride); return; }
+        // A row vector times B is B^T times that vector.
+        if (p.M == 1) { Gemv(b, p.BColStride, p.BRowStride, p.N, p.K, a, p.AColStride, c, p.CColStride); return; }
+
+        int m = p.M, n = p.N, k = p.K;
+        int ncMax = Math.Min(NC, RoundUp(n, NR));
+        int kcMax = Math.Min(KC, k);
+        int mcMax = Math.Min(MC, RoundUp(m, MR));
+        T[] bufB = ArrayPool<T>.Shared.Rent(kcMax * ncMax);
+        T[]? bufA = parallelRows ? null : ArrayPool<T>.Shared.Rent(kcMax * mcMax);
+        try
+        {
+            fixed (T* pb = bufB)
+            {
+                nint nbp = (nint)pb, na = (nint)a, nc = (nint)c;
+                for (int jc = 0; jc < n; jc += NC)
+                {
+                    int ncur = Math.Min(NC, n - jc);
+                    for (int pc = 0; pc < k; pc += KC)
+                    {
+                        int kcur = Math.Min(KC, k - pc);
+                        Packing<T>.PackB(b + (long)pc * p.BRowStride + (long)jc * p.BColStride, p.BRowStride, p.BColStride, kcur, ncur, NR, pb);
+                        bool acc = pc > 0;
+                        int blocks = (m + MC - 1) / MC;
+                        if (parallelRows)
+                        {
+                            int jc0 = jc, pc0 = pc;
+                            Parallel.For(0, blocks,
+                                () => ArrayPool<T>.Shared.Rent(kcMax * mcMax),
+                                (blk, _, buf) =>
+                                {
+                                    Block((T*)na, (T*)nbp, (T*)nc, p, blk * MC, jc0, pc0, kcur, ncur, acc, buf);
+                                    return buf;
+                                },
+                                buf => ArrayPool<T>.Shared.Return(buf));
+                        }
+                        else
+                        {
+                            for (int blk = 0; blk < blocks; blk++)
+                                Block(a, pb, c, p, blk * MC, jc, pc, kcur, ncur, acc, bufA!);
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(bufB);
+            if (bufA != null) ArrayPool<T>.Shared.Return(bufA);
+        }
+    }
+
+    /// <summary>Packs rows [ic, ic+MC) of the current K slice of A and multiplies them by the packed B block.</summary>
+    private static void Block(T* a, T* packedB, T* c, GemmProblem p, int ic, int jc, int pc, int kc, int nc, bool acc, T[] bufA)
+    {
+        int mc = Math.Min(MC, p.M - ic);
+        fixed (T* pa = bufA)
+        {
+            Packing<T>.PackA(a + (long)ic * p.ARowStride + (long)pc * p.AColStride, p.ARowStride, p.AColStride, mc, kc, MR, pa);
+            int nr = NR, mr = MR;
+            for (int jr = 0; jr < nc; jr += nr)
+            {
+                int ncols = Math.Min(nr, nc - jr);
+                T* bp = packedB + (long)jr * kc;
+                T* cCol = c + (long)(jc + jr) * p.CColStride;
+                for (int ir = 0; ir < mc; ir += mr)
+                {
+                    int nrows = Math.Min(mr, mc - ir);
+                    MicroKernel<T>.Run(kc, pa + (long)ir * kc, bp, cCol + (long)(ic + ir) * p.CRowStride,
+                        p.CRowStride, p.CColStride, nrows, ncols, acc);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// y[i] = Σ_k X[i, k] · v[k] for <paramref name="rows"/> rows: dot products over contiguous rows,
+    /// or scaled column sums (axpy) when X is column-major.
+    /// </summary>
+    private static void Gemv(T* x, int xRs, int xCs, int rows, int k, T* v, int vs, T* y, int ys)
+    {
+        if (xCs == 1)
+        {
+            T[]? tmp = null;
+            try
+            {
+                ReadOnlySpan<T> vec;
+                if (vs == 1) vec = new ReadOnlySpan<T>(v, k);
+                else
+                {
+                    tmp = ArrayPool<T>.Shared.Rent(k);
+                    for (int q = 0; q < k; q++) tmp[q] = v[(long)q * vs];
+                    vec = tmp.AsSpan(0, k);
+                }
+                for (int i = 0; i < rows; i++)
+                    y[(long)i * ys] = TensorPrimitives.Dot(new ReadOnlySpan<T>(x + (long)i * xRs, k), vec);
+            }
+            finally { if (tmp != null) ArrayPool<T>.Shared.Return(tmp); }
+            return;
+        }
+        if (xRs == 1)
+        {
+            T[] acc = ArrayPool<T>.Shared.Rent(rows);
+            try
+            {
+                var sum = acc.AsSpan(0, rows);
+                sum.Clear();
+                for (int q = 0; q < k; q++)
+                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(x + (long)q * xCs, rows), v[(long)q * vs], sum, sum);
+                for (int i = 0; i < rows; i++) y[(long)i * ys] = sum[i];
+            }
+            finally { ArrayPool<T>.Shared.Return(acc); }
+            return;
+        }
+        for (int i = 0; i < rows; i++)
+        {
+            T s = T.Zero;
+            T* row = x + (long)i * xRs;
+            for (int q = 0; q < k; q++) s += row[(long)q * xCs] * v[(long)q * vs];
+            y[(long)i * ys] = s;
+        }
+    }
+
+    private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
+}
