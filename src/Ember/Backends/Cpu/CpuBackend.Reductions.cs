@@ -1,0 +1,217 @@
+using System.Numerics;
+using Ember.Backends.Cpu.Kernels;
+
+namespace Ember.Backends.Cpu;
+
+// Reductions over axes, cumulative scans and sort: dtype dispatch, then one generic driver each.
+internal sealed partial class CpuBackend
+{
+    public void Reduce(ReduceOp op, Storage src, Layout sl, int[] axes, Storage dst, Layout dl)
+    {
+        switch (src.DType)
+        {
+            case DType.Float32:
+                if (op == ReduceOp.Sum) { RunReduce<float, double, float, SumF32K>(src, sl, axes, dst, dl); break; }
+                if (op == ReduceOp.Prod) { RunReduce<float, double, float, ProdF32K>(src, sl, axes, dst, dl); break; }
+                ReduceCommon<float>(op, src, sl, axes, dst, dl); break;
+            case DType.Float64: ReduceCommon<double>(op, src, sl, axes, dst, dl); break;
+            case DType.Int64: ReduceCommon<long>(op, src, sl, axes, dst, dl); break;
+            case DType.Int32: ReduceCommon<int>(op, src, sl, axes, dst, dl); break;
+            case DType.UInt8: case DType.Bool: ReduceCommon<byte>(op, src, sl, axes, dst, dl); break;
+        }
+    }
+
+    private static void ReduceCommon<T>(ReduceOp op, Storage s, Layout sl, int[] axes, Storage d, Layout dl) where T : unmanaged, INumber<T>
+    {
+        switch (op)
+        {
+            case ReduceOp.Sum: RunReduce<T, T, T, SumK<T>>(s, sl, axes, d, dl); break;
+            case ReduceOp.Prod: RunReduce<T, T, T, ProdK<T>>(s, sl, axes, d, dl); break;
+            case ReduceOp.Max: RunReduce<T, T, T, MaxK<T>>(s, sl, axes, d, dl); break;
+            case ReduceOp.Min: RunReduce<T, T, T, MinK<T>>(s, sl, axes, d, dl); break;
+            case ReduceOp.ArgMax: RunReduce<T, (T, long), long, ArgMaxK<T>>(s, sl, axes, d, dl); break;
+            case ReduceOp.ArgMin: RunReduce<T, (T, long), long, ArgMinK<T>>(s, sl, axes, d, dl); break;
+            case ReduceOp.All: RunReduce<T, bool, byte, AllK<T>>(s, sl, axes, d, dl); break;
+            case ReduceOp.Any: RunReduce<T, bool, byte, AnyK<T>>(s, sl, axes, d, dl); break;
+            default: throw new NotSupportedException($"cpu: reduction {op} is not implemented for {s.DType.TorchName()}.");
+        }
+    }
+
+    /// <summary>
+    /// Splits the input's dims into kept and reduced ones. Each output element reduces the reduced
+    /// sub-block of the input, walked in row-major order as collapsed 1-D runs (so a reduction over
+    /// trailing contiguous dims is one span call per output), and element indices count in that
+    /// order, which is what argmax/argmin report.
+    /// </summary>
+    private static void RunReduce<T, TAcc, TOut, TK>(Storage s, Layout sl, int[] axes, Storage d, Layout dl)
+        where T : unmanaged where TOut : unmanaged where TK : IReduceKernel<TK, T, TAcc, TOut>
+    {
+        T[] x = Data<T>(s);
+        TOut[] o = Data<TOut>(d);
+        int rank = sl.Rank;
+        var isReduced = new bool[rank];
+        foreach (int a in axes) isReduced[a] = true;
+        var keptShape = new List<int>(); var keptSrc = new List<int>(); var keptDst = new List<int>();
+        var redShape = new List<int>(); var redSrc = new List<int>();
+        long keptCount = 1, redCount = 1;
+        for (int i = 0; i < rank; i++)
+        {
+            if (isReduced[i]) { redShape.Add(sl.Shape[i]); redSrc.Add(sl.Strides[i]); redCount *= sl.Shape[i]; }
+            else { keptShape.Add(sl.Shape[i]); keptSrc.Add(sl.Strides[i]); keptDst.Add(dl.Strides[i]); keptCount *= sl.Shape[i]; }
+        }
+        if (keptCount == 0) return;
+        int[][] ks = [keptSrc.ToArray(), keptDst.ToArray()];
+        int[] kShape = StridedLoop.Collapse(keptShape.ToArray(), ks);
+        int[] kSrc = ks[0], kDst = ks[1];
+        int kr = kShape.Length;
+
+        int[][] rs = [redSrc.ToArray()];
+        int[] rShape = redCount == 0 ? [0] : StridedLoop.Collapse(redShape.ToArray(), rs);
+        int[] rStr = redCount == 0 ? [1] : rs[0];
+
+        Span<int> kc = stackalloc int[kr];
+        kc.Clear();
+        int srcOff = sl.Offset, dstOff = dl.Offset;
+        for (long it = 0; it < keptCount; it++)
+        {
+            TAcc acc = TK.Init;
+            if (redCount > 0) acc = ReduceBlock<T, TAcc, TOut, TK>(x, srcOff, rShape, rStr, acc);
+            o[dstOff] = TK.Finish(acc);
+            for (int dd = kr - 1; dd >= 0; dd--)
+            {
+                kc[dd]++; srcOff += kSrc[dd]; dstOff += kDst[dd];
+                if (kc[dd] < kShape[dd]) break;
+                srcOff -= kSrc[dd] * kShape[dd]; dstOff -= kDst[dd] * kShape[dd]; kc[dd] = 0;
+            }
+        }
+    }
+
+    private static TAcc ReduceBlock<T, TAcc, TOut, TK>(T[] x, int offset, int[] shape, int[] strides, TAcc acc)
+        where T : unmanaged where TOut : unmanaged where TK : IReduceKernel<TK, T, TAcc, TOut>
+    {
+        int r = shape.Length, n = shape[r - 1], st = strides[r - 1];
+        long outer = 1;
+        for (int i = 0; i < r - 1; i++) outer *= shape[i];
+        Span<int> c = stackalloc int[Math.Max(r - 1, 1)];
+        c.Clear();
+        long index = 0;
+        for (long it = 0; it < outer; it++, index += n)
+        {
+            if (st == 1) acc = TK.Run(acc, x.AsSpan(offset, n), index);
+            else for (int i = 0, j = offset; i < n; i++, j += st) acc = TK.Step(acc, x[j], index + i);
+            for (int dd = r - 2; dd >= 0; dd--)
+            {
+                c[dd]++; offset += strides[dd];
+                if (c[dd] < shape[dd]) break;
+                offset -= strides[dd] * shape[dd]; c[dd] = 0;
+            }
+        }
+        return acc;
+    }
+
+    public void Scan(ScanOp op, Storage src, Layout sl, int axis, Storage dst, Layout dl)
+    {
+        switch (src.DType)
+        {
+            case DType.Float32:
+                if (op == ScanOp.Sum) RunScan<float, double, CumSumF32K>(src, sl, axis, dst, dl);
+                else RunScan<float, double, CumProdF32K>(src, sl, axis, dst, dl);
+                break;
+            case DType.Float64: ScanCommon<double>(op, src, sl, axis, dst, dl); break;
+            case DType.Int64: ScanCommon<long>(op, src, sl, axis, dst, dl); break;
+            case DType.Int32: ScanCommon<int>(op, src, sl, axis, dst, dl); break;
+            case DType.UInt8: case DType.Bool: ScanCommon<byte>(op, src, sl, axis, dst, dl); break;
+        }
+    }
+
+    private static void ScanCommon<T>(ScanOp op, Storage s, Layout sl, int axis, Storage d, Layout dl) where T : unmanaged, INumber<T>
+    {
+        if (op == ScanOp.Sum) RunScan<T, T, CumSumK<T>>(s, sl, axis, d, dl);
+        else RunScan<T, T, CumProdK<T>>(s, sl, axis, d, dl);
+    }
+
+    /// <summary>Calls <paramref name="line"/> with the source and destination offsets of every line along <paramref name="axis"/>.</summary>
+    private static void ForEachLine(Layout a, Layout b, int axis, Action<int, int> line)
+    {
+        var shape = Layout.Remove(a.Shape, axis);
+        long count = 1;
+        foreach (int dd in shape) count *= dd;
+        if (count == 0 || a.Shape[axis] == 0) return;
+        int[][] st = [Layout.Remove(a.Strides, axis), Layout.Remove(b.Strides, axis)];
+        int[] cs = StridedLoop.Collapse(shape, st);
+        var c = new int[cs.Length];
+        int oa = a.Offset, ob = b.Offset;
+        for (long it = 0; it < count; it++)
+        {
+            line(oa, ob);
+            for (int dd = cs.Length - 1; dd >= 0; dd--)
+            {
+                c[dd]++; oa += st[0][dd]; ob += st[1][dd];
+                if (c[dd] < cs[dd]) break;
+                oa -= st[0][dd] * cs[dd]; ob -= st[1][dd] * cs[dd]; c[dd] = 0;
+            }
+        }
+    }
+
+    private static void RunScan<T, TAcc, TK>(Storage s, Layout sl, int axis, Storage d, Layout dl)
+        where T : unmanaged where TK : IScanKernel<TK, T, TAcc>
+    {
+        T[] x = Data<T>(s), o = Data<T>(d);
+        if (sl.Rank == 0) { o[dl.Offset] = TK.Out(TK.Step(TK.Init, x[sl.Offset])); return; }
+        int n = sl.Shape[axis], xs = sl.Strides[axis], os = dl.Strides[axis];
+        ForEachLine(sl, dl, axis, (xi, oi) =>
+        {
+            TAcc acc = TK.Init;
+            for (int i = 0; i < n; i++, xi += xs, oi += os) { acc = TK.Step(acc, x[xi]); o[oi] = TK.Out(acc); }
+        });
+    }
+
+    public void Sort(Storage src, Layout sl, int axis, bool descending, Storage values, Layout vl, Storage indices, Layout il)
+    {
+        switch (src.DType)
+        {
+            case DType.Float32: RunSort<float>(src, sl, axis, descending, values, vl, indices, il); break;
+            case DType.Float64: RunSort<double>(src, sl, axis, descending, values, vl, indices, il); break;
+            case DType.Int64: RunSort<long>(src, sl, axis, descending, values, vl, indices, il); break;
+            case DType.Int32: RunSort<int>(src, sl, axis, descending, values, vl, indices, il); break;
+            case DType.UInt8: case DType.Bool: RunSort<byte>(src, sl, axis, descending, values, vl, indices, il); break;
+        }
+    }
+
+    private static void RunSort<T>(Storage s, Layout sl, int axis, bool descending, Storage v, Layout vl, Storage ix, Layout il)
+        where T : unmanaged, INumber<T>
+    {
+        T[] x = Data<T>(s), vo = Data<T>(v);
+        long[] io = Data<long>(ix);
+        if (sl.Rank == 0)
+        {
+            if (vl.NumElements == 1) { vo[vl.Offset] = x[sl.Offset]; io[il.Offset] = 0; }
+            return;
+        }
+        int n = sl.Shape[axis], k = vl.Shape[axis];
+        if (k == 0) return;
+        int xs = sl.Strides[axis], vs = vl.Strides[axis], iS = il.Strides[axis];
+        var keys = new T[n];
+        var order = new int[n];
+        // NaN sorts above every number; ties fall back to the original position, which makes the
+        // (unstable) introsort produce exactly the stable order, ascending or descending.
+        Comparison<int> cmp = descending
+            ? (a, b) => { int c = CompareNanLast(keys[b], keys[a]); return c != 0 ? c : a.CompareTo(b); }
+            : (a, b) => { int c = CompareNanLast(keys[a], keys[b]); return c != 0 ? c : a.CompareTo(b); };
+        // Values and indices layouts have the same shape and strides (the contract), so one offset serves both.
+        ForEachLine(sl, vl, axis, (xi, vi) =>
+        {
+            for (int i = 0, j = xi; i < n; i++, j += xs) { keys[i] = x[j]; order[i] = i; }
+            Array.Sort(order, cmp);
+            int ii = il.Offset + (vi - vl.Offset);
+            for (int i = 0; i < k; i++) { vo[vi + i * vs] = keys[order[i]]; io[ii + i * iS] = order[i]; }
+        });
+    }
+
+    private static int CompareNanLast<T>(T a, T b) where T : INumber<T>
+    {
+        bool na = T.IsNaN(a), nb = T.IsNaN(b);
+        if (na || nb) return na == nb ? 0 : na ? 1 : -1;
+        return a < b ? -1 : a > b ? 1 : 0;
+    }
+}
