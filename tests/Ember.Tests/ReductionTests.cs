@@ -13,6 +13,7 @@ public class ReductionGoldenTests
 
 public class ReductionTests
 {
+
     private static Tensor RandomTensor(Random rng, int[] shape, DType dtype)
     {
         long n = 1; foreach (int d in shape) n *= d;
@@ -106,6 +107,36 @@ public class ReductionTests
         Assert.True(double.IsNaN(nan.Min().Item<double>()));
         Assert.Equal(4321L, nan.ArgMax().Item<long>());
         Assert.Equal(4321L, nan.ArgMin().Item<long>());
+    }
+
+    [Fact]
+    public void LargeReductionsMatchScalarLoops()
+    {
+        // Big enough to run in parallel chunks; dim 0 takes the row-wise walk, dim 1 the per-output one.
+        const int R = 300, C = 400;
+        var rng = new Random(5);
+        var data = new double[R * C];
+        for (int i = 0; i < data.Length; i++) data[i] = Math.Round(rng.NextDouble() * 20 - 10, 1);
+        var x = Tensor.From<double>(data, [R, C]);
+        double At(int r, int c) => data[r * C + c];
+        var colSum = Enumerable.Range(0, C).Select(c => Enumerable.Range(0, R).Sum(r => At(r, c))).ToArray();
+        var rowSum = Enumerable.Range(0, R).Select(r => Enumerable.Range(0, C).Sum(c => At(r, c))).ToArray();
+        var colArgMax = Enumerable.Range(0, C).Select(c => (long)Enumerable.Range(0, R).First(r => At(r, c) == Enumerable.Range(0, R).Max(q => At(q, c)))).ToArray();
+        var colMin = Enumerable.Range(0, C).Select(c => Enumerable.Range(0, R).Min(r => At(r, c))).ToArray();
+        TensorAssert.Close(Tensor.From(colSum), x.Sum(0), rtol: 1e-12, atol: 1e-9);
+        TensorAssert.Close(Tensor.From(rowSum), x.Sum(1), rtol: 1e-12, atol: 1e-9);
+        TensorAssert.Close(Tensor.From(colSum).Float(), x.Float().Sum(0), rtol: 1e-5, atol: 1e-4);
+        Assert.Equal(colArgMax, x.ArgMax(0).ToArray<long>());
+        Assert.Equal(colArgMax, x.Max(0).Indices.ToArray<long>());
+        Assert.Equal(colMin, x.Amin(0).ToArray<double>());
+        Assert.Equal(colMin.Select(v => (float)v).ToArray(), x.Float().Amin(0).ToArray<float>());
+        var xt = TestViews.Permuted(x, 1, 0); // [C, R], strided
+        TensorAssert.Close(Tensor.From(colSum), xt.Sum(1), rtol: 1e-12, atol: 1e-9);
+        Assert.Equal(colArgMax, xt.ArgMax(1).ToArray<long>());
+        var ones = Tensor.Ones([R, C]);
+        Assert.True(ones.All().Item<bool>());
+        Assert.Equal(new bool[C], Tensor.Zeros([R, C]).Any(0).ToArray<bool>());
+        Assert.Equal(Enumerable.Repeat(true, C).ToArray(), ones.All(0).ToArray<bool>());
     }
 
     [Fact]

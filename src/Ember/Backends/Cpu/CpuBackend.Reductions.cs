@@ -37,11 +37,16 @@ internal sealed partial class CpuBackend
         }
     }
 
+    /// <summary>Reductions with fewer input elements than this run on the calling thread.</summary>
+    private const long ParallelGrain = 1 << 16;
+
     /// <summary>
-    /// Splits the input's dims into kept and reduced ones. Each output element reduces the reduced
-    /// sub-block of the input, walked in row-major order as collapsed 1-D runs (so a reduction over
-    /// trailing contiguous dims is one span call per output), and element indices count in that
-    /// order, which is what argmax/argmin report.
+    /// Splits the input's dims into kept and reduced ones (each group collapsed where contiguous).
+    /// Two walks: when the kept dims end in a unit-stride run and the reduced ones do not (a sum over
+    /// rows, <c>x.sum(0)</c>), whole rows are combined into a row of accumulators, reading memory in
+    /// order; otherwise each output reduces its own sub-block as collapsed 1-D runs, so a reduction over
+    /// trailing contiguous dims is one span call per output. Elements are visited in row-major order of
+    /// the reduced dims and indexed that way, which is what argmax/argmin report.
     /// </summary>
     private static void RunReduce<T, TAcc, TOut, TK>(Storage s, Layout sl, int[] axes, Storage d, Layout dl)
         where T : unmanaged where TOut : unmanaged where TK : IReduceKernel<TK, T, TAcc, TOut>
@@ -63,25 +68,93 @@ internal sealed partial class CpuBackend
         int[][] ks = [keptSrc.ToArray(), keptDst.ToArray()];
         int[] kShape = StridedLoop.Collapse(keptShape.ToArray(), ks);
         int[] kSrc = ks[0], kDst = ks[1];
-        int kr = kShape.Length;
-
-        int[][] rs = [redSrc.ToArray()];
-        int[] rShape = redCount == 0 ? [0] : StridedLoop.Collapse(redShape.ToArray(), rs);
-        int[] rStr = redCount == 0 ? [1] : rs[0];
-
-        Span<int> kc = stackalloc int[kr];
-        kc.Clear();
-        int srcOff = sl.Offset, dstOff = dl.Offset;
-        for (long it = 0; it < keptCount; it++)
+        if (redCount == 0)
         {
-            TAcc acc = TK.Init;
-            if (redCount > 0) acc = ReduceBlock<T, TAcc, TOut, TK>(x, srcOff, rShape, rStr, acc);
-            o[dstOff] = TK.Finish(acc);
-            for (int dd = kr - 1; dd >= 0; dd--)
+            // Nothing to combine: every output is the identity (sum 0, prod 1, all true, any false).
+            TOut id = TK.Finish(TK.Init);
+            ForEachKept(kShape, kSrc, kDst, sl.Offset, dl.Offset, 0, keptCount, (_, di) => o[di] = id);
+            return;
+        }
+        int[][] rs = [redSrc.ToArray()];
+        int[] rShape = StridedLoop.Collapse(redShape.ToArray(), rs);
+        int[] rStr = rs[0];
+        int kr = kShape.Length, m = kShape[kr - 1];
+        bool parallel = keptCount * redCount >= ParallelGrain && Environment.ProcessorCount > 1;
+
+        if (kSrc[kr - 1] == 1 && kDst[kr - 1] == 1 && m >= 8 && rStr[^1] != 1)
+        {
+            // Row-wise: each "outer" index (kept dims but the last) owns a row of m outputs.
+            int[] oShape = kShape[..^1], oSrc = kSrc[..^1], oDst = kDst[..^1];
+            long outer = keptCount / m;
+            void Rows(long from, long to)
             {
-                kc[dd]++; srcOff += kSrc[dd]; dstOff += kDst[dd];
-                if (kc[dd] < kShape[dd]) break;
-                srcOff -= kSrc[dd] * kShape[dd]; dstOff -= kDst[dd] * kShape[dd]; kc[dd] = 0;
+                var acc = new TAcc[m];
+                ForEachKept(oShape, oSrc, oDst, sl.Offset, dl.Offset, from, to, (si, di) =>
+                {
+                    acc.AsSpan().Fill(TK.Init);
+                    ForEachElement(rShape, rStr, si, (ri, index) => TK.Rows(acc, x.AsSpan(ri, m), index));
+                    for (int j = 0; j < m; j++) o[di + j] = TK.Finish(acc[j]);
+                });
+            }
+            if (parallel && outer > 1) ParallelChunks(outer, Rows); else Rows(0, outer);
+            return;
+        }
+
+        void Block(long from, long to) =>
+            ForEachKept(kShape, kSrc, kDst, sl.Offset, dl.Offset, from, to,
+                (si, di) => o[di] = TK.Finish(ReduceBlock<T, TAcc, TOut, TK>(x, si, rShape, rStr, TK.Init)));
+        if (parallel && keptCount > 1) ParallelChunks(keptCount, Block); else Block(0, keptCount);
+    }
+
+    /// <summary>Splits [0, count) into a few chunks per core and runs them in parallel.</summary>
+    private static void ParallelChunks(long count, Action<long, long> body)
+    {
+        int chunks = (int)Math.Min(count, Environment.ProcessorCount * 4L);
+        Parallel.For(0, chunks, c => body(count * c / chunks, count * (c + 1) / chunks));
+    }
+
+    /// <summary>
+    /// Calls <paramref name="body"/> with the source and destination offsets of the kept positions
+    /// <paramref name="from"/> to <paramref name="to"/> (row-major over <paramref name="shape"/>).
+    /// </summary>
+    private static void ForEachKept(int[] shape, int[] s1, int[] s2, int o1, int o2, long from, long to, Action<int, int> body)
+    {
+        int r = shape.Length;
+        var c = new int[r];
+        long rest = from;
+        for (int dd = r - 1; dd >= 0; dd--)
+        {
+            if (shape[dd] == 0) return;
+            c[dd] = (int)(rest % shape[dd]); rest /= shape[dd];
+            o1 += c[dd] * s1[dd]; o2 += c[dd] * s2[dd];
+        }
+        for (long it = from; it < to; it++)
+        {
+            body(o1, o2);
+            for (int dd = r - 1; dd >= 0; dd--)
+            {
+                c[dd]++; o1 += s1[dd]; o2 += s2[dd];
+                if (c[dd] < shape[dd]) break;
+                o1 -= s1[dd] * shape[dd]; o2 -= s2[dd] * shape[dd]; c[dd] = 0;
+            }
+        }
+    }
+
+    /// <summary>Calls <paramref name="body"/> with the offset and row-major index of every element of a strided block.</summary>
+    private static void ForEachElement(int[] shape, int[] strides, int offset, Action<int, long> body)
+    {
+        int r = shape.Length;
+        long count = 1;
+        foreach (int n in shape) count *= n;
+        var c = new int[r];
+        for (long it = 0; it < count; it++)
+        {
+            body(offset, it);
+            for (int dd = r - 1; dd >= 0; dd--)
+            {
+                c[dd]++; offset += strides[dd];
+                if (c[dd] < shape[dd]) break;
+                offset -= strides[dd] * shape[dd]; c[dd] = 0;
             }
         }
     }

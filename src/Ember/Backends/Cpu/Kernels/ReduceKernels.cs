@@ -20,6 +20,12 @@ internal interface IReduceKernel<TSelf, T, TAcc, TOut>
         for (int i = 0; i < xs.Length; i++) acc = TSelf.Step(acc, xs[i], index + i);
         return acc;
     }
+
+    /// <summary>Row-wise form: <c>acc[j] = Step(acc[j], xs[j])</c>, every element of the row having the same reduced index.</summary>
+    static virtual void Rows(Span<TAcc> acc, ReadOnlySpan<T> xs, long index)
+    {
+        for (int j = 0; j < acc.Length; j++) acc[j] = TSelf.Step(acc[j], xs[j], index);
+    }
 }
 
 /// <summary>Helpers shared by the reduction kernels.</summary>
@@ -81,6 +87,7 @@ internal struct SumK<T> : IReduceKernel<SumK<T>, T, T, T> where T : unmanaged, I
             return acc + (T)(object)ReduceMath.SumDouble(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(xs));
         return acc + TP.Sum(xs);
     }
+    public static void Rows(Span<T> acc, ReadOnlySpan<T> xs, long index) => TP.Add(acc, xs, acc);
 }
 
 /// <summary>float32 sum accumulated in float64 (PyTorch keeps float32 sums accurate with a cascade; this matches it to ~1e-7).</summary>
@@ -114,6 +121,7 @@ internal struct MaxK<T> : IReduceKernel<MaxK<T>, T, T, T> where T : INumber<T>
     public static T Step(T acc, T x, long index) => T.IsNaN(acc) ? acc : (x > acc || T.IsNaN(x)) ? x : acc;
     public static T Finish(T acc) => acc;
     public static T Run(T acc, ReadOnlySpan<T> xs, long index) => Step(acc, TP.Max(xs), index); // TP.Max returns NaN if any is NaN
+    public static void Rows(Span<T> acc, ReadOnlySpan<T> xs, long index) => TP.Max(acc, xs, acc);
 }
 
 internal struct MinK<T> : IReduceKernel<MinK<T>, T, T, T> where T : INumber<T>
@@ -123,6 +131,7 @@ internal struct MinK<T> : IReduceKernel<MinK<T>, T, T, T> where T : INumber<T>
     public static T Step(T acc, T x, long index) => T.IsNaN(acc) ? acc : (x < acc || T.IsNaN(x)) ? x : acc;
     public static T Finish(T acc) => acc;
     public static T Run(T acc, ReadOnlySpan<T> xs, long index) => Step(acc, TP.Min(xs), index);
+    public static void Rows(Span<T> acc, ReadOnlySpan<T> xs, long index) => TP.Min(acc, xs, acc);
 }
 
 /// <summary>
