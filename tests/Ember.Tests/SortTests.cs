@@ -26,6 +26,33 @@ public class SortTests
     }
 
     [Fact]
+    public void LongSortsMatchAStableReference()
+    {
+        var rng = new Random(11);
+        foreach (bool descending in new[] { false, true })
+            foreach (var dtype in new[] { DType.Float32, DType.Float64, DType.Int64, DType.UInt8 })
+            {
+                var data = Enumerable.Range(0, 3 * 700).Select(_ => (double)rng.Next(0, 40)).ToArray();
+                if (dtype.IsFloatingPoint()) for (int i = 0; i < data.Length; i += 97) data[i] = double.NaN;
+                var x = Tensor.From<double>(data, [3, 700]).To(dtype);
+                var (v, ix) = TestViews.Permuted(x, 1, 0).Sort(0, descending); // sort columns of the [700, 3] view
+                var vals = TestViews.Permuted(v, 1, 0).ToArray<double>();
+                var idx = TestViews.Permuted(ix, 1, 0).ToArray<long>();
+                for (int row = 0; row < 3; row++)
+                {
+                    // NaN as largest; OrderBy is stable, so ties stay in original order.
+                    double Key(int i) => double.IsNaN(data[row * 700 + i]) ? double.PositiveInfinity : data[row * 700 + i];
+                    int Rank(int i) => double.IsNaN(data[row * 700 + i]) ? 1 : 0;
+                    var expect = descending
+                        ? Enumerable.Range(0, 700).OrderByDescending(Rank).ThenByDescending(Key).ToArray()
+                        : Enumerable.Range(0, 700).OrderBy(Rank).ThenBy(Key).ToArray();
+                    Assert.Equal(expect.Select(i => (long)i).ToArray(), idx.Skip(row * 700).Take(700).ToArray());
+                    Assert.Equal(expect.Select(i => data[row * 700 + i]).ToArray(), vals.Skip(row * 700).Take(700).ToArray());
+                }
+            }
+    }
+
+    [Fact]
     public void NaNSortsAsLargest()
     {
         var x = Tensor.From(new double[] { 1, double.NaN, 5, double.NaN, double.NegativeInfinity });

@@ -266,25 +266,51 @@ internal sealed partial class CpuBackend
         int xs = sl.Strides[axis], vs = vl.Strides[axis], iS = il.Strides[axis];
         var keys = new T[n];
         var order = new int[n];
-        // NaN sorts above every number; ties fall back to the original position, which makes the
-        // (unstable) introsort produce exactly the stable order, ascending or descending.
-        Comparison<int> cmp = descending
-            ? (a, b) => { int c = CompareNanLast(keys[b], keys[a]); return c != 0 ? c : a.CompareTo(b); }
-            : (a, b) => { int c = CompareNanLast(keys[a], keys[b]); return c != 0 ? c : a.CompareTo(b); };
+        var nans = new int[n];
         // Values and indices layouts have the same shape and strides (the contract), so one offset serves both.
         ForEachLine(sl, vl, axis, (xi, vi) =>
         {
-            for (int i = 0, j = xi; i < n; i++, j += xs) { keys[i] = x[j]; order[i] = i; }
-            Array.Sort(order, cmp);
-            int ii = il.Offset + (vi - vl.Offset);
-            for (int i = 0; i < k; i++) { vo[vi + i * vs] = keys[order[i]]; io[ii + i * iS] = order[i]; }
+            // NaNs are set aside (in order); the numbers are sorted by value with the fast unstable
+            // introsort, then each run of equal values is put back in original order, which gives
+            // exactly the stable order. -0.0 and 0.0 compare equal, as in PyTorch.
+            int nn = 0, nanCount = 0;
+            for (int i = 0, j = xi; i < n; i++, j += xs)
+            {
+                T v = x[j];
+                if (T.IsNaN(v)) nans[nanCount++] = i;
+                else { keys[nn] = v; order[nn++] = i; }
+            }
+            Array.Sort(keys, order, 0, nn);
+            for (int a = 0; a < nn;)
+            {
+                int b = a + 1;
+                while (b < nn && keys[b] == keys[a]) b++;
+                if (b - a > 1) Array.Sort(order, a, b - a);
+                a = b;
+            }
+            int ii = il.Offset + (vi - vl.Offset), w = 0;
+            void Put(T value, int index)
+            {
+                if (w >= k) return;
+                vo[vi + w * vs] = value; io[ii + w * iS] = index; w++;
+            }
+            if (!descending)
+            {
+                for (int i = 0; i < nn && w < k; i++) Put(keys[i], order[i]);
+                for (int i = 0; i < nanCount && w < k; i++) Put(x[xi + nans[i] * xs], nans[i]);
+            }
+            else
+            {
+                for (int i = 0; i < nanCount && w < k; i++) Put(x[xi + nans[i] * xs], nans[i]);
+                // Runs of equal values from the largest down, each run in original order.
+                for (int b = nn; b > 0 && w < k;)
+                {
+                    int a = b - 1;
+                    while (a > 0 && keys[a - 1] == keys[b - 1]) a--;
+                    for (int i = a; i < b; i++) Put(keys[i], order[i]);
+                    b = a;
+                }
+            }
         });
-    }
-
-    private static int CompareNanLast<T>(T a, T b) where T : INumber<T>
-    {
-        bool na = T.IsNaN(a), nb = T.IsNaN(b);
-        if (na || nb) return na == nb ? 0 : na ? 1 : -1;
-        return a < b ? -1 : a > b ? 1 : 0;
     }
 }
