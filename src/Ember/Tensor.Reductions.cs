@@ -254,17 +254,16 @@ public sealed partial class Tensor
         if (!DType.IsFloatingPoint())
             throw new ArgumentException($"{op}: std and var only support floating point and complex dtypes; got {DType.TorchName()}.");
         var axes = ReductionAxes(dims, true, op);
-        // Two passes in float64 (mean, then squared deviations): accurate for float32 without Welford.
-        var x = AsType(DType.Float64);
-        long n = x.ReducedCount(axes);
-        var mean = BinaryOp(Backends.BinaryOp.Div, x.ReduceCore(ReduceOp.Sum, axes, true), ScalarTensor((double)n, DType.Float64, Device), DType.Float64, op);
-        var dev = BinaryOp(Backends.BinaryOp.Sub, x, mean, DType.Float64, op);
-        var sq = BinaryOp(Backends.BinaryOp.Mul, dev, dev, DType.Float64, op);
-        var ss = sq.ReduceCore(ReduceOp.Sum, axes, keepDim);
+        // Two passes (mean, then squared deviations) rather than one-pass sums of squares, which cancel
+        // badly; float32 sums accumulate in float64, so float32 inputs stay accurate without a copy.
+        DType t = DType;
+        long n = ReducedCount(axes);
+        var mean = BinaryOp(Backends.BinaryOp.Div, ReduceCore(ReduceOp.Sum, axes, true), ScalarTensor((double)n, t, Device), t, op);
+        var dev = BinaryOp(Backends.BinaryOp.Sub, this, mean, t, op);
+        var ss = BinaryOp(Backends.BinaryOp.Mul, dev, dev, t, op).ReduceCore(ReduceOp.Sum, axes, keepDim);
         // Divisor max(0, n - correction), as PyTorch: 0 gives inf (or NaN for 0/0), never a negative variance.
         double divisor = Math.Max(0, n - correction);
-        var v = BinaryOp(Backends.BinaryOp.Div, ss, ScalarTensor(divisor, DType.Float64, Device), DType.Float64, op);
-        return v.AsType(DType);
+        return BinaryOp(Backends.BinaryOp.Div, ss, ScalarTensor(divisor, t, Device), t, op);
     }
 
     /// <summary>

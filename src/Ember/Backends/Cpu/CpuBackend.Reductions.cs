@@ -231,7 +231,26 @@ internal sealed partial class CpuBackend
     {
         T[] x = Data<T>(s), o = Data<T>(d);
         if (sl.Rank == 0) { o[dl.Offset] = TK.Out(TK.Step(TK.Init, x[sl.Offset])); return; }
+        if (sl.NumElements == 0) return;
         int n = sl.Shape[axis], xs = sl.Strides[axis], os = dl.Strides[axis];
+        int[][] ist = [sl.Strides[(axis + 1)..], dl.Strides[(axis + 1)..]];
+        int[] inner = StridedLoop.Collapse(sl.Shape[(axis + 1)..], ist);
+        if (inner.Length == 1 && inner[0] >= 8 && ist[0][0] == 1 && ist[1][0] == 1)
+        {
+            // The dims after the axis are one unit-stride run in both: scan whole rows at once, so
+            // memory is read in order (x.cumsum(0) of a contiguous matrix) instead of one column at a time.
+            int m = inner[0];
+            var acc = new TAcc[m];
+            long lines = 1;
+            for (int i = 0; i < axis; i++) lines *= sl.Shape[i];
+            ForEachKept(sl.Shape[..axis], sl.Strides[..axis], dl.Strides[..axis], sl.Offset, dl.Offset, 0, lines, (xi, oi) =>
+            {
+                acc.AsSpan().Fill(TK.Init);
+                for (int i = 0; i < n; i++, xi += xs, oi += os)
+                    for (int j = 0; j < m; j++) { acc[j] = TK.Step(acc[j], x[xi + j]); o[oi + j] = TK.Out(acc[j]); }
+            });
+            return;
+        }
         ForEachLine(sl, dl, axis, (xi, oi) =>
         {
             TAcc acc = TK.Init;
