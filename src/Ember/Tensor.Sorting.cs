@@ -43,4 +43,60 @@ public sealed partial class Tensor
         _ = sorted; // results are always sorted
         return SortCore(dim, largest, k, "topk");
     }
+
+    /// <summary>
+    /// The lower median of all elements (<c>x.median()</c>): for an even count, the smaller of the two
+    /// middle values, as PyTorch. NaN if any element is NaN, and NaN for an empty tensor.
+    /// </summary>
+    public Tensor Median()
+    {
+        CheckMedianType();
+        if (Layout.NumElements == 0) return Full([], double.NaN, DType, Device);
+        var flat = Contiguous();
+        flat = flat.WithLayout(Layout.Contiguous([flat.Layout.NumElements]).WithOffset(flat.Layout.Offset));
+        return flat.Median(0).Values;
+    }
+
+    /// <summary>
+    /// The lower median along <paramref name="dim"/> and its position (<c>x.median(dim, keepdim)</c>).
+    /// A line holding NaN gives NaN and the position of its first NaN, as PyTorch. Among equal values
+    /// PyTorch leaves the reported position unspecified; Ember reports the one a stable sort puts in
+    /// the middle.
+    /// </summary>
+    public ValuesIndices Median(int dim, bool keepDim = false)
+    {
+        CheckMedianType();
+        int axis = Dims.Wrap(dim, NDim, "median");
+        if (NDim > 0 && Layout.Shape[axis] == 0)
+            throw new ArgumentException($"median(): Expected reduction dim {axis} to have non-zero size (input shape {Shape}).");
+        int n = NDim == 0 ? 1 : Layout.Shape[axis];
+        var (sv, si) = Sort(axis);
+        var values = NDim == 0 ? sv : sv.WithLayout(sv.Layout.Select(axis, (n - 1) / 2));
+        var indices = NDim == 0 ? si : si.WithLayout(si.Layout.Select(axis, (n - 1) / 2));
+        if (DType.IsFloatingPoint())
+        {
+            // NaN sorts last, so the middle element misses it; max(dim) reports NaN and its first
+            // position. min(max, -inf) is NaN exactly when the line has a NaN (and -inf otherwise),
+            // so max(middle, that) is the middle value or NaN, with no data-dependent branch.
+            var (mv, mi) = Max(axis);
+            var nanOrLowest = BinaryOp(Backends.BinaryOp.Minimum, mv, ScalarTensor(double.NegativeInfinity, DType, Device), DType, "median");
+            values = BinaryOp(Backends.BinaryOp.Maximum, values, nanOrLowest, DType, "median");
+            var hasNan = BinaryOp(Backends.BinaryOp.Ne, mv, mv, DType, "median").AsType(DType.Int64);
+            var shift = BinaryOp(Backends.BinaryOp.Mul, hasNan, BinaryOp(Backends.BinaryOp.Sub, mi, indices, DType.Int64, "median"), DType.Int64, "median");
+            indices = BinaryOp(Backends.BinaryOp.Add, indices, shift, DType.Int64, "median");
+        }
+        if (keepDim && NDim > 0)
+        {
+            values = values.Contiguous(); indices = indices.Contiguous();
+            values = values.WithLayout(values.Layout.Unsqueeze(axis));
+            indices = indices.WithLayout(indices.Layout.Unsqueeze(axis));
+        }
+        return new ValuesIndices(values, indices);
+    }
+
+    private void CheckMedianType()
+    {
+        if (DType == DType.Bool)
+            throw new ArgumentException("median: \"median_cpu\" not implemented for 'Bool' (as PyTorch); convert the tensor to a number type first.");
+    }
 }

@@ -72,6 +72,7 @@ internal static class ReductionGolden
             case "all": return dim is { } d8 ? x.All(d8, keep) : x.All();
             case "any": return dim is { } d9 ? x.Any(d9, keep) : x.Any();
             case "sort": return x.Sort(dim ?? -1, a.GetValueOrDefault("desc") == "1", stable: true);
+            case "median": return dim is { } d10 ? x.Median(d10, keep) : x.Median();
             case "topk": return x.TopK(int.Parse(a["k"]), dim ?? -1, a.GetValueOrDefault("largest", "1") == "1");
             default: throw new ArgumentException(op);
         }
@@ -90,9 +91,29 @@ internal static class ReductionGolden
         }
         var (values, indices) = (ValuesIndices)r;
         TensorAssert.Close(G[name + "#0"], values);
-        if (op == "topk") CheckPicks(x, Args(p[4]).TryGetValue("dim", out var d) ? int.Parse(d) : -1, values, indices, G[name + "#1"]);
+        if (op is "topk" or "median")
+        {
+            var args = Args(p[4]);
+            int dim = args.TryGetValue("dim", out var d) ? int.Parse(d) : -1;
+            bool keep = args.GetValueOrDefault("keep") == "1";
+            if (op == "median" && p[2] is not ("i64" or "tie32"))
+                TensorAssert.Equal(G[name + "#1"], indices); // no ties: the position is determined
+            else if (op == "median" && x.NDim > 0)
+            {
+                // Median drops the dim: compare picks with keepdim-shaped values and indices.
+                int ax = dim < 0 ? dim + x.NDim : dim;
+                if (!keep) { values = Unsqueeze(values, ax); indices = Unsqueeze(indices, ax); }
+                Assert.Equal(G[name + "#1"].Shape, keep ? indices.Shape : Squeeze(indices, ax).Shape);
+                CheckPicks(x, dim, values, indices, indices);
+            }
+            else CheckPicks(x, dim, values, indices, G[name + "#1"]);
+        }
         else TensorAssert.Equal(G[name + "#1"], indices);
     }
+
+    private static Tensor Unsqueeze(Tensor t, int ax) { var c = t.Contiguous(); return c.WithLayout(c.Layout.Unsqueeze(ax)); }
+
+    private static Tensor Squeeze(Tensor t, int ax) => t.WithLayout(t.Layout.SqueezeDim(ax));
 
     /// <summary>
     /// top-k indices among ties are unspecified in PyTorch: check that each index points at its value

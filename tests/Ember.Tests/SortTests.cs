@@ -79,6 +79,21 @@ public class SortTests
     }
 
     [Fact]
+    public void MedianIsTheLowerMiddleAndPropagatesNaN()
+    {
+        var x = Tensor.From(new float[,] { { 3, 1, 2, 4 }, { 5, float.NaN, 1, float.NaN } });
+        var (v, i) = x.Median(1);
+        Assert.Equal(2f, v.ToArray<float>()[0]);
+        Assert.True(float.IsNaN(v.ToArray<float>()[1]));
+        Assert.Equal(new long[] { 2, 1 }, i.ToArray<long>());
+        Assert.True(float.IsNaN(x.Median().Item<float>()));
+        Assert.Equal(new[] { 2, 1 }, x.Median(1, keepDim: true).Values.Shape.ToArray());
+        TensorAssert.Throws<ArgumentException>(() => Tensor.Zeros(0, 2).Median(0), "median(): Expected reduction dim 0 to have non-zero size");
+        TensorAssert.Throws<ArgumentException>(() => Tensor.From(new bool[] { true }).Median(), "median", "Bool");
+        TensorAssert.Throws<ArgumentOutOfRangeException>(() => x.Median(2), "median", "got 2");
+    }
+
+    [Fact]
     public void KOutOfRangeIsRefused()
     {
         var x = Tensor.Zeros(2, 3);

@@ -104,6 +104,8 @@ def run(op, x, a):
     if op == "sort":
         r = torch.sort(x, dim=dim if dim is not None else -1, descending=a.get("desc") == "1", stable=True)
         return tuple(r)
+    if op == "median":
+        return torch.median(x) if dim is None else tuple(torch.median(x, dim, keepdim=keep))
     if op == "topk":
         r = torch.topk(x, int(a["k"]), dim=dim if dim is not None else -1, largest=a.get("largest", "1") == "1")
         return tuple(r)
@@ -189,6 +191,22 @@ for inp in ("pos64",):
     case("prod", inp, "c")
     case("prod", inp, "c", "dim=2")
     case("cumprod", inp, "c", "dim=2")
+
+# median: lower median, NaN propagates (indices among ties are unspecified: the test checks they point at the value)
+for inp in ("f32", "f64", "i64"):
+    for v in ("c", "p", "nc"):
+        case("median", inp, v)
+        for args in ("dim=0", "dim=1", "dim=-1;keep=1"):
+            case("median", inp, v, args)
+for inp in ("nan32", "nan64", "tie32"):
+    case("median", inp, "c")
+    case("median", inp, "c", "dim=1")
+    case("median", inp, "c", "dim=0;keep=1")
+case("median", "empty32", "c")
+case("median", "empty32", "c", "dim=1")
+for inp in ("s32", "si64"):
+    case("median", inp, "c")
+    case("median", inp, "c", "dim=0")
 
 # ties: first index for max/min/argmax/argmin, stable sort order
 for op in ("max", "min", "argmax", "argmin"):
