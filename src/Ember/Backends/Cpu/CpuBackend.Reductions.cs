@@ -83,20 +83,28 @@ internal sealed partial class CpuBackend
 
         if (kSrc[kr - 1] == 1 && kDst[kr - 1] == 1 && m >= 8 && rStr[^1] != 1)
         {
-            // Row-wise: each "outer" index (kept dims but the last) owns a row of m outputs.
+            // Row-wise: each "outer" index (kept dims but the last) owns a row of m outputs. Work is
+            // split into (outer index, column block) tasks, so x.sum(0) of one matrix still uses every core.
             int[] oShape = kShape[..^1], oSrc = kSrc[..^1], oDst = kDst[..^1];
             long outer = keptCount / m;
+            int colBlocks = parallel ? (int)Math.Clamp(Environment.ProcessorCount * 4L / outer, 1, Math.Max(1, m / 256)) : 1;
             void Rows(long from, long to)
             {
-                var acc = new TAcc[m];
-                ForEachKept(oShape, oSrc, oDst, sl.Offset, dl.Offset, from, to, (si, di) =>
+                for (long task = from; task < to; task++)
                 {
-                    acc.AsSpan().Fill(TK.Init);
-                    ForEachElement(rShape, rStr, si, (ri, index) => TK.Rows(acc, x.AsSpan(ri, m), index));
-                    for (int j = 0; j < m; j++) o[di + j] = TK.Finish(acc[j]);
-                });
+                    long oi = task / colBlocks;
+                    int cb = (int)(task % colBlocks), c0 = (int)((long)m * cb / colBlocks), c1 = (int)((long)m * (cb + 1) / colBlocks);
+                    var acc = new TAcc[c1 - c0];
+                    ForEachKept(oShape, oSrc, oDst, sl.Offset + c0, dl.Offset + c0, oi, oi + 1, (si, di) =>
+                    {
+                        acc.AsSpan().Fill(TK.Init);
+                        ForEachElement(rShape, rStr, si, (ri, index) => TK.Rows(acc, x.AsSpan(ri, acc.Length), index));
+                        for (int j = 0; j < acc.Length; j++) o[di + j] = TK.Finish(acc[j]);
+                    });
+                }
             }
-            if (parallel && outer > 1) ParallelChunks(outer, Rows); else Rows(0, outer);
+            long tasks = outer * colBlocks;
+            if (parallel && tasks > 1) ParallelChunks(tasks, Rows); else Rows(0, tasks);
             return;
         }
 
