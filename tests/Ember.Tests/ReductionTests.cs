@@ -113,7 +113,7 @@ public class ReductionTests
     public void LargeReductionsMatchScalarLoops()
     {
         // Big enough to run in parallel chunks; dim 0 takes the row-wise walk, dim 1 the per-output one.
-        const int R = 300, C = 400;
+        const int R = 130, C = 1030; // C spans several column blocks of the row-wise walk
         var rng = new Random(5);
         var data = new double[R * C];
         for (int i = 0; i < data.Length; i++) data[i] = Math.Round(rng.NextDouble() * 20 - 10, 1);
