@@ -69,6 +69,6 @@ static void Show(string name, Tensor t)
     var v = t.ToArray<double>();
     int cols = t.Shape[^1];
     var rows = Enumerable.Range(0, v.Length / cols)
-        .Select(r => "[" + string.Join(" ", v.Skip(r * cols).Take(cols).Select(d => d.ToString("G9", System.Globalization.CultureInfo.InvariantCulture))) + "]");
+        .Select(r => "[" + string.Join(" ", v.Skip(r * cols).Take(cols).Select(d => d.ToString("G9", System.Globalization.CultureInfo.InvariantCulture).Replace("E", "e"))) + "]");
     Console.WriteLine($"{name} = [{string.Join(" ", rows)}]");
 }
