@@ -69,7 +69,9 @@ public sealed partial class Tensor
     {
         NotNull(input, other);
         DType t = TypePromotion.ResultType([input, other]);
-        return BinaryOp(t == DType.Bool ? B.LogicalAnd : B.Mul, input, other, t, "mul");
+        var r = BinaryOp(t == DType.Bool ? B.LogicalAnd : B.Mul, input, other, t, "mul");
+        if (Autograd.Recording(input, other)) Derivatives.Mul.Record(r, [input, other], saved: [input, other]);
+        return r;
     }
 
     /// <summary>

@@ -88,7 +88,10 @@ public sealed partial class Tensor
     {
         NotNull(this, other);
         DType t = TypePromotion.ResultType([this, other]);
-        return BinaryInPlace(t == DType.Bool ? B.LogicalAnd : B.Mul, other, t, "mul_");
+        var ip = Autograd.BeginInPlace(this, "mul_", [other], saveOriginal: other.RequiresGrad);
+        BinaryInPlace(t == DType.Bool ? B.LogicalAnd : B.Mul, other, t, "mul_");
+        if (ip.Active) ip.Finish(Derivatives.Mul, saved: [ip.Original ?? this /* unused when other needs no grad */, other]);
+        return this;
     }
 
     /// <summary>

@@ -73,8 +73,14 @@ public sealed partial class Tensor
         return new Tensor(storage, layout);
     }
 
-    /// <summary>A new tensor sharing this one's storage with another layout.</summary>
-    internal Tensor WithLayout(Layout layout) => new(Storage, layout);
+    /// <summary>A new tensor sharing this one's storage with another layout (a view of this one).</summary>
+    internal Tensor WithLayout(Layout layout) => new(Storage, layout) { ViewBase = ViewBase ?? this };
+
+    /// <summary>
+    /// For a view, the tensor that owns its storage (PyTorch's <c>._base</c>); null otherwise. Autograd
+    /// uses it to rewrite the base's history when a view of it is modified in place.
+    /// </summary>
+    internal Tensor? ViewBase { get; private init; }
 
     /// <summary>Marks the storage as written to in place.</summary>
     internal void BumpVersion() => Storage.BumpVersion();

@@ -1,4 +1,4 @@
-namespace Ember.Autograd;
+namespace Ember.Graph;
 
 /// <summary>
 /// The node at the end of every path: it adds the incoming gradient into a leaf tensor's

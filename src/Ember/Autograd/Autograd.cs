@@ -1,4 +1,4 @@
-using Ember.Autograd;
+using Ember.Graph;
 
 namespace Ember;
 

@@ -1,4 +1,4 @@
-namespace Ember.Autograd;
+namespace Ember.Graph;
 
 /// <summary>
 /// Runs the backward graph: counts how many gradients each node waits for, then runs nodes as their

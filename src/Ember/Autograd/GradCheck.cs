@@ -126,7 +126,7 @@ public static partial class Autograd
         var data = ((CpuStorage<double>)x.Storage).Data;
         var positions = StorageIndices(x).ToArray();
         double[,]? jac = null;
-        using var _ = NoGrad();
+        // Grad mode stays as it is: a function may itself call Grad (gradgradcheck does).
         for (int j = 0; j < positions.Length; j++)
         {
             int p = positions[j];

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Ember.Autograd;
+namespace Ember.Graph;
 
 /// <summary>Where a gradient goes next: the node that produced an input, and which of its outputs that input was.</summary>
 internal readonly record struct Edge(Node? Node, int InputNr)

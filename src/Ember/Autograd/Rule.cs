@@ -1,4 +1,4 @@
-namespace Ember.Autograd;
+namespace Ember.Graph;
 
 /// <summary>
 /// One row of the derivative table: the node name PyTorch gives the op's backward, and the formula,

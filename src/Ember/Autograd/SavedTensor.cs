@@ -1,4 +1,4 @@
-namespace Ember.Autograd;
+namespace Ember.Graph;
 
 /// <summary>
 /// A tensor a node keeps for its backward pass, with the storage version it had when saved: if the
