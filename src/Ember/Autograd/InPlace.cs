@@ -60,7 +60,9 @@ public static partial class Autograd
         public void Finish(Rule rule, ReadOnlySpan<Tensor> saved = default, object? state = null)
         {
             if (_self is null) return;
-            if (_self.ViewBase is { } b && (b.RequiresGrad || AnyRequiresGrad(_others)))
+            // A write into a view changes its base, unless the view has a history of its own that does not
+            // come from the base (the result of an op handed out as a view of an internal buffer).
+            if (_self.ViewBase is { } b && (b.RequiresGrad || !_self.RequiresGrad))
             {
                 CopySlices.Record(rule, _self, b, _others!, saved, state);
                 return;
