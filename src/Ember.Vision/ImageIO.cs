@@ -1,4 +1,5 @@
 using StbImageWriteSharp;
+using ReadComponents = StbImageSharp.ColorComponents;
 
 namespace Ember.Vision;
 
@@ -11,7 +12,7 @@ public static class ImageIO
     /// of <paramref name="padValue"/> around each. One-channel images are repeated to three channels.
     /// With <paramref name="normalize"/> the values are shifted and scaled to [0, 1] using
     /// <paramref name="valueRange"/> (or the batch's own min and max; per image with <paramref name="scaleEach"/>).
-    /// The result is float32.
+    /// The result is float32. A single image is returned without padding, as torchvision does.
     /// </summary>
     /// <exception cref="ArgumentException">The tensor is not 3-d or 4-d, or the channel count is not 1 or 3.</exception>
     public static Tensor MakeGrid(Tensor images, int nrow = 8, int padding = 2, bool normalize = false,
@@ -41,6 +42,13 @@ public static class ImageIO
                 double scale = Math.Max(hi - lo, 1e-5);
                 for (int i = 0; i < span.Length; i++) span[i] = (float)(Math.Clamp(span[i], lo, hi) - lo) / (float)scale;
             }
+        }
+        if (b == 1)
+        {
+            // As torchvision: a single image comes back as it is (grey repeated to RGB), without padding.
+            var one = new float[3 * h * w];
+            for (int ch = 0; ch < 3; ch++) v.AsSpan((c == 1 ? 0 : ch) * h * w, h * w).CopyTo(one.AsSpan(ch * h * w));
+            return Tensor.From<float>(one, [3, h, w]);
         }
         int xmaps = Math.Min(nrow, b), ymaps = (b + xmaps - 1) / xmaps;
         int cellH = h + padding, cellW = w + padding;
@@ -85,5 +93,24 @@ public static class ImageIO
         if (dir is not null) Directory.CreateDirectory(dir);
         using var stream = File.Create(path);
         new ImageWriter().WritePng(bytes, w, h, gray ? ColorComponents.Grey : ColorComponents.RedGreenBlue, stream);
+    }
+
+    /// <summary>
+    /// Decodes an image file (PNG, JPEG, BMP, TGA, GIF, PSD, HDR) into a [H, W, C] uint8 tensor, RGB
+    /// unless <paramref name="grayscale"/> (then C = 1): the layout of the vision datasets' raw images,
+    /// ready for <see cref="Transforms.ToTensor"/>. (torchvision.io.read_image instead returns CHW.)
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not an image Ember can decode.</exception>
+    public static Tensor LoadImage(string path, bool grayscale = false)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        byte[] bytes = File.ReadAllBytes(path);
+        StbImageSharp.ImageResult img;
+        try { img = StbImageSharp.ImageResult.FromMemory(bytes, grayscale ? ReadComponents.Grey : ReadComponents.RedGreenBlue); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"LoadImage: cannot decode {path}: {e.Message}", e);
+        }
+        return Tensor.From<byte>(img.Data, [img.Height, img.Width, grayscale ? 1 : 3]);
     }
 }

@@ -199,4 +199,37 @@ public sealed class VisionDatasetTests : IDisposable
         Assert.Equal((2 * 6 + 2, 3 * 6 + 2), (width, height));
         TensorAssert.Throws<ArgumentException>(() => ImageIO.MakeGrid(Tensor.Zeros(2, 4, 3, 3)), "make_grid", "1 or 3 channels, got 4");
     }
+
+    [Fact]
+    public void ImageFolderDecodesPngAndJpegPerClassFolder()
+    {
+        string root = Path.Combine(_root, "folder");
+        // 2x3 RGB image: red, green, blue / white, black, grey.
+        var px = Tensor.From<float>(new float[] { 1, 0, 0, 1, 0, 0.5f, 0, 1, 0, 1, 0, 0.5f, 0, 0, 1, 1, 0, 0.5f }, [3, 2, 3]);
+        ImageIO.SaveImage(px, Path.Combine(root, "b_dog", "1.png"));
+        ImageIO.SaveImage(px, Path.Combine(root, "a_cat", "2.png"));
+        Directory.CreateDirectory(Path.Combine(root, "a_cat"));
+        using (var f = File.Create(Path.Combine(root, "a_cat", "1.jpg")))
+            new StbImageWriteSharp.ImageWriter().WriteJpg(Enumerable.Repeat((byte)200, 8 * 8 * 3).ToArray(), 8, 8, StbImageWriteSharp.ColorComponents.RedGreenBlue, f, 95);
+        File.WriteAllText(Path.Combine(root, "a_cat", "notes.txt"), "skip me");
+        var ds = new ImageFolder(root);
+        Assert.Equal(new[] { "a_cat", "b_dog" }, ds.Classes);
+        Assert.Equal(3, ds.Count);
+        Assert.Equal(new long[] { 0, 0, 1 }, ds.Samples.Select(s => s.Label));
+        var (jpg, l0) = ds[0];
+        Assert.Equal(0, l0);
+        Assert.Equal(new[] { 8, 8, 3 }, jpg.Shape.ToArray());
+        Assert.All(jpg.ToArray<byte>(), b => Assert.InRange(b, 195, 205));
+        var (png, l2) = ds[2];
+        Assert.Equal(1, l2);
+        Assert.Equal(new[] { 2, 3, 3 }, png.Shape.ToArray());
+        Assert.Equal(new byte[] { 255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 128, 128, 128 }, png.ToArray<byte>());
+        var roundTrip = new ToTensor().Apply(png);
+        Assert.Equal(new[] { 3, 2, 3 }, roundTrip.Shape.ToArray());
+        Assert.Throws<DirectoryNotFoundException>(() => new ImageFolder(Path.Combine(_root, "nope")));
+        File.WriteAllText(Path.Combine(root, "b_dog", "broken.png"), "not a png");
+        var bad = new ImageFolder(root);
+        var ex = Assert.Throws<InvalidDataException>(() => bad[3]);
+        Assert.Contains("broken.png", ex.Message);
+    }
 }
