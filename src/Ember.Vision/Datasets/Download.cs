@@ -30,6 +30,12 @@ public sealed record DownloadOptions
     /// <summary>Expected MD5 sums (lower-case hex) by file name, replacing the built-in ones.</summary>
     public IReadOnlyDictionary<string, string>? Md5 { get; init; }
 
+    /// <summary>
+    /// Expected SHA-256 sums (lower-case hex) by file name, checked in addition to the MD5 sums; for
+    /// mirrors that publish SHA-256 (the official sites publish only MD5).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Sha256 { get; init; }
+
     /// <summary>Called as bytes arrive; null prints a short progress line to standard error now and then.</summary>
     public Action<DownloadProgress>? Progress { get; init; }
 
@@ -81,7 +87,7 @@ internal static class Downloader
         }
     }
 
-    /// <summary>Downloads <paramref name="fileName"/> from the first mirror that answers into <paramref name="folder"/> and checks its MD5.</summary>
+    /// <summary>Downloads <paramref name="fileName"/> from the first mirror that answers into <paramref name="folder"/> and checks its MD5 (and SHA-256 when given).</summary>
     public static string Fetch(string dataset, string fileName, IReadOnlyList<string> mirrors, string? md5, string folder, DownloadOptions? options)
     {
         var errors = new List<string>();
@@ -91,9 +97,11 @@ internal static class Downloader
             var url = new Uri(mirror.EndsWith('/') ? mirror + fileName : mirror + "/" + fileName);
             try
             {
-                string got = DownloadTo(url, fileName, path, options);
+                var (got, gotSha) = DownloadTo(url, fileName, path, options);
                 if (md5 is not null && !string.Equals(got, md5, StringComparison.OrdinalIgnoreCase))
                     throw new InvalidDataException($"{dataset}: checksum mismatch for {fileName} downloaded from {url}: expected MD5 {md5}, got {got}. The file is corrupt or incomplete; nothing was kept. Try again, or download it yourself.");
+                if (options?.Sha256 is { } shas && shas.TryGetValue(fileName, out var sha) && !string.Equals(gotSha, sha, StringComparison.OrdinalIgnoreCase))
+                    throw new InvalidDataException($"{dataset}: checksum mismatch for {fileName} downloaded from {url}: expected SHA-256 {sha}, got {gotSha}. The file is corrupt or incomplete; nothing was kept. Try again, or download it yourself.");
                 return path;
             }
             catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && e is not InvalidDataException)
@@ -105,7 +113,7 @@ internal static class Downloader
         throw new IOException($"{dataset}: could not download {fileName}; nothing was kept. Tried:\n  " + string.Join("\n  ", errors));
     }
 
-    private static string DownloadTo(Uri url, string fileName, string path, DownloadOptions? options)
+    private static (string Md5, string Sha256) DownloadTo(Uri url, string fileName, string path, DownloadOptions? options)
     {
         var client = options?.HttpClient ?? Shared.Value;
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -116,6 +124,7 @@ internal static class Downloader
         long? total = response.Content.Headers.ContentLength;
         var report = options?.Progress ?? ConsoleProgress();
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long received = 0;
         using (var body = response.Content.ReadAsStream())
         using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -127,13 +136,14 @@ internal static class Downloader
             {
                 file.Write(buffer, 0, n);
                 md5.AppendData(buffer, 0, n);
+                sha.AppendData(buffer, 0, n);
                 received += n;
                 report(new DownloadProgress(fileName, url, received, total));
             }
         }
         if (total is { } t && received != t)
             throw new IOException($"the transfer ended after {received} of {t} bytes");
-        return Convert.ToHexStringLower(md5.GetHashAndReset());
+        return (Convert.ToHexStringLower(md5.GetHashAndReset()), Convert.ToHexStringLower(sha.GetHashAndReset()));
     }
 
     private static Action<DownloadProgress> ConsoleProgress()

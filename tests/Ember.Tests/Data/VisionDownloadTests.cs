@@ -115,4 +115,18 @@ public sealed class VisionDownloadTests : IDisposable
         Assert.Contains("t10k-labels-idx1-ubyte.gz", ex.Message);
         AssertNothingLeft();
     }
+
+    [Fact]
+    public void Sha256MismatchLeavesNothingBehind()
+    {
+        var files = FakeData.MnistGz(2, 2);
+        foreach (var (name, bytes) in files) _server.Serve(name, new(bytes));
+        var opts = Options(files.ToDictionary(f => f.Key, f => FakeData.Md5(f.Value))) with
+        {
+            Sha256 = new Dictionary<string, string> { ["train-labels-idx1-ubyte.gz"] = new string('0', 64) },
+        };
+        var ex = Assert.Throws<InvalidDataException>(() => new Mnist(_root, download: true, downloadOptions: opts));
+        Assert.Contains("expected SHA-256 0000", ex.Message);
+        AssertNothingLeft();
+    }
 }
