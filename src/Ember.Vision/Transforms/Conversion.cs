@@ -124,8 +124,9 @@ public sealed class Grayscale : ITransform
             for (int i = 0; i < hw; i++)
             {
                 int b = n * c * hw + i;
+                // Integer and float32 images are weighted in float32, as PyTorch multiplies them by Python floats.
                 double l = c == 1 ? v[b] : 0.2989 * v[b] + 0.587 * v[b + hw] + 0.114 * v[b + 2 * hw];
-                if (c == 3 && input.DType == DType.Float32) l = (float)(0.2989f * (float)v[b] + 0.587f * (float)v[b + hw] + 0.114f * (float)v[b + 2 * hw]);
+                if (c == 3 && input.DType != DType.Float64) l = (float)(0.2989f * (float)v[b] + 0.587f * (float)v[b + hw] + 0.114f * (float)v[b + 2 * hw]);
                 for (int k = 0; k < oc; k++) o[(n * oc + k) * hw + i] = l;
             }
         int[] shape = [.. lead[..^1], oc, h, w];

@@ -91,7 +91,7 @@ public sealed class VisionDownloadTests : IDisposable
     }
 
     [Fact]
-    public void FashionMnistDownloadsIdxFilesIntoTorchvisionsLayout()
+    public void MnistDownloadsIdxFilesIntoTorchvisionsLayout()
     {
         var files = FakeData.MnistGz(4, 2);
         foreach (var (name, bytes) in files) _server.Serve(name, new(bytes));
