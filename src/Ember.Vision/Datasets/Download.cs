@@ -79,7 +79,11 @@ internal static class Downloader
             string stagedTarget = relative == "." ? staged : Path.Combine(staged, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(stagedTarget)!);
             Directory.Move(built, stagedTarget);
-            Directory.Move(staged, top);
+            try { Directory.Move(staged, top); }
+            catch (IOException) when (Directory.Exists(target))
+            {
+                // Another process finished the same download first; its copy is as good as ours.
+            }
         }
         finally
         {
