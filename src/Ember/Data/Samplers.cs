@@ -186,8 +186,10 @@ public sealed class WeightedRandomSampler : Sampler
             if (_weights[i] > 0) nonZero++;
         }
         if (nonZero == 0) throw new ArgumentException("WeightedRandomSampler: invalid multinomial distribution (sum of probabilities <= 0).", nameof(weights));
+        if (!replacement && numSamples > _weights.Length)
+            throw new ArgumentException($"WeightedRandomSampler: cannot sample n_sample > prob_dist.size(-1) samples without replacement (asked for {numSamples} from {_weights.Length} weights).", nameof(numSamples));
         if (!replacement && numSamples > nonZero)
-            throw new ArgumentException($"WeightedRandomSampler: cannot sample n_sample > prob_dist.size(-1) samples without replacement (asked for {numSamples}, {nonZero} non-zero weights).", nameof(numSamples));
+            throw new ArgumentException($"WeightedRandomSampler: invalid multinomial distribution (with replacement=False, not enough non-negative category to sample): asked for {numSamples}, only {nonZero} weights are non-zero.", nameof(numSamples));
         _numSamples = numSamples;
         Replacement = replacement;
         _random = random;

@@ -48,7 +48,8 @@ public class DataSamplerTests
         Assert.InRange(threes, 2800, 3200);
         var noRep = new WeightedRandomSampler([1.0, 0.0, 5.0, 2.0], 3, replacement: false, seed: 1).ToArray();
         Assert.Equal(new[] { 0, 2, 3 }, noRep.Order());
-        Assert.Contains("cannot sample n_sample > prob_dist.size(-1)", Assert.Throws<ArgumentException>(() => new WeightedRandomSampler([1.0, 0.0], 2, replacement: false)).Message);
+        Assert.Contains("cannot sample n_sample > prob_dist.size(-1)", Assert.Throws<ArgumentException>(() => new WeightedRandomSampler([1.0, 0.0], 3, replacement: false)).Message);
+        Assert.Contains("not enough non-negative category to sample", Assert.Throws<ArgumentException>(() => new WeightedRandomSampler([1.0, 0.0], 2, replacement: false)).Message);
         Assert.Contains("weight 1 is -1", Assert.Throws<ArgumentException>(() => new WeightedRandomSampler([1.0, -1.0], 2)).Message);
     }
 
