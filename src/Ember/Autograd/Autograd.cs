@@ -77,9 +77,10 @@ public static partial class Autograd
         for (int i = 0; i < inputs.Length; i++)
         {
             var t = inputs[i];
-            if (t is null || !t.RequiresGrad) continue;
-            edges[i] = t.GradientEdge();
+            if (t is null) continue;
+            // Shapes are recorded for every input: formulas may read them (BackwardContext.InputShape).
             infos[i] = new InputInfo(t.Shape.ToArray(), t.DType, t.Device);
+            if (t.RequiresGrad) edges[i] = t.GradientEdge();
         }
         node.NextEdges = edges;
         node.InputInfos = infos;
@@ -107,7 +108,7 @@ public static partial class Autograd
         otherInputs.CopyTo(all.AsSpan(1));
         Connect(node, all);
         node.NextEdges[0] = previous;
-        node.InputInfos[0] = previous.IsValid ? previousInfo : null;
+        node.InputInfos[0] = previousInfo;
         node.Save(saved, [self]);
         self.SetGradFn(node, 0);
     }

@@ -29,10 +29,13 @@ internal readonly struct BackwardContext
     public T State<T>() => (T)_node.State!;
 
     /// <summary>The shape input <paramref name="i"/> had at forward time.</summary>
-    public int[] InputShape(int i) => _node.InputInfos[i]!.Shape;
+    public int[] InputShape(int i) => Info(i).Shape;
 
     /// <summary>The dtype input <paramref name="i"/> had at forward time.</summary>
-    public DType InputDType(int i) => _node.InputInfos[i]!.DType;
+    public DType InputDType(int i) => Info(i).DType;
+
+    private InputInfo Info(int i) => _node.InputInfos[i]
+        ?? throw new InvalidOperationException($"{_node.Name}: input {i} was recorded as null, so it has no shape or dtype.");
 
     /// <summary>True when input <paramref name="i"/> needs a gradient (others may return null).</summary>
     public bool NeedsGrad(int i) => _node.NextEdges[i].IsValid;
