@@ -32,7 +32,11 @@ public sealed partial class Tensor
         get
         {
             var (view, adv) = ApplyIndices(indices);
-            return adv is null ? view : GatherAdvanced(view, adv);
+            if (adv is null) return ReferenceEquals(view, this) ? ViewWith(Layout, Derivatives.Alias) : view;
+            var r = GatherAdvanced(view, adv);
+            if (Autograd.Recording(view))
+                Derivatives.Index.Record(r, [view], saved: adv.Indices, state: new Derivatives.IndexState(adv.Positions));
+            return r;
         }
         set
         {
@@ -40,7 +44,12 @@ public sealed partial class Tensor
             var (view, adv) = ApplyIndices(indices);
             // As PyTorch, leading size-1 dims of the value are dropped first, so x[0] = ones(1, 3) fits a [3] slot.
             value = StripLeadingOnes(value);
-            if (adv is null) { view.Copy_(value); return; }
+            if (adv is null)
+            {
+                // x[..] = v writes all of x (PyTorch goes through an alias view; the gradients are the same).
+                view.Copy_(value);
+                return;
+            }
             Put(view, adv, value, accumulate: false);
         }
     }
@@ -50,7 +59,9 @@ public sealed partial class Tensor
     /// (<c>x.index_put_(indices, values, accumulate)</c>); a null entry takes the whole dim. With
     /// <paramref name="accumulate"/> the values are added, and repeated positions add up; without it,
     /// repeated positions keep the last value written. Values broadcast to the indexed shape and are
-    /// converted to this tensor's dtype.
+    /// converted to this tensor's dtype. Under autograd (<c>IndexPutBackward0</c>), the overwritten
+    /// positions of the old values get a zero gradient (all of them pass it on when accumulating) and
+    /// <paramref name="values"/> gets the gradient at the positions written.
     /// </summary>
     public Tensor IndexPut_(Tensor?[] indices, Tensor values, bool accumulate = false)
     {
@@ -91,7 +102,8 @@ public sealed partial class Tensor
         int k = 0;
         while (k < v.NDim && v.Layout.Shape[k] == 1) k++;
         if (k == 0) return v;
-        return v.WithLayout(new Layout(v.Layout.Shape[k..], v.Layout.Strides[k..], v.Layout.Offset));
+        // A recorded squeeze, so a value that requires grad stays connected to its history.
+        return v.ViewWith(new Layout(v.Layout.Shape[k..], v.Layout.Strides[k..], v.Layout.Offset), Derivatives.SqueezeDims, Enumerable.Range(0, k).ToArray());
     }
 
     /// <summary>
@@ -128,7 +140,11 @@ public sealed partial class Tensor
             throw new ArgumentException($"index: too many indices for tensor of dimension {NDim} (shape {Shape}, index [{string.Join(", ", indices)}]).");
         }
 
+        // Each basic index is applied as a recorded view op (select, slice, unsqueeze), so the view's
+        // gradient chains back as in PyTorch; whole-dim slices are skipped (newer PyTorch does too).
+        Tensor cur = this;
         Layout l = Layout;
+        void Step(Layout next, Graph.Rule rule, object state) { cur = cur.ViewWith(next, rule, state); l = next; }
         int dim = 0, realDim = 0;
         var perDim = new List<Tensor?>();
         var realDims = new List<int>();
@@ -143,7 +159,7 @@ public sealed partial class Tensor
                     long v = ix.IntFromEnd ? size - ix.Int : ix.Int < 0 ? ix.Int + size : ix.Int;
                     if (v < 0 || v >= size)
                         throw new ArgumentOutOfRangeException(nameof(indices), $"index: index {(ix.IntFromEnd ? "^" + ix.Int : ix.Int.ToString())} is out of bounds for dimension {realDim} with size {size}.");
-                    l = l.Select(dim, (int)v);
+                    Step(l.Select(dim, (int)v), Derivatives.Select, (dim, (int)v));
                     realDim++;
                     break;
                 }
@@ -152,13 +168,14 @@ public sealed partial class Tensor
                     int size = l.Shape[dim];
                     int start = ClampBound(ix.Start, size), stop = ClampBound(ix.Stop, size);
                     int len = stop > start ? (stop - start + ix.Step - 1) / ix.Step : 0;
-                    l = l.Slice(dim, start, len, ix.Step);
+                    if (len != size)
+                        Step(l.Slice(dim, start, len, ix.Step), Derivatives.Slice, new Derivatives.SliceState(dim, start, len, ix.Step));
                     perDim.Add(null); realDims.Add(realDim);
                     dim++; realDim++;
                     break;
                 }
                 case TensorIndex.IndexKind.NewAxis:
-                    l = l.Unsqueeze(dim);
+                    Step(l.Unsqueeze(dim), Derivatives.Unsqueeze, dim);
                     perDim.Add(null); realDims.Add(-1);
                     dim++;
                     break;
@@ -179,13 +196,13 @@ public sealed partial class Tensor
                             long v = t.Item<long>(), w = v < 0 ? v + size : v;
                             if (w < 0 || w >= size)
                                 throw new ArgumentOutOfRangeException(nameof(indices), $"index: index {v} is out of bounds for dimension {realDim} with size {size}.");
-                            l = l.Select(dim, (int)w);
+                            Step(l.Select(dim, (int)w), Derivatives.Select, (dim, (int)w));
                             realDim++;
                         }
                         else
                         {
                             // A 0-d mask is True (a new dim holding everything) or False (a new empty dim).
-                            l = l.Unsqueeze(dim);
+                            Step(l.Unsqueeze(dim), Derivatives.Unsqueeze, dim);
                             perDim.Add(t.Item<bool>() ? Tensor.From(new long[] { 0 }) : Tensor.Zeros([0], DType.Int64, Device));
                             realDims.Add(-1);
                             dim++; any = true;
@@ -211,7 +228,8 @@ public sealed partial class Tensor
                 }
             }
         }
-        var view = WithLayout(l);
+        // With no basic index the view is this tensor itself, so x[mask] = v writes (and records) on x directly.
+        var view = cur;
         if (!any) return (view, null);
         while (perDim.Count < l.Rank) { perDim.Add(null); realDims.Add(realDim++); }
         var pos = Enumerable.Range(0, perDim.Count).Where(i => perDim[i] is not null).ToArray();
@@ -291,11 +309,16 @@ public sealed partial class Tensor
         else (shape, baseLayout, offsets, offLayout) = Plan(view, adv);
         if (!CanBroadcastTo(values.Layout.Shape, shape))
             throw new ArgumentException($"{op}: shape mismatch: value tensor of shape {values.Shape} cannot be broadcast to indexing result of shape {Ember.Shape.Format(shape)}.");
-        var v = values.AsType(view.DType);
-        // Read the values before any is overwritten when they alias the destination.
-        if (ReferenceEquals(v.Storage, view.Storage)) v = v.Clone();
-        view.Backend.IndexPut(view.Storage, baseLayout, offsets.Storage, offLayout, v.Storage, v.Layout.BroadcastTo(shape), accumulate);
+        var ip = Autograd.BeginInPlace(view, op, [values]);
+        using (Autograd.NoGrad())
+        {
+            var v = values.AsType(view.DType);
+            // Read the values before any is overwritten when they alias the destination.
+            if (ReferenceEquals(v.Storage, view.Storage)) v = v.Clone();
+            view.Backend.IndexPut(view.Storage, baseLayout, offsets.Storage, offLayout, v.Storage, v.Layout.BroadcastTo(shape), accumulate);
+        }
         view.BumpVersion();
+        ip.Finish(Derivatives.IndexPut, saved: adv.Indices, state: new Derivatives.IndexState(adv.Positions, accumulate));
     }
 
     private static bool CanBroadcastTo(int[] from, int[] to)
