@@ -67,7 +67,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(src);
         CheckWritable("copy_");
         Dims.CheckBroadcastTo(src.Layout.Shape, Layout.Shape, "copy_");
-        var ip = Autograd.BeginInPlace(this, "copy_", [src]);
+        // As PyTorch, copying into a non-float tensor records nothing (it cannot require grad).
+        var ip = DType.IsFloatingPoint() ? Autograd.BeginInPlace(this, "copy_", [src]) : default;
         using (Autograd.NoGrad())
         {
             if (src.Device != Device) src = src.To(Device);

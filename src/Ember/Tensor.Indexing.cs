@@ -309,7 +309,7 @@ public sealed partial class Tensor
         else (shape, baseLayout, offsets, offLayout) = Plan(view, adv);
         if (!CanBroadcastTo(values.Layout.Shape, shape))
             throw new ArgumentException($"{op}: shape mismatch: value tensor of shape {values.Shape} cannot be broadcast to indexing result of shape {Ember.Shape.Format(shape)}.");
-        var ip = Autograd.BeginInPlace(view, op, [values]);
+        var ip = view.DType.IsFloatingPoint() ? Autograd.BeginInPlace(view, op, [values]) : default;
         using (Autograd.NoGrad())
         {
             var v = values.AsType(view.DType);

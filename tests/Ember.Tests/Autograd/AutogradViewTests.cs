@@ -157,6 +157,21 @@ public class AutogradViewTests
     }
 
     [Fact]
+    public void WritingAValueThatRequiresGradIntoAnIntegerTensorRecordsNothing()
+    {
+        var x = X(3);
+        var a = Tensor.Zeros([3], DType.Int64);
+        a.Copy_(x);
+        Assert.False(a.RequiresGrad);
+        var b = Tensor.Zeros([3], DType.Int64);
+        b[0] = x[2];
+        b[new long[] { 1 }] = x[2];
+        Assert.False(b.RequiresGrad);
+        Assert.Equal(new long[] { -2, -1, 0 }, a.ToArray<long>());
+        Assert.Equal(new long[] { 0, 0, 0 }, b.ToArray<long>());
+    }
+
+    [Fact]
     public void ViewsOfTensorsThatDoNotRequireGradRecordNothing()
     {
         var c = Tensor.Zeros([2, 3], DType.Float64);
