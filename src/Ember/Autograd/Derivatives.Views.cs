@@ -97,7 +97,8 @@ internal static partial class Derivatives
     public static readonly Rule Index = new("IndexBackward0", static (c, g) =>
     {
         var perDim = PerDim(c, c.InputShape(0).Length);
-        return [Tensor.Zeros(c.InputShape(0), g[0].DType, g[0].Device).IndexPut(perDim, g[0], accumulate: true)];
+        // In place on fresh zeros (no clone needed); under createGraph that records IndexPutBackward0.
+        return [Tensor.Zeros(c.InputShape(0), g[0].DType, g[0].Device).IndexPut_(perDim, g[0], accumulate: true)];
     });
 
     /// <summary>

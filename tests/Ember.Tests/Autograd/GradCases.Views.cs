@@ -75,6 +75,8 @@ public static partial class GradCases
         yield return Case("Index", "x[.., idx] of transposed", x => x[0][.., Long(1, 1, 0)], () => [T(2, 3)], gradGrad: true);
         yield return Case("Index", "two index tensors broadcast", x => x[0][Long(0, 2).View(2, 1), Long(1, 0, 1)], () => [R(3, 2)], gradGrad: true);
         yield return Case("Index", "slice then index (non-contiguous)", x => x[0][1.., Long(0, 2)], () => [NC(3, 4)], gradGrad: true);
+        yield return Case("Index", "0-d True mask", x => x[0][Tensor.From(new[] { true }).View()], () => [R(2, 3)], gradGrad: true);
+        yield return Case("Index", "int32 index tensor with an integer", x => x[0][Tensor.From(new[] { 2, 0 }), 1], () => [R(3, 2)], gradGrad: true);
         yield return Case("Index", "non-adjacent index tensors", x => x[0][Long(1, 0), .., Long(2, 2)], () => [R(2, 3, 4)], gradGrad: true);
 
         // Writes through the indexer and IndexPut.
