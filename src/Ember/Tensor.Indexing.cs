@@ -47,10 +47,14 @@ public sealed partial class Tensor
             if (adv is null)
             {
                 // x[..] = v writes all of x (PyTorch goes through an alias view; the gradients are the same).
+                var before = ViewBase?.GradFn;
                 view.Copy_(value);
+                AfterWriteThrough(view, before);
                 return;
             }
+            var before2 = ViewBase?.GradFn;
             Put(view, adv, value, accumulate: false);
+            AfterWriteThrough(view, before2);
         }
     }
 
@@ -73,12 +77,35 @@ public sealed partial class Tensor
         values = StripLeadingOnes(values);
         if (adv is null)
         {
-            if (!accumulate) { view.Copy_(values); return this; }
+            if (!accumulate)
+            {
+                var before = ViewBase?.GradFn;
+                view.Copy_(values);
+                AfterWriteThrough(view, before);
+                return this;
+            }
             // No index tensor at all: every element is hit once, so accumulating is a plain add.
             adv = new AdvancedIndex([], [], [], new Tensor?[view.NDim]);
         }
+        var before2 = ViewBase?.GradFn;
         Put(view, adv, values, accumulate);
+        AfterWriteThrough(view, before2);
         return this;
+    }
+
+    /// <summary>
+    /// After a write through <paramref name="view"/> (a view taken of this tensor, itself a view of a
+    /// base): the write rewrote the base's history, so this tensor's own history must read its values
+    /// back from the base, or a later backward through this tensor would miss the write. PyTorch
+    /// regenerates a modified view's grad_fn the same way (as AsStridedBackward0).
+    /// </summary>
+    private void AfterWriteThrough(Tensor view, Graph.Node? baseFnBefore)
+    {
+        if (ReferenceEquals(view, this) || ViewBase is not { } b || ReferenceEquals(b.GradFn, baseFnBefore) || !b.RequiresGrad) return;
+        if (!b.Layout.IsContiguous) return;
+        for (int i = 0; i < NDim; i++) if (Layout.Strides[i] == 0 && Layout.Shape[i] > 1) return;   // overlapping: cannot be written anyway
+        var region = new Layout(Layout.Shape, Layout.Strides, Layout.Offset - b.Layout.Offset);
+        Derivatives.AsStrided.Record(this, [b], state: region);
     }
 
     /// <summary>A copy of this tensor with <see cref="IndexPut_"/> applied (<c>x.index_put(indices, values, accumulate)</c>).</summary>

@@ -57,6 +57,17 @@ internal static partial class Derivatives
     /// <summary>y = x.Squeeze(dims); state: the input dims that were removed.</summary>
     public static readonly Rule SqueezeDims = new("SqueezeBackward2", static (c, g) => [Unsqueezed(g[0], c.State<int[]>())]);
 
+    /// <summary>
+    /// A view's history after a write through another view of the same base (the indexer's
+    /// <c>h[.., 0] = v</c> with <c>h</c> itself a view): the view re-reads its region of the base;
+    /// state: the view's layout over a contiguous tensor of the base's shape.
+    /// </summary>
+    public static readonly Rule AsStrided = new("AsStridedBackward0", static (c, g) =>
+    {
+        var region = c.State<Layout>();
+        return [Embed(c.InputShape(0), g[0], _ => region)];
+    });
+
     /// <summary>y = x.Expand(sizes): g in the expanded shape; the engine sums it back to x's shape.</summary>
     public static readonly Rule Expand = new("ExpandBackward0", static (c, g) => [g[0]]);
 

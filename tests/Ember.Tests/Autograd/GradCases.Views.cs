@@ -88,6 +88,11 @@ public static partial class GradCases
         yield return Case("IndexPut", "y[.., idx] = v (in place on a view of a non-leaf)", x => { var y = x[0] * 1.0; y[1.., Long(0, 2)] = x[1]; return y; }, () => [R(3, 3), R(2, 2)]);
         yield return Case("IndexPut", "in place on a view of a non-leaf", x => { var y = x[0] * 1.0; y[0].IndexPut_([Long(1)], x[1], accumulate: true); return y; }, () => [R(2, 3), R(1)]);
 
+        // A view of a non-leaf written through a view of it, then used: its history re-reads the base.
+        yield return Case("AsStrided", "h = y.View(..); h[.., 0] = v; use h", x => { var h = (x[0] * 1.0).View(3, 2); h[.., 0] = x[1]; return h * x[2]; }, () => [R(6), R(3), R(3, 2)]);
+        yield return Case("AsStrided", "h = y[1..]; h[mask, 0] = 0; use h", x => { var h = (x[0] * 1.0)[1..]; h[x[1].Gt(0), 0] = 0.0; return h * x[2]; }, () => [R(3, 2), C(2), R(2, 2)]);
+        yield return Case("AsStrided", "h = y.T; h[1, idx] = v; use h", x => { var h = (x[0] * 1.0).T; h[1, Long(1, 0)] = x[1]; return h * x[2]; }, () => [R(2, 3), R(2), R(3, 2)]);
+
         // Copies.
         yield return Case("Copy", "copy_ broadcast into a non-leaf", x => { var y = x[0] * 1.0; y.Copy_(x[1]); return y * x[0]; }, () => [R(2, 3), R(3)]);
         yield return Case("Copy", "copy_ into a non-leaf", x => { var y = x[0] * 1.0; y.Copy_(x[1]); return y * x[2]; }, () => [R(2, 3), T(2, 3), R(2, 3)], gradGrad: true);
