@@ -22,6 +22,13 @@ public sealed partial class Tensor
     /// with index tensors it is written by <see cref="IndexPut_"/>. The value broadcasts to the indexed
     /// shape and is converted to this tensor's dtype (numbers convert implicitly: <c>x[mask] = 0</c>).
     /// PyTorch refuses a value tensor of another dtype in the advanced case; Ember converts it.</para>
+    /// <para>Autograd: a read records one view node per basic index (<c>SelectBackward0</c>,
+    /// <c>SliceBackward0</c>, <c>UnsqueezeBackward0</c>; whole-dim slices record nothing, as in newer
+    /// PyTorch) and <c>IndexBackward0</c> for index tensors. A write into a tensor that requires grad,
+    /// or of a value that does, is recorded as an in-place op (<c>CopyBackwards</c> or
+    /// <c>IndexPutBackward0</c>, inside <c>CopySlices</c> when it goes through a view), so
+    /// <c>y[.., 0] = 0</c> and <c>y[mask] = 0</c> work on non-leaf tensors and the value gets its gradient.
+    /// Writing into a leaf that requires grad is refused outside <see cref="Autograd.NoGrad"/>.</para>
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of bounds.</exception>
     /// <exception cref="ArgumentException">Too many indices, a mask of the wrong shape, index tensors that do not broadcast, or a value that does not fit.</exception>
