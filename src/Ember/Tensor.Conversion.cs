@@ -11,6 +11,7 @@ public sealed partial class Tensor
         if (dtype == DType) return this;
         var r = Alloc(Layout.Shape, dtype, Device);
         Backend.Copy(Storage, Layout, r.Storage, r.Layout);
+        if (dtype.IsFloatingPoint() && Autograd.Recording(this)) Derivatives.ToCopy.Record(r, [this]);
         return r;
     }
 
@@ -51,23 +52,32 @@ public sealed partial class Tensor
     {
         var r = Alloc(Layout.Shape, DType, Device);
         Backend.Copy(Storage, Layout, r.Storage, r.Layout);
+        if (Autograd.Recording(this)) Derivatives.Clone.Record(r, [this]);
         return r;
     }
 
     /// <summary>
     /// Copies <paramref name="src"/> into this tensor, in place, broadcasting it and converting its
-    /// dtype (<c>x.copy_(src)</c>).
+    /// dtype (<c>x.copy_(src)</c>). Under autograd, the old values of this tensor get a zero gradient
+    /// and <paramref name="src"/> gets the gradient of the positions it was copied to; writing into a
+    /// view of a tensor that requires grad (<c>y[.., 0] = v</c>) rewrites that tensor's history.
     /// </summary>
     public Tensor Copy_(Tensor src)
     {
         ArgumentNullException.ThrowIfNull(src);
         CheckWritable("copy_");
         Dims.CheckBroadcastTo(src.Layout.Shape, Layout.Shape, "copy_");
-        if (src.Device != Device) src = src.To(Device);
-        // Copy through a temporary when the two overlap, so no element is read after it was written.
-        if (ReferenceEquals(src.Storage, Storage)) src = src.Clone();
-        Backend.Copy(src.Storage, src.Layout.BroadcastTo(Layout.Shape), Storage, Layout);
+        // As PyTorch, copying into a non-float tensor records nothing (it cannot require grad).
+        var ip = DType.IsFloatingPoint() ? Autograd.BeginInPlace(this, "copy_", [src]) : default;
+        using (Autograd.NoGrad())
+        {
+            if (src.Device != Device) src = src.To(Device);
+            // Copy through a temporary when the two overlap, so no element is read after it was written.
+            if (ReferenceEquals(src.Storage, Storage)) src = src.Clone();
+            Backend.Copy(src.Storage, src.Layout.BroadcastTo(Layout.Shape), Storage, Layout);
+        }
         BumpVersion();
+        ip.Finish(Derivatives.Copy);
         return this;
     }
 

@@ -22,6 +22,13 @@ public sealed partial class Tensor
     /// with index tensors it is written by <see cref="IndexPut_"/>. The value broadcasts to the indexed
     /// shape and is converted to this tensor's dtype (numbers convert implicitly: <c>x[mask] = 0</c>).
     /// PyTorch refuses a value tensor of another dtype in the advanced case; Ember converts it.</para>
+    /// <para>Autograd: a read records one view node per basic index (<c>SelectBackward0</c>,
+    /// <c>SliceBackward0</c>, <c>UnsqueezeBackward0</c>; whole-dim slices record nothing, as in newer
+    /// PyTorch) and <c>IndexBackward0</c> for index tensors. A write into a tensor that requires grad,
+    /// or of a value that does, is recorded as an in-place op (<c>CopyBackwards</c> or
+    /// <c>IndexPutBackward0</c>, inside <c>CopySlices</c> when it goes through a view), so
+    /// <c>y[.., 0] = 0</c> and <c>y[mask] = 0</c> work on non-leaf tensors and the value gets its gradient.
+    /// Writing into a leaf that requires grad is refused outside <see cref="Autograd.NoGrad"/>.</para>
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of bounds.</exception>
     /// <exception cref="ArgumentException">Too many indices, a mask of the wrong shape, index tensors that do not broadcast, or a value that does not fit.</exception>
@@ -32,7 +39,11 @@ public sealed partial class Tensor
         get
         {
             var (view, adv) = ApplyIndices(indices);
-            return adv is null ? view : GatherAdvanced(view, adv);
+            if (adv is null) return ReferenceEquals(view, this) ? ViewWith(Layout, Derivatives.Alias) : view;
+            var r = GatherAdvanced(view, adv);
+            if (Autograd.Recording(view))
+                Derivatives.Index.Record(r, [view], saved: adv.Indices, state: new Derivatives.IndexState(adv.Positions));
+            return r;
         }
         set
         {
@@ -40,8 +51,17 @@ public sealed partial class Tensor
             var (view, adv) = ApplyIndices(indices);
             // As PyTorch, leading size-1 dims of the value are dropped first, so x[0] = ones(1, 3) fits a [3] slot.
             value = StripLeadingOnes(value);
-            if (adv is null) { view.Copy_(value); return; }
+            if (adv is null)
+            {
+                // x[..] = v writes all of x (PyTorch goes through an alias view; the gradients are the same).
+                var before = ViewBase?.GradFn;
+                view.Copy_(value);
+                AfterWriteThrough(view, before);
+                return;
+            }
+            var before2 = ViewBase?.GradFn;
             Put(view, adv, value, accumulate: false);
+            AfterWriteThrough(view, before2);
         }
     }
 
@@ -50,7 +70,9 @@ public sealed partial class Tensor
     /// (<c>x.index_put_(indices, values, accumulate)</c>); a null entry takes the whole dim. With
     /// <paramref name="accumulate"/> the values are added, and repeated positions add up; without it,
     /// repeated positions keep the last value written. Values broadcast to the indexed shape and are
-    /// converted to this tensor's dtype.
+    /// converted to this tensor's dtype. Under autograd (<c>IndexPutBackward0</c>), the overwritten
+    /// positions of the old values get a zero gradient (all of them pass it on when accumulating) and
+    /// <paramref name="values"/> gets the gradient at the positions written.
     /// </summary>
     public Tensor IndexPut_(Tensor?[] indices, Tensor values, bool accumulate = false)
     {
@@ -62,12 +84,35 @@ public sealed partial class Tensor
         values = StripLeadingOnes(values);
         if (adv is null)
         {
-            if (!accumulate) { view.Copy_(values); return this; }
+            if (!accumulate)
+            {
+                var before = ViewBase?.GradFn;
+                view.Copy_(values);
+                AfterWriteThrough(view, before);
+                return this;
+            }
             // No index tensor at all: every element is hit once, so accumulating is a plain add.
             adv = new AdvancedIndex([], [], [], new Tensor?[view.NDim]);
         }
+        var before2 = ViewBase?.GradFn;
         Put(view, adv, values, accumulate);
+        AfterWriteThrough(view, before2);
         return this;
+    }
+
+    /// <summary>
+    /// After a write through <paramref name="view"/> (a view taken of this tensor, itself a view of a
+    /// base): the write rewrote the base's history, so this tensor's own history must read its values
+    /// back from the base, or a later backward through this tensor would miss the write. PyTorch
+    /// regenerates a modified view's grad_fn the same way (as AsStridedBackward0).
+    /// </summary>
+    private void AfterWriteThrough(Tensor view, Graph.Node? baseFnBefore)
+    {
+        if (ReferenceEquals(view, this) || ViewBase is not { } b || ReferenceEquals(b.GradFn, baseFnBefore) || !b.RequiresGrad) return;
+        if (!b.Layout.IsContiguous) return;
+        for (int i = 0; i < NDim; i++) if (Layout.Strides[i] == 0 && Layout.Shape[i] > 1) return;   // overlapping: cannot be written anyway
+        var region = new Layout(Layout.Shape, Layout.Strides, Layout.Offset - b.Layout.Offset);
+        Derivatives.AsStrided.Record(this, [b], state: region);
     }
 
     /// <summary>A copy of this tensor with <see cref="IndexPut_"/> applied (<c>x.index_put(indices, values, accumulate)</c>).</summary>
@@ -91,7 +136,8 @@ public sealed partial class Tensor
         int k = 0;
         while (k < v.NDim && v.Layout.Shape[k] == 1) k++;
         if (k == 0) return v;
-        return v.WithLayout(new Layout(v.Layout.Shape[k..], v.Layout.Strides[k..], v.Layout.Offset));
+        // A recorded squeeze, so a value that requires grad stays connected to its history.
+        return v.ViewWith(new Layout(v.Layout.Shape[k..], v.Layout.Strides[k..], v.Layout.Offset), Derivatives.SqueezeDims, Enumerable.Range(0, k).ToArray());
     }
 
     /// <summary>
@@ -128,7 +174,11 @@ public sealed partial class Tensor
             throw new ArgumentException($"index: too many indices for tensor of dimension {NDim} (shape {Shape}, index [{string.Join(", ", indices)}]).");
         }
 
+        // Each basic index is applied as a recorded view op (select, slice, unsqueeze), so the view's
+        // gradient chains back as in PyTorch; whole-dim slices are skipped (newer PyTorch does too).
+        Tensor cur = this;
         Layout l = Layout;
+        void Step(Layout next, Graph.Rule rule, object state) { cur = cur.ViewWith(next, rule, state); l = next; }
         int dim = 0, realDim = 0;
         var perDim = new List<Tensor?>();
         var realDims = new List<int>();
@@ -143,7 +193,7 @@ public sealed partial class Tensor
                     long v = ix.IntFromEnd ? size - ix.Int : ix.Int < 0 ? ix.Int + size : ix.Int;
                     if (v < 0 || v >= size)
                         throw new ArgumentOutOfRangeException(nameof(indices), $"index: index {(ix.IntFromEnd ? "^" + ix.Int : ix.Int.ToString())} is out of bounds for dimension {realDim} with size {size}.");
-                    l = l.Select(dim, (int)v);
+                    Step(l.Select(dim, (int)v), Derivatives.Select, (dim, (int)v));
                     realDim++;
                     break;
                 }
@@ -152,13 +202,14 @@ public sealed partial class Tensor
                     int size = l.Shape[dim];
                     int start = ClampBound(ix.Start, size), stop = ClampBound(ix.Stop, size);
                     int len = stop > start ? (stop - start + ix.Step - 1) / ix.Step : 0;
-                    l = l.Slice(dim, start, len, ix.Step);
+                    if (len != size)
+                        Step(l.Slice(dim, start, len, ix.Step), Derivatives.Slice, new Derivatives.SliceState(dim, start, len, ix.Step));
                     perDim.Add(null); realDims.Add(realDim);
                     dim++; realDim++;
                     break;
                 }
                 case TensorIndex.IndexKind.NewAxis:
-                    l = l.Unsqueeze(dim);
+                    Step(l.Unsqueeze(dim), Derivatives.Unsqueeze, dim);
                     perDim.Add(null); realDims.Add(-1);
                     dim++;
                     break;
@@ -179,13 +230,13 @@ public sealed partial class Tensor
                             long v = t.Item<long>(), w = v < 0 ? v + size : v;
                             if (w < 0 || w >= size)
                                 throw new ArgumentOutOfRangeException(nameof(indices), $"index: index {v} is out of bounds for dimension {realDim} with size {size}.");
-                            l = l.Select(dim, (int)w);
+                            Step(l.Select(dim, (int)w), Derivatives.Select, (dim, (int)w));
                             realDim++;
                         }
                         else
                         {
                             // A 0-d mask is True (a new dim holding everything) or False (a new empty dim).
-                            l = l.Unsqueeze(dim);
+                            Step(l.Unsqueeze(dim), Derivatives.Unsqueeze, dim);
                             perDim.Add(t.Item<bool>() ? Tensor.From(new long[] { 0 }) : Tensor.Zeros([0], DType.Int64, Device));
                             realDims.Add(-1);
                             dim++; any = true;
@@ -211,7 +262,8 @@ public sealed partial class Tensor
                 }
             }
         }
-        var view = WithLayout(l);
+        // With no basic index the view is this tensor itself, so x[mask] = v writes (and records) on x directly.
+        var view = cur;
         if (!any) return (view, null);
         while (perDim.Count < l.Rank) { perDim.Add(null); realDims.Add(realDim++); }
         var pos = Enumerable.Range(0, perDim.Count).Where(i => perDim[i] is not null).ToArray();
@@ -291,11 +343,16 @@ public sealed partial class Tensor
         else (shape, baseLayout, offsets, offLayout) = Plan(view, adv);
         if (!CanBroadcastTo(values.Layout.Shape, shape))
             throw new ArgumentException($"{op}: shape mismatch: value tensor of shape {values.Shape} cannot be broadcast to indexing result of shape {Ember.Shape.Format(shape)}.");
-        var v = values.AsType(view.DType);
-        // Read the values before any is overwritten when they alias the destination.
-        if (ReferenceEquals(v.Storage, view.Storage)) v = v.Clone();
-        view.Backend.IndexPut(view.Storage, baseLayout, offsets.Storage, offLayout, v.Storage, v.Layout.BroadcastTo(shape), accumulate);
+        var ip = view.DType.IsFloatingPoint() ? Autograd.BeginInPlace(view, op, [values]) : default;
+        using (Autograd.NoGrad())
+        {
+            var v = values.AsType(view.DType);
+            // Read the values before any is overwritten when they alias the destination.
+            if (ReferenceEquals(v.Storage, view.Storage)) v = v.Clone();
+            view.Backend.IndexPut(view.Storage, baseLayout, offsets.Storage, offLayout, v.Storage, v.Layout.BroadcastTo(shape), accumulate);
+        }
         view.BumpVersion();
+        ip.Finish(Derivatives.IndexPut, saved: adv.Indices, state: new Derivatives.IndexState(adv.Positions, accumulate));
     }
 
     private static bool CanBroadcastTo(int[] from, int[] to)

@@ -19,7 +19,7 @@ public sealed partial class Tensor
         if (strides is null)
             throw new ArgumentException(
                 $"view: view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces): a tensor of shape {Shape} with strides {Ember.Shape.Format(Layout.Strides)} cannot be viewed as {Ember.Shape.Format(s)}. Use .reshape(...) instead.");
-        return WithLayout(new Layout(s, strides, Layout.Offset));
+        return ViewWith(new Layout(s, strides, Layout.Offset), Derivatives.View);
     }
 
     /// <summary>A view with <paramref name="other"/>'s shape (<c>x.view_as(other)</c>).</summary>
@@ -39,9 +39,12 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(shape);
         int[] s = InferSize(shape, Layout.NumElements, "reshape");
         int[]? strides = Layout.ViewStrides(s);
-        if (strides is not null) return WithLayout(new Layout(s, strides, Layout.Offset));
+        if (strides is not null) return ViewWith(new Layout(s, strides, Layout.Offset), Derivatives.ReshapeAlias);
+        // The copy is a fresh tensor, not a view of this one (PyTorch: clone, then _unsafe_view).
         var c = Clone();
-        return c.WithLayout(Layout.Contiguous(s));
+        var r = new Tensor(c.Storage, Layout.Contiguous(s));
+        if (Autograd.Recording(c)) Derivatives.UnsafeView.Record(r, [c]);
+        return r;
     }
 
     /// <summary>This tensor reshaped to <paramref name="other"/>'s shape (<c>x.reshape_as(other)</c>).</summary>
@@ -93,15 +96,14 @@ public sealed partial class Tensor
             if (seen[d[i]]) throw new ArgumentException($"permute: duplicate dims are not allowed (dims {Ember.Shape.Format(dims)}).");
             seen[d[i]] = true;
         }
-        return WithLayout(Layout.Permute(d));
+        return ViewWith(Layout.Permute(d), Derivatives.Permute, d);
     }
 
     /// <summary>A view with two dims swapped (<c>x.transpose(0, 1)</c>).</summary>
     public Tensor Transpose(int dim0, int dim1)
     {
         int a = Dims.Wrap(dim0, NDim, "transpose"), b = Dims.Wrap(dim1, NDim, "transpose");
-        if (NDim == 0) return WithLayout(Layout);
-        return WithLayout(Layout.Transpose(a, b));
+        return ViewWith(NDim == 0 ? Layout : Layout.Transpose(a, b), Derivatives.Transpose, (a, b));
     }
 
     /// <summary>
@@ -115,7 +117,7 @@ public sealed partial class Tensor
         {
             var d = new int[NDim];
             for (int i = 0; i < d.Length; i++) d[i] = NDim - 1 - i;
-            return WithLayout(Layout.Permute(d));
+            return ViewWith(Layout.Permute(d), Derivatives.Permute, d);
         }
     }
 
@@ -127,25 +129,31 @@ public sealed partial class Tensor
         {
             if (NDim < 2)
                 throw new InvalidOperationException($"mT: tensor.mT is only supported on matrices or batches of matrices. Got {NDim}-D tensor (shape {Shape}).");
-            return WithLayout(Layout.Transpose(NDim - 2, NDim - 1));
+            return ViewWith(Layout.Transpose(NDim - 2, NDim - 1), Derivatives.Transpose, (NDim - 2, NDim - 1));
         }
     }
 
     /// <summary>A view with a size-1 dim inserted at <paramref name="dim"/> (<c>x.unsqueeze(dim)</c>); -1 appends.</summary>
-    public Tensor Unsqueeze(int dim) => WithLayout(Layout.Unsqueeze(Dims.Wrap(dim, NDim + 1, "unsqueeze")));
+    public Tensor Unsqueeze(int dim)
+    {
+        int d = Dims.Wrap(dim, NDim + 1, "unsqueeze");
+        return ViewWith(Layout.Unsqueeze(d), Derivatives.Unsqueeze, d);
+    }
 
     /// <summary>A view without any of the size-1 dims (<c>x.squeeze()</c>).</summary>
     public Tensor Squeeze()
     {
         var keep = Enumerable.Range(0, NDim).Where(i => Layout.Shape[i] != 1).ToArray();
-        return WithLayout(new Layout(keep.Select(i => Layout.Shape[i]).ToArray(), keep.Select(i => Layout.Strides[i]).ToArray(), Layout.Offset));
+        return ViewWith(new Layout(keep.Select(i => Layout.Shape[i]).ToArray(), keep.Select(i => Layout.Strides[i]).ToArray(), Layout.Offset),
+            Derivatives.Squeeze, Removed(keep));
     }
 
     /// <summary>A view without dim <paramref name="dim"/> if its size is 1; otherwise a view of the same shape (<c>x.squeeze(dim)</c>).</summary>
     public Tensor Squeeze(int dim)
     {
         int d = Dims.Wrap(dim, NDim, "squeeze");
-        return NDim == 0 ? WithLayout(Layout) : WithLayout(Layout.SqueezeDim(d));
+        if (NDim == 0 || Layout.Shape[d] != 1) return ViewWith(Layout, Derivatives.SqueezeDim, Array.Empty<int>());
+        return ViewWith(Layout.SqueezeDim(d), Derivatives.SqueezeDim, new[] { d });
     }
 
     /// <summary>A view without those of <paramref name="dims"/> whose size is 1; the others stay (<c>x.squeeze((0, 2))</c>).</summary>
@@ -153,9 +161,10 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(dims);
         var d = Dims.WrapMany(dims, NDim, "squeeze");
-        if (NDim == 0) return WithLayout(Layout);
+        if (NDim == 0) return ViewWith(Layout, Derivatives.SqueezeDims, Array.Empty<int>());
         var keep = Enumerable.Range(0, NDim).Where(i => Layout.Shape[i] != 1 || Array.IndexOf(d, i) < 0).ToArray();
-        return WithLayout(new Layout(keep.Select(i => Layout.Shape[i]).ToArray(), keep.Select(i => Layout.Strides[i]).ToArray(), Layout.Offset));
+        return ViewWith(new Layout(keep.Select(i => Layout.Shape[i]).ToArray(), keep.Select(i => Layout.Strides[i]).ToArray(), Layout.Offset),
+            Derivatives.SqueezeDims, Removed(keep));
     }
 
     /// <summary>
@@ -191,7 +200,7 @@ public sealed partial class Tensor
             target[i] = want;
             strides[i] = have == want ? Layout.Strides[j] : 0;
         }
-        return WithLayout(new Layout(target, strides, Layout.Offset));
+        return ViewWith(new Layout(target, strides, Layout.Offset), Derivatives.Expand);
     }
 
     /// <summary>This tensor broadcast to <paramref name="other"/>'s shape (<c>x.expand_as(other)</c>).</summary>
@@ -210,7 +219,7 @@ public sealed partial class Tensor
         if (NDim == 0) return Reshape(1);
         int s = Dims.Wrap(startDim, NDim, "flatten"), e = Dims.Wrap(endDim, NDim, "flatten");
         if (s > e) throw new ArgumentException($"flatten: flatten() has invalid args: start_dim cannot come after end_dim (start_dim {startDim}, end_dim {endDim}, shape {Shape}).");
-        if (s == e) return WithLayout(Layout);
+        if (s == e) return ViewWith(Layout, Derivatives.Alias);
         var shape = new int[NDim - (e - s)];
         long n = 1;
         for (int i = s; i <= e; i++) n *= Layout.Shape[i];
@@ -257,7 +266,7 @@ public sealed partial class Tensor
         if (length < 0) throw new ArgumentException($"narrow: narrow(): length must be non-negative (got {length}).");
         if ((long)start + length > size)
             throw new ArgumentOutOfRangeException(nameof(length), $"narrow: start ({start}) + length ({length}) exceeds dimension size ({size}) of dimension {d} of a tensor of shape {Shape}.");
-        return WithLayout(Layout.Slice(d, start, length, 1));
+        return ViewWith(Layout.Slice(d, start, length, 1), Derivatives.Slice, new Derivatives.SliceState(d, start, length, 1));
     }
 
     /// <summary>A view of one index along <paramref name="dim"/>, that dim removed (<c>x.select(dim, index)</c>); a negative index counts from the end.</summary>
@@ -269,7 +278,7 @@ public sealed partial class Tensor
         if (index < -size || index >= size)
             throw new ArgumentOutOfRangeException(nameof(index), $"select: select(): index {index} out of range for tensor of size {Shape} at dimension {d}.");
         if (index < 0) index += size;
-        return WithLayout(Layout.Select(d, index));
+        return ViewWith(Layout.Select(d, index), Derivatives.Select, (d, index));
     }
 
     /// <summary>Every slice along <paramref name="dim"/>, that dim removed (<c>x.unbind(dim)</c>); each is a view.</summary>
@@ -279,6 +288,7 @@ public sealed partial class Tensor
         int d = Dims.Wrap(dim, NDim, "unbind");
         var r = new Tensor[Layout.Shape[d]];
         for (int i = 0; i < r.Length; i++) r[i] = WithLayout(Layout.Select(d, i));
+        if (r.Length > 0 && Autograd.Recording(this)) Derivatives.Unbind.Record(r, [this], state: d);
         return r;
     }
 
@@ -298,8 +308,13 @@ public sealed partial class Tensor
         int n = splitSize == 0 ? 1 : Math.Max((size + splitSize - 1) / splitSize, 1);
         int last = splitSize - (splitSize * n - size);
         var r = new Tensor[n];
+        var starts = new int[n]; var lengths = new int[n];
         for (int i = 0; i < n; i++)
-            r[i] = WithLayout(Layout.Slice(d, i * splitSize, i == n - 1 ? last : splitSize, 1));
+        {
+            starts[i] = i * splitSize; lengths[i] = i == n - 1 ? last : splitSize;
+            r[i] = WithLayout(Layout.Slice(d, starts[i], lengths[i], 1));
+        }
+        if (Autograd.Recording(this)) Derivatives.Split.Record(r, [this], state: new Derivatives.SplitState(d, starts, lengths));
         return r;
     }
 
@@ -319,8 +334,11 @@ public sealed partial class Tensor
         if (sum != size)
             throw new ArgumentException($"split_with_sizes: split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension {d}), but got split_sizes={Ember.Shape.Format(splitSizes)}.");
         var r = new Tensor[splitSizes.Length];
+        var starts = new int[r.Length];
         int start = 0;
-        for (int i = 0; i < r.Length; i++) { r[i] = WithLayout(Layout.Slice(d, start, splitSizes[i], 1)); start += splitSizes[i]; }
+        for (int i = 0; i < r.Length; i++) { starts[i] = start; r[i] = WithLayout(Layout.Slice(d, start, splitSizes[i], 1)); start += splitSizes[i]; }
+        if (r.Length > 0 && Autograd.Recording(this))
+            Derivatives.SplitWithSizes.Record(r, [this], state: new Derivatives.SplitState(d, starts, (int[])splitSizes.Clone()));
         return r;
     }
 
@@ -357,13 +375,24 @@ public sealed partial class Tensor
         for (int i = 0; i < src.Length; i++) { src[i] = Dims.Wrap(source[i], n, "movedim"); dst[i] = Dims.Wrap(destination[i], n, "movedim"); }
         if (src.Distinct().Count() != src.Length) throw new ArgumentException($"movedim: repeated dim in `source` ({Ember.Shape.Format(source)}).");
         if (dst.Distinct().Count() != dst.Length) throw new ArgumentException($"movedim: repeated dim in `destination` ({Ember.Shape.Format(destination)}).");
-        if (n == 0) return WithLayout(Layout);
+        if (n == 0) return ViewWith(Layout, Derivatives.Permute, Array.Empty<int>());
         var order = new int[n];
         Array.Fill(order, -1);
         for (int i = 0; i < src.Length; i++) order[dst[i]] = src[i];
         var rest = Enumerable.Range(0, n).Where(i => Array.IndexOf(src, i) < 0).GetEnumerator();
         for (int i = 0; i < n; i++)
             if (order[i] < 0) { rest.MoveNext(); order[i] = rest.Current; }
-        return WithLayout(Layout.Permute(order));
+        return ViewWith(Layout.Permute(order), Derivatives.Permute, order);
     }
+
+    /// <summary>A view of this tensor with <paramref name="layout"/>, recorded as <paramref name="rule"/> when autograd is recording.</summary>
+    internal Tensor ViewWith(Layout layout, Graph.Rule rule, object? state = null)
+    {
+        var r = WithLayout(layout);
+        if (Autograd.Recording(this)) rule.Record(r, [this], state: state);
+        return r;
+    }
+
+    // The dims not in `keep` (ascending): those a squeeze removed.
+    private int[] Removed(int[] keep) => Enumerable.Range(0, NDim).Where(i => Array.IndexOf(keep, i) < 0).ToArray();
 }
