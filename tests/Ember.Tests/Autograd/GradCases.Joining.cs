@@ -34,6 +34,7 @@ public static partial class GradCases
         bool sum = Records(t => t.Sum(), 2) && Records(t => t.Sum([0]), 2, 2);
         bool sub = Records(t => t - t, 2);
         bool div = Records(t => t / t, 2);
+        bool where = Records(t => Tensor.Where(t > 0.0, t, t), 2);
         // An in-place op on a view whose only differentiable input is the view itself records only once the view does.
         bool view = Records(t => t[0], 2, 2);
 
@@ -86,12 +87,12 @@ public static partial class GradCases
         foreach (var reduce in new[] { "sum", "mean", "amax", "amin", "prod" })
             foreach (bool includeSelf in new[] { true, false })
             {
-                bool gg = reduce == "sum" || (reduce == "mean" && div);
+                bool gg = reduce switch { "sum" => true, "prod" => div && where, _ => div };
                 yield return Case("ScatterReduce", $"{reduce}, include_self={includeSelf}", x => x[0].ScatterReduce(1, ri, x[1], reduce, includeSelf),
                     () => [R(2, 3), R(2, 4)], gradGrad: gg && narrow);
             }
         yield return Case("ScatterReduce", "prod with a zero in src and in self", x => x[0].ScatterReduce(1, ri, x[1], "prod"),
-            () => [WithZero(1, 2, 3), WithZero(0, 2, 3)]);
+            () => [WithZero(1, 2, 3), WithZero(0, 2, 3)], gradGrad: div && where && narrow);
         yield return Case("ScatterReduce", "amax in place on a non-leaf", x => { var y = x[0] * 1.0; y.ScatterReduce_(0, I([1, 0, 1], 1, 3), x[1], "amax"); return y; },
             () => [R(2, 3), R(1, 3)]);
         yield return Case("ScatterReduce", "mean in place on a view of a non-leaf", x => { var y = x[0] * 1.0; y[1].ScatterReduce_(0, I([2, 2, 0], 3), x[1], "mean", includeSelf: false); return y; },
