@@ -50,6 +50,9 @@ public sealed partial class Tensor
     /// a number, that value is written everywhere the index points (PyTorch's <c>scatter(dim, index, value)</c>).
     /// Where an index repeats, which write wins is unspecified in PyTorch; Ember keeps the last in row-major order.
     /// </summary>
+    /// <remarks>Gradients: self gets g with the written positions zeroed, src gets g gathered at the index
+    /// (every src element, even one whose write lost to a repeated index, as PyTorch). Where src is larger
+    /// than the index, its unread part gets zeros; PyTorch refuses that backward with a shape error.</remarks>
     public Tensor Scatter(int dim, Tensor index, Tensor src)
     {
         Tensor result;
@@ -81,6 +84,8 @@ public sealed partial class Tensor
     /// names along <paramref name="dim"/> (<c>torch.scatter_add</c>): <c>out[i][index[i][j][k]][k] += src[i][j][k]</c>.
     /// Repeated indices accumulate. <paramref name="src"/> must have this tensor's dtype.
     /// </summary>
+    /// <remarks>Gradients as <see cref="Scatter"/>'s, except that self keeps all of g: a src larger than
+    /// the index gets zeros where the index does not read it (PyTorch refuses that backward).</remarks>
     public Tensor ScatterAdd(int dim, Tensor index, Tensor src)
     {
         Tensor result;
@@ -165,6 +170,15 @@ public sealed partial class Tensor
     /// tensor's own values at the scattered positions are left out of the reduction (positions no index
     /// names keep them). Integer means round toward negative infinity, as PyTorch; amax/amin propagate NaN.
     /// </summary>
+    /// <remarks>
+    /// Gradients follow PyTorch's <c>scatter_reduce_backward</c> for every reduction: amax/amin split the
+    /// gradient evenly among the values equal to the result, and prod handles zeros (one zero among the
+    /// factors of a position gets the product of the others). One deliberate difference: for amax/amin with
+    /// <paramref name="includeSelf"/> false, a self value left out of the reduction is not counted as a tie
+    /// (PyTorch counts it when it happens to equal the result, and so halves the gradient of a src value
+    /// that is the unique maximum). Second derivatives of prod are not correct where two or more zeros meet
+    /// at one position (PyTorch raises an error there).
+    /// </remarks>
     /// <exception cref="ArgumentException">An unknown reduction, <c>"mean"</c> on a bool tensor, or the checks of <see cref="Scatter"/>.</exception>
     public Tensor ScatterReduce(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true)
     {
@@ -184,10 +198,12 @@ public sealed partial class Tensor
     {
         bool needsValues = reduce is not ("sum" or "mean");
         var ip = Autograd.BeginInPlace(this, "scatter_reduce_", [src], saveOriginal: needsValues);
-        ScatterReduceImpl(dim, index, src, reduce, includeSelf, "scatter_reduce_");
+        // A src that shares this tensor's memory is about to change: keep its values for the formula.
+        var srcBefore = needsValues && ip.Active && src is not null && ReferenceEquals(src.Storage, Storage) ? src.Detach().Clone() : src;
+        ScatterReduceImpl(dim, index, src!, reduce, includeSelf, "scatter_reduce_");
         var state = new Derivatives.ScatterReduceState(dim, reduce, includeSelf);
         if (!ip.Active) return this;
-        if (needsValues) ip.Finish(Derivatives.ScatterReduce, saved: [index, ip.Original!, src, this], state: state);
+        if (needsValues) ip.Finish(Derivatives.ScatterReduce, saved: [index, ip.Original!, srcBefore!, this], state: state);
         else ip.Finish(Derivatives.ScatterReduce, saved: [index], state: state);
         return this;
     }

@@ -9,7 +9,8 @@ public sealed partial class Tensor
     /// must have the same number of dimensions and the same sizes except along <paramref name="dim"/>;
     /// the result has their promoted dtype (<c>torch.result_type</c> over all inputs). As in PyTorch,
     /// 1-D tensors with no elements (shape <c>[0]</c>) are skipped whatever the others' shapes (a legacy
-    /// rule kept for compatibility), though they still take part in type promotion.
+    /// rule kept for compatibility), though they still take part in type promotion. Such a skipped input
+    /// gets no gradient (its Grad stays null; PyTorch gives it an empty one).
     /// </summary>
     /// <exception cref="ArgumentException">The list is empty, holds a 0-d tensor, or the shapes do not fit together.</exception>
     public static Tensor Cat(IReadOnlyList<Tensor> tensors, int dim = 0) => CatRecorded(tensors, dim, "cat");
