@@ -95,6 +95,8 @@ public static partial class GradCases
             () => [WithZero(1, 2, 3), WithZero(0, 2, 3)], gradGrad: div && where && narrow);
         yield return Case("ScatterReduce", "amax in place on a non-leaf", x => { var y = x[0] * 1.0; y.ScatterReduce_(0, I([1, 0, 1], 1, 3), x[1], "amax"); return y; },
             () => [R(2, 3), R(1, 3)]);
+        yield return Case("ScatterReduce", "prod in place, src is the tensor itself", x => { var y = x[0] * 1.0; y.ScatterReduce_(0, I([1, 2, 0], 3), y, "prod"); return y; },
+            () => [R(3)]);
         yield return Case("ScatterReduce", "mean in place on a view of a non-leaf", x => { var y = x[0] * 1.0; y[1].ScatterReduce_(0, I([2, 2, 0], 3), x[1], "mean", includeSelf: false); return y; },
             () => [R(2, 3), R(3)]);
 
