@@ -33,10 +33,13 @@ public sealed partial class Tensor
             if (k != d && idx.Shape[k] > self.Shape[k])
                 throw new ArgumentException($"{op}: Size does not match at dimension {k} expected index {index.Shape} to be smaller than self {Shape} apart from dimension {d}.", nameof(index));
         var result = Alloc(index.Layout.Shape, DType, Device);
-        if (result.Layout.NumElements == 0) return result;
-        CheckIndexRange(index, idx, self.Shape[d], d, op);
-        var srcView = new Layout(idx.Shape, self.Strides, self.Offset);
-        Backend.Gather(Storage, srcView, d, index.Storage, idx, result.Storage, Layout.Contiguous(idx.Shape));
+        if (result.Layout.NumElements > 0)
+        {
+            CheckIndexRange(index, idx, self.Shape[d], d, op);
+            var srcView = new Layout(idx.Shape, self.Strides, self.Offset);
+            Backend.Gather(Storage, srcView, d, index.Storage, idx, result.Storage, Layout.Contiguous(idx.Shape));
+        }
+        if (Autograd.Recording(this)) Derivatives.Gather.Record(result, [this], saved: [index], state: dim);
         return result;
     }
 
@@ -47,20 +50,58 @@ public sealed partial class Tensor
     /// a number, that value is written everywhere the index points (PyTorch's <c>scatter(dim, index, value)</c>).
     /// Where an index repeats, which write wins is unspecified in PyTorch; Ember keeps the last in row-major order.
     /// </summary>
-    public Tensor Scatter(int dim, Tensor index, Tensor src) => Clone().ScatterImpl(dim, index, src, ScatterMode.Assign, "scatter");
+    /// <remarks>Gradients: self gets g with the written positions zeroed, src gets g gathered at the index
+    /// (every src element, even one whose write lost to a repeated index, as PyTorch). Where src is larger
+    /// than the index, its unread part gets zeros; PyTorch refuses that backward with a shape error.</remarks>
+    public Tensor Scatter(int dim, Tensor index, Tensor src)
+    {
+        Tensor result;
+        using (Autograd.NoGrad()) result = Clone().ScatterImpl(dim, index, src, ScatterMode.Assign, "scatter");
+        if (IsScatterValue(src))
+        {
+            if (Autograd.Recording(this)) Derivatives.ScatterValue.Record(result, [this], saved: [index], state: dim);
+        }
+        else if (Autograd.Recording(this, src)) Derivatives.ScatterSrc.Record(result, [this, src], saved: [index], state: dim);
+        return result;
+    }
 
     /// <summary>In-place <see cref="Scatter"/> (<c>x.scatter_(dim, index, src)</c>).</summary>
-    public Tensor Scatter_(int dim, Tensor index, Tensor src) => ScatterImpl(dim, index, src, ScatterMode.Assign, "scatter_");
+    public Tensor Scatter_(int dim, Tensor index, Tensor src)
+    {
+        ArgumentNullException.ThrowIfNull(src);
+        bool value = IsScatterValue(src);
+        var ip = Autograd.BeginInPlace(this, "scatter_", value ? [] : [src]);
+        ScatterImpl(dim, index, src, ScatterMode.Assign, "scatter_");
+        ip.Finish(value ? Derivatives.ScatterValue : Derivatives.ScatterSrc, saved: [index], state: dim);
+        return this;
+    }
+
+    /// <summary>A number passed as src: PyTorch's scatter(dim, index, value) overload.</summary>
+    private static bool IsScatterValue(Tensor? src) => src is not null && src.IsWrappedNumber;
 
     /// <summary>
     /// A copy of this tensor with <paramref name="src"/> added at the positions <paramref name="index"/>
     /// names along <paramref name="dim"/> (<c>torch.scatter_add</c>): <c>out[i][index[i][j][k]][k] += src[i][j][k]</c>.
     /// Repeated indices accumulate. <paramref name="src"/> must have this tensor's dtype.
     /// </summary>
-    public Tensor ScatterAdd(int dim, Tensor index, Tensor src) => Clone().ScatterImpl(dim, index, src, ScatterMode.Add, "scatter_add");
+    /// <remarks>Gradients as <see cref="Scatter"/>'s, except that self keeps all of g: a src larger than
+    /// the index gets zeros where the index does not read it (PyTorch refuses that backward).</remarks>
+    public Tensor ScatterAdd(int dim, Tensor index, Tensor src)
+    {
+        Tensor result;
+        using (Autograd.NoGrad()) result = Clone().ScatterImpl(dim, index, src, ScatterMode.Add, "scatter_add");
+        if (Autograd.Recording(this, src)) Derivatives.ScatterAdd.Record(result, [this, src], saved: [index], state: dim);
+        return result;
+    }
 
     /// <summary>In-place <see cref="ScatterAdd"/> (<c>x.scatter_add_(dim, index, src)</c>).</summary>
-    public Tensor ScatterAdd_(int dim, Tensor index, Tensor src) => ScatterImpl(dim, index, src, ScatterMode.Add, "scatter_add_");
+    public Tensor ScatterAdd_(int dim, Tensor index, Tensor src)
+    {
+        var ip = Autograd.BeginInPlace(this, "scatter_add_", [src]);
+        ScatterImpl(dim, index, src, ScatterMode.Add, "scatter_add_");
+        ip.Finish(Derivatives.ScatterAdd, saved: [index], state: dim);
+        return this;
+    }
 
     /// <summary>
     /// Validates and scatters. With <paramref name="identity"/>, every destination the index names is
@@ -129,13 +170,43 @@ public sealed partial class Tensor
     /// tensor's own values at the scattered positions are left out of the reduction (positions no index
     /// names keep them). Integer means round toward negative infinity, as PyTorch; amax/amin propagate NaN.
     /// </summary>
+    /// <remarks>
+    /// Gradients follow PyTorch's <c>scatter_reduce_backward</c> for every reduction: amax/amin split the
+    /// gradient evenly among the values equal to the result, and prod handles zeros (one zero among the
+    /// factors of a position gets the product of the others). One deliberate difference: for amax/amin with
+    /// <paramref name="includeSelf"/> false, a self value left out of the reduction is not counted as a tie
+    /// (PyTorch counts it when it happens to equal the result, and so halves the gradient of a src value
+    /// that is the unique maximum). Second derivatives of prod are not correct where two or more zeros meet
+    /// at one position (PyTorch raises an error there).
+    /// </remarks>
     /// <exception cref="ArgumentException">An unknown reduction, <c>"mean"</c> on a bool tensor, or the checks of <see cref="Scatter"/>.</exception>
-    public Tensor ScatterReduce(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true) =>
-        Clone().ScatterReduceImpl(dim, index, src, reduce, includeSelf, "scatter_reduce");
+    public Tensor ScatterReduce(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true)
+    {
+        Tensor result;
+        using (Autograd.NoGrad()) result = Clone().ScatterReduceImpl(dim, index, src, reduce, includeSelf, "scatter_reduce");
+        if (Autograd.Recording(this, src))
+        {
+            var state = new Derivatives.ScatterReduceState(dim, reduce, includeSelf);
+            if (reduce is "sum" or "mean") Derivatives.ScatterReduce.Record(result, [this, src], saved: [index], state: state);
+            else Derivatives.ScatterReduce.Record(result, [this, src], saved: [index, this, src, result], state: state);
+        }
+        return result;
+    }
 
     /// <summary>In-place <see cref="ScatterReduce"/> (<c>x.scatter_reduce_(dim, index, src, reduce, include_self=...)</c>).</summary>
-    public Tensor ScatterReduce_(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true) =>
-        ScatterReduceImpl(dim, index, src, reduce, includeSelf, "scatter_reduce_");
+    public Tensor ScatterReduce_(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true)
+    {
+        bool needsValues = reduce is not ("sum" or "mean");
+        var ip = Autograd.BeginInPlace(this, "scatter_reduce_", [src], saveOriginal: needsValues);
+        // A src that shares this tensor's memory is about to change: keep its values for the formula.
+        var srcBefore = needsValues && ip.Active && src is not null && ReferenceEquals(src.Storage, Storage) ? src.Detach().Clone() : src;
+        ScatterReduceImpl(dim, index, src!, reduce, includeSelf, "scatter_reduce_");
+        var state = new Derivatives.ScatterReduceState(dim, reduce, includeSelf);
+        if (!ip.Active) return this;
+        if (needsValues) ip.Finish(Derivatives.ScatterReduce, saved: [index, ip.Original!, srcBefore!, this], state: state);
+        else ip.Finish(Derivatives.ScatterReduce, saved: [index], state: state);
+        return this;
+    }
 
     private Tensor ScatterReduceImpl(int dim, Tensor index, Tensor src, string reduce, bool includeSelf, string name)
     {
@@ -210,10 +281,13 @@ public sealed partial class Tensor
         var outShape = (int[])self.Shape.Clone();
         outShape[d] = n;
         var result = Alloc(NDim == 0 ? [] : outShape, DType, Device);
-        if (result.Layout.NumElements == 0) return result;
-        var idx = VectorIndexAlong(index, outShape, d);
-        CheckIndexRange(index, index.Layout, self.Shape[d], d, op);
-        Backend.Gather(Storage, new Layout(outShape, self.Strides, self.Offset), d, index.Storage, idx, result.Storage, Layout.Contiguous(outShape));
+        if (result.Layout.NumElements > 0)
+        {
+            var idx = VectorIndexAlong(index, outShape, d);
+            CheckIndexRange(index, index.Layout, self.Shape[d], d, op);
+            Backend.Gather(Storage, new Layout(outShape, self.Strides, self.Offset), d, index.Storage, idx, result.Storage, Layout.Contiguous(outShape));
+        }
+        if (Autograd.Recording(this)) Derivatives.IndexSelect.Record(result, [this], saved: [index], state: dim);
         return result;
     }
 
@@ -224,10 +298,22 @@ public sealed partial class Tensor
     /// must have this tensor's dtype and shape except along <paramref name="dim"/>, where its size is the
     /// number of indices. <paramref name="alpha"/> defaults to 1 (for integer tensors it is truncated, as PyTorch).
     /// </summary>
-    public Tensor IndexAdd(int dim, Tensor index, Tensor source, Scalar? alpha = null) => Clone().IndexAddImpl(dim, index, source, alpha ?? 1, "index_add");
+    public Tensor IndexAdd(int dim, Tensor index, Tensor source, Scalar? alpha = null)
+    {
+        Tensor result;
+        using (Autograd.NoGrad()) result = Clone().IndexAddImpl(dim, index, source, alpha ?? 1, "index_add");
+        if (Autograd.Recording(this, source)) Derivatives.IndexAdd.Record(result, [this, source], saved: [index], state: (dim, (alpha ?? 1).ToDouble()));
+        return result;
+    }
 
     /// <summary>In-place <see cref="IndexAdd"/> (<c>x.index_add_(dim, index, source, alpha=alpha)</c>).</summary>
-    public Tensor IndexAdd_(int dim, Tensor index, Tensor source, Scalar? alpha = null) => IndexAddImpl(dim, index, source, alpha ?? 1, "index_add_");
+    public Tensor IndexAdd_(int dim, Tensor index, Tensor source, Scalar? alpha = null)
+    {
+        var ip = Autograd.BeginInPlace(this, "index_add_", [source]);
+        IndexAddImpl(dim, index, source, alpha ?? 1, "index_add_");
+        ip.Finish(Derivatives.IndexAdd, saved: [index], state: (dim, (alpha ?? 1).ToDouble()));
+        return this;
+    }
 
     private Tensor IndexAddImpl(int dim, Tensor index, Tensor source, Scalar alpha, string name)
     {
@@ -272,10 +358,28 @@ public sealed partial class Tensor
     /// <paramref name="index"/> set to <paramref name="value"/> (a number or a 0-d tensor) (<c>torch.index_fill</c>).
     /// As PyTorch, negative indices count from the end here.
     /// </summary>
-    public Tensor IndexFill(int dim, Tensor index, Tensor value) => Clone().IndexFillImpl(dim, index, value, "index_fill");
+    public Tensor IndexFill(int dim, Tensor index, Tensor value)
+    {
+        Tensor result;
+        using (Autograd.NoGrad()) result = Clone().IndexFillImpl(dim, index, value, "index_fill");
+        if (value is not null && value.RequiresGrad)
+        {
+            if (Autograd.Recording(this, value)) Derivatives.IndexFillTensor.Record(result, [this, value], saved: [index], state: dim);
+        }
+        else if (Autograd.Recording(this)) Derivatives.IndexFillScalar.Record(result, [this], saved: [index], state: dim);
+        return result;
+    }
 
     /// <summary>In-place <see cref="IndexFill"/> (<c>x.index_fill_(dim, index, value)</c>).</summary>
-    public Tensor IndexFill_(int dim, Tensor index, Tensor value) => IndexFillImpl(dim, index, value, "index_fill_");
+    public Tensor IndexFill_(int dim, Tensor index, Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        bool tensorValue = value.RequiresGrad;
+        var ip = Autograd.BeginInPlace(this, "index_fill_", tensorValue ? [value] : []);
+        IndexFillImpl(dim, index, value, "index_fill_");
+        ip.Finish(tensorValue ? Derivatives.IndexFillTensor : Derivatives.IndexFillScalar, saved: [index], state: dim);
+        return this;
+    }
 
     private Tensor IndexFillImpl(int dim, Tensor index, Tensor value, string name)
     {
@@ -325,6 +429,11 @@ public sealed partial class Tensor
         var result = Alloc(shape, DType, Device);
         Backend.Copy(Storage, Layout.BroadcastTo(shape), result.Storage, result.Layout);
         Backend.MaskedFill(result.Storage, result.Layout, mask.Storage, mask.Layout.BroadcastTo(shape), value.Item());
+        if (value.RequiresGrad)
+        {
+            if (Autograd.Recording(this, value)) Derivatives.MaskedFillTensor.Record(result, [this, value], saved: [mask]);
+        }
+        else if (Autograd.Recording(this)) Derivatives.MaskedFillScalar.Record(result, [this], saved: [mask]);
         return result;
     }
 
@@ -338,9 +447,12 @@ public sealed partial class Tensor
         if (!SameShape(shape, Layout.Shape))
             throw new ArgumentException($"{op}: output with shape {Shape} doesn't match the broadcast shape {Ember.Shape.Format(shape)}.", nameof(mask));
         CheckWritable(op);
-        if (ReferenceEquals(mask.Storage, Storage)) mask = mask.Clone();
+        bool tensorValue = value.RequiresGrad;
+        var ip = Autograd.BeginInPlace(this, op, tensorValue ? [value] : []);
+        if (ReferenceEquals(mask.Storage, Storage)) { using (Autograd.NoGrad()) mask = mask.Clone(); }
         Backend.MaskedFill(Storage, Layout, mask.Storage, mask.Layout.BroadcastTo(shape), value.Item());
         BumpVersion();
+        ip.Finish(tensorValue ? Derivatives.MaskedFillTensor : Derivatives.MaskedFillScalar, saved: [mask]);
         return this;
     }
 
@@ -367,7 +479,9 @@ public sealed partial class Tensor
             throw new ArgumentException($"{op}: expected BoolTensor for mask, but got mask with dtype {mask.DType.TorchName()}.", nameof(mask));
         int[] shape = Dims.Broadcast(Layout.Shape, mask.Layout.Shape, op);
         var storage = Backend.MaskedSelect(Storage, Layout.BroadcastTo(shape), mask.Storage, mask.Layout.BroadcastTo(shape));
-        return new Tensor(storage, Layout.Contiguous([storage.Length]));
+        var result = new Tensor(storage, Layout.Contiguous([storage.Length]));
+        if (Autograd.Recording(this)) Derivatives.MaskedSelect.Record(result, [this], saved: [mask]);
+        return result;
     }
 
     /// <summary>
@@ -377,7 +491,22 @@ public sealed partial class Tensor
     /// <exception cref="ArgumentOutOfRangeException">An index is outside [-numel, numel).</exception>
     public Tensor Take(Tensor index)
     {
+        Tensor result;
+        Tensor? flatIndex;
+        using (Autograd.NoGrad()) result = TakeImpl(index, out flatIndex);
+        if (Autograd.Recording(this))
+        {
+            // A private copy of the wrapped flat index: the backward must not see later writes to the caller's index.
+            var own = flatIndex is null ? Zeros([0], DType.Int64, Device) : ReferenceEquals(flatIndex.Storage, index.Storage) ? flatIndex.Clone() : flatIndex;
+            Derivatives.Take.Record(result, [this], state: own);
+        }
+        return result;
+    }
+
+    private Tensor TakeImpl(Tensor index, out Tensor? flatIndexOut)
+    {
         const string op = "take()";
+        flatIndexOut = null;
         ArgumentNullException.ThrowIfNull(index);
         CheckSameDevice(this, index, op);
         if (index.DType != DType.Int64)
@@ -394,6 +523,7 @@ public sealed partial class Tensor
         var self = Contiguous();
         Backend.Gather(self.Storage, new Layout([k], [1], self.Layout.Offset), 0, flatIndex.Storage, new Layout([k], [1], flatIndex.Layout.Offset),
             result.Storage, Layout.Contiguous([k]));
+        flatIndexOut = flatIndex.WithLayout(new Layout([k], [1], flatIndex.Layout.Offset));
         return result;
     }
 
@@ -412,10 +542,9 @@ public sealed partial class Tensor
             throw new ArgumentException($"{op}: dtype of indices should be Long but got {indices.DType.TorchName()}.", nameof(indices));
         if (dim is null)
         {
-            var self = Contiguous();
-            var flatSelf = self.WithLayout(new Layout([Layout.NumElements], [1], self.Layout.Offset));
-            var idx = indices.Contiguous();
-            return flatSelf.Gather(0, idx.WithLayout(new Layout([idx.Layout.NumElements], [1], idx.Layout.Offset)));
+            // Composite of public ops (reshape, expand, gather): each records its own node.
+            var flatSelf = NDim == 1 ? this : Reshape(Layout.NumElements);
+            return flatSelf.Gather(0, indices.NDim == 1 ? indices : indices.Reshape(indices.Layout.NumElements));
         }
         int d = Dims.Wrap(dim.Value, NDim, "take_along_dim");
         if (NDim != indices.NDim)
@@ -426,8 +555,8 @@ public sealed partial class Tensor
         int[] shape = Dims.Broadcast(selfSizes, indices.Layout.Shape, "take_along_dim");
         var selfShape = (int[])shape.Clone();
         selfShape[d] = Layout.Shape[d];
-        var selfB = WithLayout(Layout.BroadcastTo(selfShape));
-        var indicesB = indices.WithLayout(indices.Layout.BroadcastTo(shape));
+        var selfB = SameShape(selfShape, Layout.Shape) ? this : Expand(selfShape);
+        var indicesB = SameShape(shape, indices.Layout.Shape) ? indices : indices.Expand(shape);
         return selfB.Gather(d, indicesB);
     }
 
@@ -437,10 +566,22 @@ public sealed partial class Tensor
     /// (<c>torch.index_copy</c>): for <c>dim == 0</c>, <c>out[index[i]] = source[i]</c>. With repeated
     /// indices the last copy wins in Ember (PyTorch leaves it unspecified).
     /// </summary>
-    public Tensor IndexCopy(int dim, Tensor index, Tensor source) => Clone().IndexCopyImpl(dim, index, source, "index_copy");
+    public Tensor IndexCopy(int dim, Tensor index, Tensor source)
+    {
+        Tensor result;
+        using (Autograd.NoGrad()) result = Clone().IndexCopyImpl(dim, index, source, "index_copy");
+        if (Autograd.Recording(this, source)) Derivatives.IndexCopy.Record(result, [this, source], saved: [index], state: dim);
+        return result;
+    }
 
     /// <summary>In-place <see cref="IndexCopy"/> (<c>x.index_copy_(dim, index, source)</c>).</summary>
-    public Tensor IndexCopy_(int dim, Tensor index, Tensor source) => IndexCopyImpl(dim, index, source, "index_copy_");
+    public Tensor IndexCopy_(int dim, Tensor index, Tensor source)
+    {
+        var ip = Autograd.BeginInPlace(this, "index_copy_", [source]);
+        IndexCopyImpl(dim, index, source, "index_copy_");
+        ip.Finish(Derivatives.IndexCopy, saved: [index], state: dim);
+        return this;
+    }
 
     private Tensor IndexCopyImpl(int dim, Tensor index, Tensor source, string name)
     {

@@ -9,13 +9,33 @@ public sealed partial class Tensor
     /// must have the same number of dimensions and the same sizes except along <paramref name="dim"/>;
     /// the result has their promoted dtype (<c>torch.result_type</c> over all inputs). As in PyTorch,
     /// 1-D tensors with no elements (shape <c>[0]</c>) are skipped whatever the others' shapes (a legacy
-    /// rule kept for compatibility), though they still take part in type promotion.
+    /// rule kept for compatibility), though they still take part in type promotion. Such a skipped input
+    /// gets no gradient (its Grad stays null; PyTorch gives it an empty one).
     /// </summary>
     /// <exception cref="ArgumentException">The list is empty, holds a 0-d tensor, or the shapes do not fit together.</exception>
-    public static Tensor Cat(IReadOnlyList<Tensor> tensors, int dim = 0) => CatImpl(tensors, dim, "cat");
+    public static Tensor Cat(IReadOnlyList<Tensor> tensors, int dim = 0) => CatRecorded(tensors, dim, "cat");
 
     /// <summary>Alias of <see cref="Cat"/> (<c>torch.concat</c>).</summary>
-    public static Tensor Concat(IReadOnlyList<Tensor> tensors, int dim = 0) => CatImpl(tensors, dim, "concat");
+    public static Tensor Concat(IReadOnlyList<Tensor> tensors, int dim = 0) => CatRecorded(tensors, dim, "concat");
+
+    /// <summary>Cat, recorded as CatBackward0 when an input requires grad.</summary>
+    private static Tensor CatRecorded(IReadOnlyList<Tensor> tensors, int dim, string op)
+    {
+        var result = CatImpl(tensors, dim, op);
+        if (!Autograd.IsGradEnabled || !tensors.Any(t => t.RequiresGrad)) return result;
+        var inputs = tensors.ToArray();
+        var lengths = new int[inputs.Length];
+        var skipped = new bool[inputs.Length];
+        int first = Array.FindIndex(inputs, t => !IsSkippedInCat(t));
+        int d = first < 0 ? 0 : Dims.Wrap(dim, inputs[first].NDim, op);
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            skipped[i] = IsSkippedInCat(inputs[i]);
+            lengths[i] = skipped[i] ? 0 : inputs[i].Layout.Shape[d];
+        }
+        Derivatives.Cat.Record(result, inputs, state: new Derivatives.CatState(d, lengths, skipped));
+        return result;
+    }
 
     private static Tensor CatImpl(IReadOnlyList<Tensor> tensors, int dim, string op)
     {
@@ -85,7 +105,9 @@ public sealed partial class Tensor
         int d = Dims.Wrap(dim, shape0.Length + 1, "stack");
         var unsqueezed = new Tensor[tensors.Count];
         for (int i = 0; i < tensors.Count; i++) unsqueezed[i] = tensors[i].WithLayout(tensors[i].Layout.Unsqueeze(d));
-        return CatImpl(unsqueezed, d, "stack");
+        var result = CatImpl(unsqueezed, d, "stack");
+        if (Autograd.IsGradEnabled && tensors.Any(t => t.RequiresGrad)) Derivatives.Stack.Record(result, tensors.ToArray(), state: d);
+        return result;
     }
 
     /// <summary>
@@ -111,7 +133,7 @@ public sealed partial class Tensor
     /// become columns (<c>[n]</c> is seen as <c>[n, 1]</c>), then all are concatenated along dim 1.
     /// </summary>
     public static Tensor ColumnStack(IReadOnlyList<Tensor> tensors) => CatOf(tensors, "column_stack",
-        t => t.NDim <= 1 ? t.WithLayout(new Layout([t.Layout.NumElements, 1], [t.NDim == 0 ? 1 : t.Layout.Strides[0], 1], t.Layout.Offset)) : t, _ => 1);
+        t => t.NDim <= 1 ? t.Reshape(t.Layout.NumElements, 1) : t, _ => 1);
 
     private static Tensor CatOf(IReadOnlyList<Tensor> tensors, string op, Func<Tensor, Tensor> shape, Func<Tensor, int> dim)
     {
@@ -123,24 +145,25 @@ public sealed partial class Tensor
             ArgumentNullException.ThrowIfNull(tensors[i], $"tensors[{i}]");
             views[i] = shape(tensors[i]);
         }
-        return CatImpl(views, dim(views[0]), op);
+        return CatRecorded(views, dim(views[0]), op);
     }
 
-    // atleast_1d/2d/3d as views (no copy), for the stacking helpers above.
-    private static Tensor AtLeast1d(Tensor t) => t.NDim == 0 ? t.WithLayout(new Layout([1], [1], t.Layout.Offset)) : t;
+    // atleast_1d/2d/3d as views (no copy), for the stacking helpers above. They are public view ops,
+    // so the stacking helpers are composites: the views and the cat record their own nodes.
+    private static Tensor AtLeast1d(Tensor t) => t.NDim == 0 ? t.Reshape(1) : t;
 
     private static Tensor AtLeast2d(Tensor t) => t.NDim switch
     {
-        0 => t.WithLayout(new Layout([1, 1], [1, 1], t.Layout.Offset)),
-        1 => t.WithLayout(t.Layout.Unsqueeze(0)),
+        0 => t.Reshape(1, 1),
+        1 => t.Unsqueeze(0),
         _ => t,
     };
 
     private static Tensor AtLeast3d(Tensor t) => t.NDim switch
     {
-        0 => t.WithLayout(new Layout([1, 1, 1], [1, 1, 1], t.Layout.Offset)),
-        1 => t.WithLayout(t.Layout.Unsqueeze(0).Unsqueeze(2)),
-        2 => t.WithLayout(t.Layout.Unsqueeze(2)),
+        0 => t.Reshape(1, 1, 1),
+        1 => t.Unsqueeze(0).Unsqueeze(2),
+        2 => t.Unsqueeze(2),
         _ => t,
     };
 }

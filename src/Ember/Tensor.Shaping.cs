@@ -33,7 +33,7 @@ public sealed partial class Tensor
         foreach (int s in outShape)
             if (s < 0) throw new ArgumentException($"repeat: Trying to create tensor with negative dimension {s}: {Ember.Shape.Format(outShape)}.", nameof(repeats));
         var result = Alloc(outShape, DType, Device);
-        if (result.Layout.NumElements == 0) return result;
+        if (result.Layout.NumElements == 0) return RecordRepeat(result, repeats);
         // Output dim i of size repeats[i]*size(i) is, row-major, [repeats[i], size(i)]: copy from a view
         // that is stride 0 over the repeat dims.
         var pairShape = new int[2 * r];
@@ -44,6 +44,12 @@ public sealed partial class Tensor
             srcStrides[2 * i] = 0; srcStrides[2 * i + 1] = inStrides[i];
         }
         Backend.Copy(Storage, new Layout(pairShape, srcStrides, Layout.Offset), result.Storage, Layout.Contiguous(pairShape));
+        return RecordRepeat(result, repeats);
+    }
+
+    private Tensor RecordRepeat(Tensor result, int[] repeats)
+    {
+        if (Autograd.Recording(this)) Derivatives.Repeat.Record(result, [this], state: (int[])repeats.Clone());
         return result;
     }
 
@@ -79,6 +85,7 @@ public sealed partial class Tensor
         }
         var result = Alloc(Layout.Shape, DType, Device);
         Backend.Copy(Storage, new Layout(Layout.Shape, strides, offset), result.Storage, result.Layout);
+        if (Autograd.Recording(this)) Derivatives.Flip.Record(result, [this], state: (int[])dims.Clone());
         return result;
     }
 
@@ -96,6 +103,14 @@ public sealed partial class Tensor
     /// </summary>
     /// <exception cref="ArgumentException">No shifts, or shifts and dims of different lengths.</exception>
     public Tensor Roll(int[] shifts, int[]? dims = null)
+    {
+        Tensor result;
+        using (Autograd.NoGrad()) result = RollImpl(shifts, dims);
+        if (Autograd.Recording(this)) Derivatives.Roll.Record(result, [this], state: ((int[])shifts.Clone(), (int[]?)dims?.Clone()));
+        return result;
+    }
+
+    private Tensor RollImpl(int[] shifts, int[]? dims)
     {
         ArgumentNullException.ThrowIfNull(shifts);
         if (shifts.Length == 0) throw new ArgumentException("roll: `shifts` required.", nameof(shifts));
@@ -136,32 +151,39 @@ public sealed partial class Tensor
     /// <paramref name="diagonal"/> keeps diagonals above the main one, a negative one drops some below.
     /// </summary>
     /// <exception cref="ArgumentException">The tensor has fewer than 2 dims.</exception>
-    public Tensor Tril(int diagonal = 0) { CheckTriRank("tril"); return Clone().Triangle(diagonal, lower: true); }
+    public Tensor Tril(int diagonal = 0) => TriangleCopy(diagonal, lower: true);
 
     /// <summary>In-place <see cref="Tril"/> (<c>x.tril_(diagonal)</c>).</summary>
-    public Tensor Tril_(int diagonal = 0)
-    {
-        CheckTriRank("tril_");
-        CheckWritable("tril_");
-        Triangle(diagonal, lower: true);
-        BumpVersion();
-        return this;
-    }
+    public Tensor Tril_(int diagonal = 0) => TriangleInPlace(diagonal, lower: true);
 
     /// <summary>
     /// A copy keeping the upper triangle of the last two dims (batched over any leading dims) and zeroing
     /// the rest (<c>torch.triu</c>): elements with <c>col - row &gt;= diagonal</c> are kept.
     /// </summary>
     /// <exception cref="ArgumentException">The tensor has fewer than 2 dims.</exception>
-    public Tensor Triu(int diagonal = 0) { CheckTriRank("triu"); return Clone().Triangle(diagonal, lower: false); }
+    public Tensor Triu(int diagonal = 0) => TriangleCopy(diagonal, lower: false);
 
     /// <summary>In-place <see cref="Triu"/> (<c>x.triu_(diagonal)</c>).</summary>
-    public Tensor Triu_(int diagonal = 0)
+    public Tensor Triu_(int diagonal = 0) => TriangleInPlace(diagonal, lower: false);
+
+    private Tensor TriangleCopy(int diagonal, bool lower)
     {
-        CheckTriRank("triu_");
-        CheckWritable("triu_");
-        Triangle(diagonal, lower: false);
+        CheckTriRank(lower ? "tril" : "triu");
+        Tensor result;
+        using (Autograd.NoGrad()) result = Clone().Triangle(diagonal, lower);
+        if (Autograd.Recording(this)) (lower ? Derivatives.Tril : Derivatives.Triu).Record(result, [this], state: diagonal);
+        return result;
+    }
+
+    private Tensor TriangleInPlace(int diagonal, bool lower)
+    {
+        string op = lower ? "tril_" : "triu_";
+        CheckTriRank(op);
+        CheckWritable(op);
+        var ip = Autograd.BeginInPlace(this, op, []);
+        Triangle(diagonal, lower);
         BumpVersion();
+        ip.Finish(lower ? Derivatives.Tril : Derivatives.Triu, state: diagonal);
         return this;
     }
 
