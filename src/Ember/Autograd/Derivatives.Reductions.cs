@@ -290,14 +290,16 @@ internal static partial class Derivatives
     }
 
     /// <summary>
-    /// PyTorch's var_backward with the gradient already in keepdim shape. When N - correction ≤ 0 the
-    /// variance is inf or NaN; the gradient is then NaN where x equals the mean and inf elsewhere (times g), as PyTorch.
+    /// PyTorch's var_backward with the gradient already in keepdim shape: 2 g (x - mean) / (N - correction).
+    /// Where N - correction ≤ 0 this is what PyTorch 1.13 computes along dims: inf · g · (x - mean) (NaN
+    /// where x equals the mean) for 0, a finite value of the opposite sign below 0. A 0-d input gets
+    /// 2 g / (N - correction) (inf · g for correction 1), as PyTorch's 0-d path; PyTorch's all-elements path
+    /// over a non-0-d input fails there with a shape error, which Ember does not copy.
     /// </summary>
     private static Tensor VarBackward(Tensor grad, Tensor x, int[] axes, double correction)
     {
         double dof = Count(x.Layout.Shape, axes) - correction;
-        var mean = x.Mean(axes, keepDim: true);
-        if (dof <= 0) return grad * Tensor.Where(x.Eq(mean), double.NaN, double.PositiveInfinity);
-        return 2.0 / dof * grad * (x - mean);
+        if (x.NDim == 0 && dof <= 0) return 2.0 / dof * grad;
+        return 2.0 / dof * grad * (x - x.Mean(axes, keepDim: true));
     }
 }
