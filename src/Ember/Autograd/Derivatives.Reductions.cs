@@ -129,7 +129,7 @@ internal static partial class Derivatives
         var s = c.State<VarState>();
         var shape = c.InputShape(0);
         var r = Unreduce(c.Saved(1), shape, s.Axes, s.KeepDim);
-        var gv = (Unreduce(g[0], shape, s.Axes, s.KeepDim) / (r * 2.0)).MaskedFill(r.Eq(0), 0.0);
+        var gv = ZeroWhere(r.Eq(0), Unreduce(g[0], shape, s.Axes, s.KeepDim) / (r * 2.0));
         return [VarBackward(gv, c.Saved(0), s.Axes, s.Correction)];
     });
 
@@ -157,7 +157,7 @@ internal static partial class Derivatives
         var gr = Unreduce(g[0], shape, s.Axes, s.KeepDim);
         var norm = Unreduce(c.Saved(1), shape, s.Axes, s.KeepDim);
         if (p == 1) return [x.Sign() * gr];
-        if (p == 2) return [gr * (x / norm).MaskedFill(norm.Eq(0), 0.0)];
+        if (p == 2) return [gr * ZeroWhere(norm.Eq(0), x / norm)];
         if (double.IsInfinity(p))
         {
             var xa = x.Abs();
@@ -166,11 +166,11 @@ internal static partial class Derivatives
         }
         if (p < 1)
         {
-            var scaled = x.Sign() * x.Abs().Pow(p - 1).MaskedFill(x.Eq(0), 0.0);
+            var scaled = x.Sign() * ZeroWhere(x.Eq(0), x.Abs().Pow(p - 1));
             return [scaled * gr * norm.Pow(1 - p)];
         }
         var selfScaled = p < 2 ? x.Sign() * x.Abs().Pow(p - 1) : x * x.Abs().Pow(p - 2);
-        var scale = (gr / norm.Pow(p - 1)).MaskedFill(norm.Eq(0), 0.0);
+        var scale = ZeroWhere(norm.Eq(0), gr / norm.Pow(p - 1));
         return [selfScaled * scale];
     });
 
@@ -246,6 +246,9 @@ internal static partial class Derivatives
     {
         using (Autograd.NoGrad()) return x.Eq(0.0).Any().Item<bool>();
     }
+
+    /// <summary>PyTorch's masked_fill_(mask, 0), written with where (a pointwise op) so that second derivatives need only pointwise rows.</summary>
+    private static Tensor ZeroWhere(Tensor mask, Tensor t) => Tensor.Where(mask, 0.0, t);
 
     private static Tensor ReversedCumSum(Tensor t, int axis) => t.Flip(axis).CumSum(axis).Flip(axis);
 
