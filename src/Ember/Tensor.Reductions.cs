@@ -159,7 +159,11 @@ public sealed partial class Tensor
         return MeanCore(dims, true, keepDim, dtype, Derivatives.MeanDims);
     }
 
-    /// <summary>Product of all elements (<c>x.prod()</c>); integers and bool give int64. The product of no elements is 1.</summary>
+    /// <summary>
+    /// Product of all elements (<c>x.prod()</c>); integers and bool give int64. The product of no elements
+    /// is 1. Its gradient is the product of the other elements, computed without dividing when the input
+    /// holds zeros (so a lone zero gets the product of the rest and several zeros give zero gradients), as PyTorch.
+    /// </summary>
     public Tensor Prod(DType? dtype = null)
     {
         Tensor r;
@@ -180,7 +184,11 @@ public sealed partial class Tensor
 
     // ---- max, min and their arg forms ----
 
-    /// <summary>The largest element (<c>x.max()</c>), a 0-d tensor; NaN if any element is NaN. Refuses an empty tensor, as PyTorch.</summary>
+    /// <summary>
+    /// The largest element (<c>x.max()</c>), a 0-d tensor; NaN if any element is NaN. Refuses an empty
+    /// tensor, as PyTorch. Its gradient is split evenly among all elements equal to the maximum (or
+    /// among the NaNs), as PyTorch's; <see cref="Max(int, bool)"/> instead sends it to the one reported index.
+    /// </summary>
     public Tensor Max()
     {
         CheckNotEmptyWithoutDim("max", " Specify the reduction dim with the 'dim' argument.");
@@ -189,7 +197,7 @@ public sealed partial class Tensor
         return r;
     }
 
-    /// <summary>The smallest element (<c>x.min()</c>), a 0-d tensor; NaN if any element is NaN.</summary>
+    /// <summary>The smallest element (<c>x.min()</c>), a 0-d tensor; NaN if any element is NaN. The gradient is split evenly among ties, as for <see cref="Max()"/>.</summary>
     public Tensor Min()
     {
         CheckNotEmptyWithoutDim("min", " Specify the reduction dim with the 'dim' argument.");
@@ -229,7 +237,7 @@ public sealed partial class Tensor
         return r;
     }
 
-    /// <summary>Largest values over several dims, without indices (<c>torch.amax</c>); an empty list means every dim. NaN propagates.</summary>
+    /// <summary>Largest values over several dims, without indices (<c>torch.amax</c>); an empty list means every dim. NaN propagates. The gradient is split evenly among the ties of each slice.</summary>
     public Tensor Amax(int[] dims, bool keepDim = false) { ArgumentNullException.ThrowIfNull(dims); return AmaxAmin(dims, keepDim, true); }
 
     /// <summary>Largest values over one dim (<c>torch.amax(x, dim)</c>).</summary>
@@ -374,7 +382,8 @@ public sealed partial class Tensor
     /// norm for p = 2), as <c>x.norm(p, dim, keepdim)</c> / <c>torch.linalg.vector_norm</c>:
     /// p = 2 is <c>sqrt(sum(x²))</c>, 1 is <c>sum|x|</c>, +inf is <c>max|x|</c>, -inf is <c>min|x|</c>, 0 counts the
     /// non-zero elements, any other p is <c>(sum|x|^p)^(1/p)</c>. Over no elements every norm is 0.
-    /// Floating-point inputs only.
+    /// Floating-point inputs only. Gradients follow PyTorch: 0 where the norm is 0 (p ≥ 1), split among
+    /// ties for ±inf, and none at all for p = 0 (the input's <c>Grad</c> stays null).
     /// </summary>
     public Tensor Norm(double p = 2, int[]? dims = null, bool keepDim = false)
     {
@@ -433,6 +442,10 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor CumSum(int dim, DType? dtype = null) => ScanCore(ScanOp.Sum, dim, dtype, "cumsum");
 
-    /// <summary>Running product along a dim (<c>x.cumprod(dim)</c>); integers and bool give int64.</summary>
+    /// <summary>
+    /// Running product along a dim (<c>x.cumprod(dim)</c>); integers and bool give int64. The gradient
+    /// divides by the input only when it has no zeros; otherwise it uses products that leave each element
+    /// out (PyTorch's differentiable form), so zeros get exact gradients.
+    /// </summary>
     public Tensor CumProd(int dim, DType? dtype = null) => ScanCore(ScanOp.Prod, dim, dtype, "cumprod");
 }
