@@ -98,6 +98,16 @@ public static partial class GradCases
         yield return Case("Norm", "p 1.5, dim 1", x => x[0].Norm(1.5, 1), () => [R(3, 4)], gradGrad: true);
         yield return Case("Norm", "p 0.5, dim 1", x => x[0].Norm(0.5, 1), () => [U(0.5, 2, 3, 4)]);
 
+        // empty inputs: the gradient is an empty tensor of the input's shape
+        yield return Case("MeanDims", "empty input, dim 0", x => x[0].Mean(0), () => [R(0, 3)]);
+        yield return Case("ProdDim", "empty input, dim 1", x => x[0].Prod(1), () => [R(0, 3)]);
+        yield return Case("MaxDim", "empty input, dim 1", x => x[0].Max(1).Values, () => [R(0, 3)]);
+        yield return Case("Sort", "empty input", x => x[0].Sort(0).Values, () => [R(0, 3)]);
+        yield return Case("Var", "empty input, dim 0", x => x[0].Var(0), () => [R(0, 3)]);
+        yield return Case("Norm", "empty input", x => x[0].Norm(), () => [R(0, 3)]);
+        yield return Case("LogSumExp", "empty input, dim 1", x => x[0].LogSumExp(1), () => [R(0, 3)]);
+        yield return Case("CumProd", "empty input", x => x[0].CumProd(0), () => [R(0, 3)]);
+
         // scans
         yield return Case("CumSum", "dim 1", x => x[0].CumSum(1), () => [R(3, 4)], gradGrad: true);
         yield return Case("CumSum", "dim 0, non-contiguous", x => x[0].CumSum(0), () => [NC(3, 4)], gradGrad: true);
