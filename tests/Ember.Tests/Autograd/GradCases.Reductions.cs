@@ -12,10 +12,12 @@ public static partial class GradCases
     }
 
     // Second derivatives (gradGrad) differentiate the formulas, which are built from pointwise ops
-    // (Div, Sub, Exp, Pow, Sign, Abs, Where) and views (Expand, Reshape, Unsqueeze, Flip): they pass once
-    // those families' rows are merged (checked against grad-pointwise plus minimal view rows), and fail
-    // on the reductions branch alone. The value-selecting rules (max/min/median by dim, sort, topk) go
-    // through Scatter and prod/cumprod with zeros through Cat and Narrow, so they carry no gradGrad here.
+    // (Div, Sub, Exp, Pow, Sign, Abs, Where) and views (Expand, Reshape, Unsqueeze, Flip): they fail on
+    // the reductions branch alone and pass once those families' rows are merged (checked by a trial
+    // merge with grad-pointwise, grad-views and grad-join). The value-selecting rules (max/min/median by
+    // dim, sort, topk) go through Scatter, and prod/cumprod with zeros through Cat and Narrow; in that
+    // trial merge they passed gradgradcheck too, but carry no gradGrad flag until the joining rows land.
+    // "Norm: p 2, a zero row" has no second derivative (the norm is not differentiable twice at 0).
     private static IEnumerable<GradCase> ReductionCases()
     {
         // sum, mean
