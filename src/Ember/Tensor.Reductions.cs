@@ -55,14 +55,21 @@ public sealed partial class Tensor
         return keepDim ? outT : outT.DropAxes(axes);
     }
 
-    /// <summary>A contiguous tensor re-viewed without the given size-1 axes (no copy).</summary>
+    /// <summary>
+    /// A freshly allocated contiguous tensor re-viewed without the given size-1 axes (no copy). The
+    /// result is not marked as a view: its base is a temporary no caller sees, and autograd must treat
+    /// the result as owning its storage (an in-place op on it rewrites its own history, not the temporary's).
+    /// </summary>
     private Tensor DropAxes(int[] axes)
     {
         if (axes.Length == 0) return this;
         var shape = new List<int>(NDim);
         for (int i = 0; i < NDim; i++) if (Array.IndexOf(axes, i) < 0) shape.Add(Layout.Shape[i]);
-        return WithLayout(Layout.Contiguous(shape.ToArray()).WithOffset(Layout.Offset));
+        return new Tensor(Storage, Layout.Contiguous(shape.ToArray()).WithOffset(Layout.Offset));
     }
+
+    /// <summary>The same elements, not marked as a view: for results whose base is an internal temporary (see <see cref="DropAxes"/>).</summary>
+    private Tensor AsOwner() => ViewBase is null ? this : new Tensor(Storage, Layout);
 
     /// <summary>Refuses max/min-like reductions over a dim of size 0, which have no identity (PyTorch's wording).</summary>
     private void CheckNonEmptyAxes(int[] axes, string op)
@@ -87,10 +94,14 @@ public sealed partial class Tensor
     /// <summary>The dtype sum/prod/cumsum accumulate in: the one asked for, else int64 for integers and bool (as PyTorch), else the input's.</summary>
     private DType SumType(DType? dtype) => dtype ?? (DType.IsFloatingPoint() ? DType : DType.Int64);
 
-    private Tensor SumCore(ReadOnlySpan<int> dims, bool all, bool keepDim, DType? dtype, string op)
+    private Tensor SumCore(ReadOnlySpan<int> dims, bool all, bool keepDim, DType? dtype, string op, Graph.Rule rule)
     {
         var axes = ReductionAxes(dims, all, op);
-        return AsType(SumType(dtype)).ReduceCore(ReduceOp.Sum, axes, keepDim);
+        Tensor r;
+        using (Autograd.NoGrad()) r = AsType(SumType(dtype)).ReduceCore(ReduceOp.Sum, axes, keepDim);
+        // The engine casts the gradient back to this tensor's dtype when dtype converted it.
+        if (Autograd.Recording(this)) rule.Record(r, [this], state: new Derivatives.AxesState(axes, keepDim));
+        return r;
     }
 
     // ---- sum, mean, prod ----
@@ -100,29 +111,35 @@ public sealed partial class Tensor
     /// <paramref name="dtype"/> converts the input first. float32 sums accumulate in float64 blocks, so
     /// long sums stay accurate.
     /// </summary>
-    public Tensor Sum(DType? dtype = null) => SumCore([], true, false, dtype, "sum");
+    public Tensor Sum(DType? dtype = null) => SumCore([], true, false, dtype, "sum", Derivatives.Sum);
 
     /// <summary>Sum over one dim (<c>x.sum(dim, keepdim)</c>); negative dims count from the end.</summary>
-    public Tensor Sum(int dim, bool keepDim = false, DType? dtype = null) => SumCore([dim], false, keepDim, dtype, "sum");
+    public Tensor Sum(int dim, bool keepDim = false, DType? dtype = null) => SumCore([dim], false, keepDim, dtype, "sum", Derivatives.SumDims);
 
     /// <summary>Sum over several dims (<c>x.sum((0, 2))</c>). An empty list sums over every dim, as PyTorch 1.13.</summary>
     public Tensor Sum(int[] dims, bool keepDim = false, DType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(dims);
-        return SumCore(dims, true, keepDim, dtype, "sum");
+        return SumCore(dims, true, keepDim, dtype, "sum", Derivatives.SumDims);
     }
 
-    private Tensor MeanCore(ReadOnlySpan<int> dims, bool all, bool keepDim, DType? dtype)
+    private Tensor MeanCore(ReadOnlySpan<int> dims, bool all, bool keepDim, DType? dtype, Graph.Rule rule)
     {
         if (dtype is { } d && !d.IsFloatingPoint())
             throw new ArgumentException($"mean(): could not infer output dtype. Optional dtype must be either a floating point or complex dtype. Got: {ScalarTypeName(d)}");
         if (dtype is null && !DType.IsFloatingPoint())
             throw new ArgumentException($"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {ScalarTypeName(DType)}");
         var axes = ReductionAxes(dims, all, "mean");
-        var x = AsType(dtype ?? DType);
-        var sum = x.ReduceCore(ReduceOp.Sum, axes, keepDim);
-        // An empty reduction divides 0 by 0: NaN, as PyTorch.
-        return BinaryOp(Backends.BinaryOp.Div, sum, ScalarTensor((double)x.ReducedCount(axes), sum.DType, Device), sum.DType, "mean");
+        Tensor r;
+        using (Autograd.NoGrad())
+        {
+            var x = AsType(dtype ?? DType);
+            var sum = x.ReduceCore(ReduceOp.Sum, axes, keepDim);
+            // An empty reduction divides 0 by 0: NaN, as PyTorch.
+            r = BinaryOp(Backends.BinaryOp.Div, sum, ScalarTensor((double)x.ReducedCount(axes), sum.DType, Device), sum.DType, "mean");
+        }
+        if (Autograd.Recording(this)) rule.Record(r, [this], state: new Derivatives.AxesState(axes, keepDim));
+        return r;
     }
 
     /// <summary>
@@ -130,39 +147,63 @@ public sealed partial class Tensor
     /// <paramref name="dtype"/> is given, as PyTorch ("could not infer output dtype"). The mean of no
     /// elements is NaN.
     /// </summary>
-    public Tensor Mean(DType? dtype = null) => MeanCore([], true, false, dtype);
+    public Tensor Mean(DType? dtype = null) => MeanCore([], true, false, dtype, Derivatives.Mean);
 
     /// <summary>Mean over one dim (<c>x.mean(dim, keepdim)</c>).</summary>
-    public Tensor Mean(int dim, bool keepDim = false, DType? dtype = null) => MeanCore([dim], false, keepDim, dtype);
+    public Tensor Mean(int dim, bool keepDim = false, DType? dtype = null) => MeanCore([dim], false, keepDim, dtype, Derivatives.MeanDims);
 
     /// <summary>Mean over several dims; an empty list means every dim, as PyTorch 1.13.</summary>
     public Tensor Mean(int[] dims, bool keepDim = false, DType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(dims);
-        return MeanCore(dims, true, keepDim, dtype);
+        return MeanCore(dims, true, keepDim, dtype, Derivatives.MeanDims);
     }
 
-    /// <summary>Product of all elements (<c>x.prod()</c>); integers and bool give int64. The product of no elements is 1.</summary>
-    public Tensor Prod(DType? dtype = null) => AsType(SumType(dtype)).ReduceCore(ReduceOp.Prod, ReductionAxes([], true, "prod"), false);
+    /// <summary>
+    /// Product of all elements (<c>x.prod()</c>); integers and bool give int64. The product of no elements
+    /// is 1. Its gradient is the product of the other elements, computed without dividing when the input
+    /// holds zeros (so a lone zero gets the product of the rest and several zeros give zero gradients), as PyTorch.
+    /// </summary>
+    public Tensor Prod(DType? dtype = null)
+    {
+        Tensor r;
+        using (Autograd.NoGrad()) r = AsType(SumType(dtype)).ReduceCore(ReduceOp.Prod, ReductionAxes([], true, "prod"), false);
+        if (Autograd.Recording(this)) Derivatives.Prod.Record(r, [this], saved: [this, r]);
+        return r;
+    }
 
     /// <summary>Product over one dim (<c>x.prod(dim, keepdim)</c>).</summary>
-    public Tensor Prod(int dim, bool keepDim = false, DType? dtype = null) =>
-        AsType(SumType(dtype)).ReduceCore(ReduceOp.Prod, ReductionAxes([dim], false, "prod"), keepDim);
+    public Tensor Prod(int dim, bool keepDim = false, DType? dtype = null)
+    {
+        var axes = ReductionAxes([dim], false, "prod");
+        Tensor r;
+        using (Autograd.NoGrad()) r = AsType(SumType(dtype)).ReduceCore(ReduceOp.Prod, axes, keepDim);
+        if (Autograd.Recording(this)) Derivatives.ProdDim.Record(r, [this], saved: [this, r], state: new Derivatives.AxisState(axes.Length == 0 ? 0 : axes[0], keepDim));
+        return r;
+    }
 
     // ---- max, min and their arg forms ----
 
-    /// <summary>The largest element (<c>x.max()</c>), a 0-d tensor; NaN if any element is NaN. Refuses an empty tensor, as PyTorch.</summary>
+    /// <summary>
+    /// The largest element (<c>x.max()</c>), a 0-d tensor; NaN if any element is NaN. Refuses an empty
+    /// tensor, as PyTorch. Its gradient is split evenly among all elements equal to the maximum (or
+    /// among the NaNs), as PyTorch's; <see cref="Max(int, bool)"/> instead sends it to the one reported index.
+    /// </summary>
     public Tensor Max()
     {
         CheckNotEmptyWithoutDim("max", " Specify the reduction dim with the 'dim' argument.");
-        return ReduceCore(ReduceOp.Max, ReductionAxes([], true, "max"), false);
+        var r = ReduceCore(ReduceOp.Max, ReductionAxes([], true, "max"), false);
+        if (Autograd.Recording(this)) Derivatives.MaxAll.Record(r, [this], saved: [this, r]);
+        return r;
     }
 
-    /// <summary>The smallest element (<c>x.min()</c>), a 0-d tensor; NaN if any element is NaN.</summary>
+    /// <summary>The smallest element (<c>x.min()</c>), a 0-d tensor; NaN if any element is NaN. The gradient is split evenly among ties, as for <see cref="Max()"/>.</summary>
     public Tensor Min()
     {
         CheckNotEmptyWithoutDim("min", " Specify the reduction dim with the 'dim' argument.");
-        return ReduceCore(ReduceOp.Min, ReductionAxes([], true, "min"), false);
+        var r = ReduceCore(ReduceOp.Min, ReductionAxes([], true, "min"), false);
+        if (Autograd.Recording(this)) Derivatives.MinAll.Record(r, [this], saved: [this, r]);
+        return r;
     }
 
     private ValuesIndices MaxMinDim(int dim, bool keepDim, bool max)
@@ -170,9 +211,11 @@ public sealed partial class Tensor
         string op = max ? "max" : "min";
         var axes = ReductionAxes([dim], false, op);
         CheckNonEmptyAxes(axes, op);
-        return new ValuesIndices(
-            ReduceCore(max ? ReduceOp.Max : ReduceOp.Min, axes, keepDim),
-            ReduceCore(max ? ReduceOp.ArgMax : ReduceOp.ArgMin, axes, keepDim));
+        var values = ReduceCore(max ? ReduceOp.Max : ReduceOp.Min, axes, keepDim);
+        var indices = ReduceCore(max ? ReduceOp.ArgMax : ReduceOp.ArgMin, axes, keepDim);
+        if (Autograd.Recording(this))
+            (max ? Derivatives.MaxDim : Derivatives.MinDim).Record(values, [this], saved: [indices], state: new Derivatives.AxisState(axes.Length == 0 ? 0 : axes[0], keepDim));
+        return new ValuesIndices(values, indices);
     }
 
     /// <summary>
@@ -189,10 +232,12 @@ public sealed partial class Tensor
         string op = max ? "amax" : "amin";
         var axes = ReductionAxes(dims, true, op);
         CheckNonEmptyAxes(axes, op);
-        return ReduceCore(max ? ReduceOp.Max : ReduceOp.Min, axes, keepDim);
+        var r = ReduceCore(max ? ReduceOp.Max : ReduceOp.Min, axes, keepDim);
+        if (Autograd.Recording(this)) (max ? Derivatives.Amax : Derivatives.Amin).Record(r, [this], saved: [this, r], state: new Derivatives.AxesState(axes, keepDim));
+        return r;
     }
 
-    /// <summary>Largest values over several dims, without indices (<c>torch.amax</c>); an empty list means every dim. NaN propagates.</summary>
+    /// <summary>Largest values over several dims, without indices (<c>torch.amax</c>); an empty list means every dim. NaN propagates. The gradient is split evenly among the ties of each slice.</summary>
     public Tensor Amax(int[] dims, bool keepDim = false) { ArgumentNullException.ThrowIfNull(dims); return AmaxAmin(dims, keepDim, true); }
 
     /// <summary>Largest values over one dim (<c>torch.amax(x, dim)</c>).</summary>
@@ -271,16 +316,30 @@ public sealed partial class Tensor
     /// deviations by <c>max(0, N - correction)</c> (<c>x.var(dims, correction=1, keepdim)</c>); correction 1 is
     /// Bessel's (unbiased), 0 the population variance. Floating-point inputs only.
     /// </summary>
-    public Tensor Var(int[]? dims = null, double correction = 1, bool keepDim = false) => VarCore(dims ?? [], correction, keepDim, "var");
+    public Tensor Var(int[]? dims = null, double correction = 1, bool keepDim = false) => VarStd(dims ?? [], correction, keepDim, std: false);
 
     /// <summary>Variance over one dim (<c>x.var(dim)</c>).</summary>
-    public Tensor Var(int dim, double correction = 1, bool keepDim = false) => VarCore([dim], correction, keepDim, "var");
+    public Tensor Var(int dim, double correction = 1, bool keepDim = false) => VarStd([dim], correction, keepDim, std: false);
 
     /// <summary>Standard deviation, the square root of <see cref="Var(int[], double, bool)"/> (<c>x.std(dims, correction=1, keepdim)</c>).</summary>
-    public Tensor Std(int[]? dims = null, double correction = 1, bool keepDim = false) => VarCore(dims ?? [], correction, keepDim, "std").UnaryOp(Backends.UnaryOp.Sqrt);
+    public Tensor Std(int[]? dims = null, double correction = 1, bool keepDim = false) => VarStd(dims ?? [], correction, keepDim, std: true);
 
     /// <summary>Standard deviation over one dim (<c>x.std(dim)</c>).</summary>
-    public Tensor Std(int dim, double correction = 1, bool keepDim = false) => VarCore([dim], correction, keepDim, "std").UnaryOp(Backends.UnaryOp.Sqrt);
+    public Tensor Std(int dim, double correction = 1, bool keepDim = false) => VarStd([dim], correction, keepDim, std: true);
+
+    /// <summary>var or std, recorded as one node (VarBackward0 / StdBackward0): the kernels underneath record nothing.</summary>
+    private Tensor VarStd(ReadOnlySpan<int> dims, double correction, bool keepDim, bool std)
+    {
+        var r = VarCore(dims, correction, keepDim, std ? "std" : "var");
+        if (std) r = r.UnaryOp(Backends.UnaryOp.Sqrt);
+        if (Autograd.Recording(this))
+        {
+            var state = new Derivatives.VarState(ReductionAxes(dims, true, std ? "std" : "var"), correction, keepDim);
+            if (std) Derivatives.Std.Record(r, [this], saved: [this, r], state: state);
+            else Derivatives.Var.Record(r, [this], saved: [this], state: state);
+        }
+        return r;
+    }
 
     // ---- logsumexp, norm ----
 
@@ -294,6 +353,14 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(dims);
         var axes = ReductionAxes(dims, true, "logsumexp");
+        Tensor r;
+        using (Autograd.NoGrad()) r = LogSumExpCore(axes, keepDim);
+        if (Autograd.Recording(this)) Derivatives.LogSumExp.Record(r, [this], saved: [this, r], state: new Derivatives.AxesState(axes, keepDim));
+        return r;
+    }
+
+    private Tensor LogSumExpCore(int[] axes, bool keepDim)
+    {
         var x = AsType(DType.ToFloating());
         DType t = x.DType;
         if (x.Layout.NumElements == 0)
@@ -315,12 +382,20 @@ public sealed partial class Tensor
     /// norm for p = 2), as <c>x.norm(p, dim, keepdim)</c> / <c>torch.linalg.vector_norm</c>:
     /// p = 2 is <c>sqrt(sum(x²))</c>, 1 is <c>sum|x|</c>, +inf is <c>max|x|</c>, -inf is <c>min|x|</c>, 0 counts the
     /// non-zero elements, any other p is <c>(sum|x|^p)^(1/p)</c>. Over no elements every norm is 0.
-    /// Floating-point inputs only.
+    /// Floating-point inputs only. Gradients follow PyTorch: 0 where the norm is 0 (p ≥ 1), split among
+    /// ties for ±inf, and none at all for p = 0 (the input's <c>Grad</c> stays null).
     /// </summary>
     public Tensor Norm(double p = 2, int[]? dims = null, bool keepDim = false)
     {
         CheckFloating("norm", "input dtype should be either floating point or complex.");
         var axes = ReductionAxes(dims ?? [], true, "norm");
+        var r = NormCore(p, axes, keepDim);
+        if (Autograd.Recording(this)) Derivatives.Norm.Record(r, [this], saved: [this, r], state: new Derivatives.NormState(p, axes, keepDim));
+        return r;
+    }
+
+    private Tensor NormCore(double p, int[] axes, bool keepDim)
+    {
         DType t = DType;
         if (ReducedCount(axes) == 0)
         {
@@ -345,9 +420,19 @@ public sealed partial class Tensor
     private Tensor ScanCore(ScanOp op, int dim, DType? dtype, string name)
     {
         int axis = Dims.Wrap(dim, NDim, name);
-        var x = AsType(SumType(dtype));
-        var outT = Alloc(x.Layout.Shape, x.DType, Device);
-        Backend.Scan(op, x.Storage, x.Layout, axis, outT.Storage, outT.Layout);
+        Tensor outT;
+        using (Autograd.NoGrad())
+        {
+            var x = AsType(SumType(dtype));
+            outT = Alloc(x.Layout.Shape, x.DType, Device);
+            Backend.Scan(op, x.Storage, x.Layout, axis, outT.Storage, outT.Layout);
+        }
+        if (Autograd.Recording(this))
+        {
+            var state = new Derivatives.AxisState(axis, true);
+            if (op == ScanOp.Sum) Derivatives.CumSum.Record(outT, [this], state: state);
+            else Derivatives.CumProd.Record(outT, [this], saved: [this, outT], state: state);
+        }
         return outT;
     }
 
@@ -357,6 +442,10 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor CumSum(int dim, DType? dtype = null) => ScanCore(ScanOp.Sum, dim, dtype, "cumsum");
 
-    /// <summary>Running product along a dim (<c>x.cumprod(dim)</c>); integers and bool give int64.</summary>
+    /// <summary>
+    /// Running product along a dim (<c>x.cumprod(dim)</c>); integers and bool give int64. The gradient
+    /// divides by the input only when it has no zeros; otherwise it uses products that leave each element
+    /// out (PyTorch's differentiable form), so zeros get exact gradients.
+    /// </summary>
     public Tensor CumProd(int dim, DType? dtype = null) => ScanCore(ScanOp.Prod, dim, dtype, "cumprod");
 }

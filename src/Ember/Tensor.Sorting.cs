@@ -15,6 +15,8 @@ public sealed partial class Tensor
         var values = Alloc(shape, DType, Device);
         var indices = Alloc(shape, DType.Int64, Device);
         Backend.Sort(Storage, Layout, axis, descending, values.Storage, values.Layout, indices.Storage, indices.Layout);
+        if (Autograd.Recording(this))
+            (k is null ? Derivatives.Sort : Derivatives.TopK).Record(values, [this], saved: [indices], state: new Derivatives.AxisState(axis, true));
         return new ValuesIndices(values, indices);
     }
 
@@ -52,9 +54,15 @@ public sealed partial class Tensor
     {
         CheckMedianType();
         if (Layout.NumElements == 0) return Full([], double.NaN, DType, Device);
-        var flat = Contiguous();
-        flat = flat.WithLayout(Layout.Contiguous([flat.Layout.NumElements]).WithOffset(flat.Layout.Offset));
-        return flat.Median(0).Values;
+        Tensor r;
+        using (Autograd.NoGrad())
+        {
+            var flat = Contiguous();
+            flat = flat.WithLayout(Layout.Contiguous([flat.Layout.NumElements]).WithOffset(flat.Layout.Offset));
+            r = flat.Median(0).Values.AsOwner();
+        }
+        if (Autograd.Recording(this)) Derivatives.MedianAll.Record(r, [this], saved: [this, r]);
+        return r;
     }
 
     /// <summary>
@@ -64,6 +72,16 @@ public sealed partial class Tensor
     /// the middle.
     /// </summary>
     public ValuesIndices Median(int dim, bool keepDim = false)
+    {
+        ValuesIndices r;
+        using (Autograd.NoGrad()) r = MedianDim(dim, keepDim);
+        r = new ValuesIndices(r.Values.AsOwner(), r.Indices.AsOwner());
+        if (Autograd.Recording(this))
+            Derivatives.MedianDim.Record(r.Values, [this], saved: [r.Indices], state: new Derivatives.AxisState(NDim == 0 ? 0 : Dims.Wrap(dim, NDim, "median"), keepDim));
+        return r;
+    }
+
+    private ValuesIndices MedianDim(int dim, bool keepDim)
     {
         CheckMedianType();
         int axis = Dims.Wrap(dim, NDim, "median");
