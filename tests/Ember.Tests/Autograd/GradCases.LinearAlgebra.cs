@@ -24,6 +24,7 @@ public static partial class GradCases
         yield return Case("Mm", "mm", x => x[0].Mm(x[1]), () => [R(3, 2), R(2, 4)], gradGrad: true);
         yield return Case("Mm", "mm, transposed and non-contiguous", x => Tensor.Mm(x[0], x[1]), () => [NC(3, 2), T(2, 4)]);
         yield return Case("Mm", "mm by a constant", x => x[0].Mm(x[1]), () => [R(3, 2), C(2, 4)], gradGrad: true);
+        yield return Case("MatMul", "batched with an empty batch", x => x[0].MatMul(x[1]), () => [R(0, 3, 4), R(4, 2)]);
         yield return Case("Mm", "mm with an empty inner dim", x => x[0].Mm(x[1]), () => [R(3, 0), R(0, 2)]);
 
         yield return Case("Bmm", "bmm", x => x[0].Bmm(x[1]), () => [R(2, 3, 2), R(2, 2, 4)], gradGrad: true);
