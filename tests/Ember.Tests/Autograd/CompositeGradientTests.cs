@@ -29,6 +29,7 @@ public class AutogradCompositeGradientTests
         Ember.Autograd.Grad([output], inputs).Select(g => g!).ToArray();
 
     [Theory, InlineData("f64"), InlineData("f32")]
+    // Needs: Mm; Clamp, Sub, Pow (pointwise); Sum (reductions).
     public void TwoLayerNet(string t)
     {
         const string e = "mlp2";
@@ -41,6 +42,7 @@ public class AutogradCompositeGradientTests
     }
 
     [Theory, InlineData("f64"), InlineData("f32")]
+    // Needs: Mul, Add, Sigmoid (pointwise); Sum (reductions).
     public void SigmoidOfBroadcastAffine(string t)
     {
         const string e = "sigmoid";
@@ -54,6 +56,7 @@ public class AutogradCompositeGradientTests
     }
 
     [Theory, InlineData("f64"), InlineData("f32")]
+    // Needs: MatMul; Tanh, Pow (pointwise); Mean, Sum (reductions).
     public void TanhOfBatchedMatMulMeanSquared(string t)
     {
         const string e = "tanh_matmul";
@@ -66,6 +69,7 @@ public class AutogradCompositeGradientTests
     }
 
     [Theory, InlineData("f64"), InlineData("f32")]
+    // Needs: T (views); Div, Abs, Add, Exp, Log1p (pointwise); Sum (reductions).
     public void DivByAbsExpLog1p(string t)
     {
         const string e = "div_abs";
@@ -78,6 +82,7 @@ public class AutogradCompositeGradientTests
     }
 
     [Theory, InlineData("f64"), InlineData("f32")]
+    // Needs: LogSumExp, Sum (reductions); Sub, Exp, Mul (pointwise).
     public void SoftmaxByHandWeighted(string t)
     {
         const string e = "softmax";
@@ -90,6 +95,7 @@ public class AutogradCompositeGradientTests
     }
 
     [Theory, InlineData("f64"), InlineData("f32")]
+    // Needs: Permute, slicing, Reshape (views); Mul; Sum (reductions).
     public void PermuteSliceReshapeTimesWeights(string t)
     {
         const string e = "permute_slice";
@@ -102,6 +108,7 @@ public class AutogradCompositeGradientTests
     }
 
     [Theory, InlineData("f64"), InlineData("f32")]
+    // Needs: IndexSelect, Gather (index ops); Cat, Stack (joining); Mul, Add for accumulation (pointwise); Sum (reductions).
     public void IndexSelectCatStackGather(string t)
     {
         const string e = "gather_chain";
@@ -117,6 +124,7 @@ public class AutogradCompositeGradientTests
     }
 
     [Theory, InlineData("f64"), InlineData("f32")]
+    // Needs: linear algebra and Mul only: passes on the grad-linalg branch alone.
     public void MatMulMulMvDotChain(string t)
     {
         const string e = "matmul_chain";
@@ -130,6 +138,7 @@ public class AutogradCompositeGradientTests
     }
 
     [Theory, InlineData("f64"), InlineData("f32")]
+    // Needs: linear algebra and Mul only: passes on the grad-linalg branch alone.
     public void BmmTimesOuterMatMulMvDot(string t)
     {
         const string e = "bmm_outer";
@@ -151,21 +160,23 @@ public class AutogradCompositeGradientTests
     }
 
     [Theory, InlineData("f64"), InlineData("f32")]
+    // Needs: linear algebra and Mul only (second order): passes on the grad-linalg branch alone.
     public void MixedHessianVectorProductOfBilinearForm(string t)
     {
         const string e = "hvp_bilinear";
         Tensor x = In(e, t, "x"), u1 = In(e, t, "u1"), u2 = In(e, t, "u2"), v = In(e, t, "v");
         Tensor w1 = Leaf(e, t, "w1"), w2 = Leaf(e, t, "w2");
         var f = x.Mm(w1).Mv(u1).Dot(x.Mm(w2).Mv(u2));
+        Check(e, t, "f", f);
         var g1 = Ember.Autograd.Grad(f, w1, createGraph: true)!;
         Assert.True(g1.RequiresGrad, "the first gradient, built with createGraph, depends on w2 and must require grad");
         var h2 = Ember.Autograd.Grad(g1, w2, gradOutput: v);
-        Check(e, t, "f", f);
         Check(e, t, "g1", g1);
         Check(e, t, "h2", h2, secondOrder: true);
     }
 
     [Theory, InlineData("f64"), InlineData("f32")]
+    // Needs: second order through MatMul (T/MT views in its formulas), Tanh, Pow, Mul, Add (pointwise), Mean, Sum (reductions).
     public void HessianVectorProductOfSmallMlp(string t)
     {
         const string e = "hvp_mlp";
@@ -183,15 +194,16 @@ public class AutogradCompositeGradientTests
     }
 
     [Theory, InlineData("f64"), InlineData("f32")]
+    // Needs: second order through MatMul (T view), Tanh (pointwise); Norm over a dim, Mean, Sum (reductions); Sub, Pow.
     public void GradientPenalty(string t)
     {
         const string e = "grad_penalty";
         Tensor x = Leaf(e, t, "x"), w = Leaf(e, t, "w");
         var o = x.MatMul(w).Tanh().Sum();
+        Check(e, t, "o", o);
         var gx = Ember.Autograd.Grad(o, x, createGraph: true)!;
         var gp = (gx.Norm(2, 1) - 1).Pow(2).Mean();
         var gw = Ember.Autograd.Grad(gp, w);
-        Check(e, t, "o", o);
         Check(e, t, "gx", gx);
         Check(e, t, "gp", gp);
         Check(e, t, "grad_w", gw, secondOrder: true);
