@@ -11,6 +11,7 @@ public sealed partial class Tensor
         public bool RequiresGradLeaf;
         public Node? GradFn;
         public int OutputNr;
+        public long GradFnVersion;   // the storage version when GradFn was set: a view whose base changed since is stale
         public Tensor? Grad;
         public AccumulateGrad? Accumulator;
         public bool RetainsGrad;
@@ -62,7 +63,26 @@ public sealed partial class Tensor
     }
 
     /// <summary>The backward node that produced this tensor, or null for a leaf (<c>x.grad_fn</c>).</summary>
-    public Node? GradFn => _meta?.GradFn;
+    /// <remarks>
+    /// For a view whose base was modified in place since the view was made (through another view, or
+    /// directly), the history is rebuilt on access as "this region of the base's current history", as
+    /// PyTorch regenerates the grad_fn of stale views.
+    /// </remarks>
+    public Node? GradFn
+    {
+        get
+        {
+            var m = _meta;
+            if (m?.GradFn is null) return null;
+            if (ViewBase is { } b && m.GradFnVersion != Storage.Version && b.RequiresGrad && b.IsContiguous())
+            {
+                m.GradFn = CopySlices.ReadBack(this, b);
+                m.OutputNr = 0;
+                m.GradFnVersion = Storage.Version;
+            }
+            return m.GradFn;
+        }
+    }
 
     /// <summary>Which output of <see cref="GradFn"/> this tensor is.</summary>
     internal int OutputNr => _meta?.OutputNr ?? 0;
@@ -80,7 +100,7 @@ public sealed partial class Tensor
             throw new InvalidOperationException("retain_grad: can't retain_grad on Tensor that has requires_grad=False.");
         if (IsLeaf || Meta.RetainsGrad) return;
         Meta.RetainsGrad = true;
-        var fn = Meta.GradFn!;
+        var fn = GradFn!;
         (fn.RetainGradHooks ??= []).Add((OutputNr, g =>
         {
             Meta.Grad = Meta.Grad is null ? g.Detach().Clone() : (Meta.Grad + g).Detach();
@@ -97,7 +117,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(hook);
         if (!RequiresGrad)
             throw new InvalidOperationException("register_hook: cannot register a hook on a tensor that doesn't require gradient.");
-        Node node = IsLeaf ? GradAccumulator() : Meta.GradFn!;
+        Node node = IsLeaf ? GradAccumulator() : GradFn!;
         var entry = (IsLeaf ? 0 : OutputNr, hook);
         var hooks = node.PreHooks ??= [];
         hooks.Add(entry);
@@ -116,7 +136,7 @@ public sealed partial class Tensor
     /// <summary>Where this tensor's gradient goes: its producer's output, or its accumulator for a leaf.</summary>
     internal Edge GradientEdge()
     {
-        if (_meta?.GradFn is { } fn) return new Edge(fn, _meta.OutputNr);
+        if (GradFn is { } fn) return new Edge(fn, _meta!.OutputNr);
         return RequiresGrad ? new Edge(GradAccumulator(), 0) : default;
     }
 
@@ -125,6 +145,7 @@ public sealed partial class Tensor
         if (node is null && _meta is null) return;
         Meta.GradFn = node;
         Meta.OutputNr = outputNr;
+        Meta.GradFnVersion = Storage.Version;
     }
 
     /// <summary>

@@ -11,9 +11,9 @@ public sealed partial class Tensor
     /// the nonzero finite magnitudes span more than 1000x, exceed 1e8 or go below 1e-4; more than 1000
     /// elements summarized with <c>...</c> (3 items at each edge); lines wrapped at 80 characters; a
     /// <c>dtype=</c> suffix unless the dtype is the default float, int64 or bool; <c>device=</c> unless on
-    /// the CPU; <c>size=</c> for empty tensors that are not 1-D.
+    /// the CPU; <c>size=</c> for empty tensors that are not 1-D; <c>grad_fn=&lt;MulBackward0&gt;</c> for
+    /// results of recorded operations and <c>requires_grad=True</c> for leaves that require grad.
     /// </summary>
-    /// <remarks>Autograd suffixes (<c>grad_fn=</c>, <c>requires_grad=True</c>) are not printed yet.</remarks>
     public override string ToString() => ToString(PrintOptions.Current);
 
     /// <summary>The tensor printed with the given options (see <see cref="ToString()"/>); nothing global changes.</summary>

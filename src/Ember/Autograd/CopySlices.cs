@@ -54,10 +54,15 @@ internal sealed class CopySlices : Node
         node.InputInfos = infos;
         @base.SetGradFn(node, 0);
 
-        var readBack = new ViewOfBase(region, baseInfo);
-        readBack.NextEdges = [new Edge(node, 0)];
-        readBack.InputInfos = [baseInfo];
-        view.SetGradFn(readBack, 0);
+        view.SetGradFn(ReadBack(view, @base), 0);
+    }
+
+    /// <summary>A node reading <paramref name="view"/>'s region out of <paramref name="base"/>'s current history (its gradient lands in that region of a zero base gradient).</summary>
+    internal static Node ReadBack(Tensor view, Tensor @base)
+    {
+        var region = new Layout(view.Layout.Shape, view.Layout.Strides, view.Layout.Offset - @base.Layout.Offset);
+        var baseInfo = new InputInfo(@base.Shape.ToArray(), @base.DType, @base.Device);
+        return new ViewOfBase(region, baseInfo) { NextEdges = [@base.GradientEdge()], InputInfos = [baseInfo] };
     }
 
     internal override Tensor?[] Apply(Tensor?[] gradOutputs)

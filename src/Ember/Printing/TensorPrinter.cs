@@ -36,6 +36,8 @@ internal static class TensorPrinter
                 suffixes.Add("dtype=" + t.DType.TorchName());
             body = new Body(t, o, indent).Render();
         }
+        if (t.GradFn is { } fn) suffixes.Add($"grad_fn=<{fn.Name}>");
+        else if (t.RequiresGrad) suffixes.Add("requires_grad=True");
         return AddSuffixes(Prefix + body, suffixes, indent, o.LineWidth);
     }
 
