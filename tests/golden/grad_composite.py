@@ -121,4 +121,10 @@ for dt, tag in ((torch.float64, "f64"), (torch.float32, "f32")):
     gw, = torch.autograd.grad(gp, [w])
     store(f"grad_penalty.{tag}", dict(x=x, w=w, o=o, gx=gx, gp=gp, grad_w=gw))
 
+    # An empty batch: the loss is 0 and every gradient is zeros of its input's shape.
+    a, b = leaf(rn(2, 0, 3), dt), leaf(rn(3, 2), dt)
+    loss = torch.tanh(a @ b).sum()
+    ga, gb = torch.autograd.grad(loss, [a, b])
+    store(f"empty.{tag}", dict(a=a, b=b, loss=loss, grad_a=ga, grad_b=gb))
+
 save("grad_composite.json", out)

@@ -208,4 +208,17 @@ public class AutogradCompositeGradientTests
         Check(e, t, "gp", gp);
         Check(e, t, "grad_w", gw, secondOrder: true);
     }
+
+    [Theory, InlineData("f64"), InlineData("f32")]
+    // Needs: MatMul; Tanh (pointwise); Sum (reductions).
+    public void EmptyBatch(string t)
+    {
+        const string e = "empty";
+        Tensor a = Leaf(e, t, "a"), b = Leaf(e, t, "b");
+        var loss = a.MatMul(b).Tanh().Sum();
+        Check(e, t, "loss", loss);
+        var g = Grads(loss, a, b);
+        Check(e, t, "grad_a", g[0]);
+        Check(e, t, "grad_b", g[1]);
+    }
 }
