@@ -45,7 +45,21 @@ public sealed partial class Tensor
         // dropped and viewed with them put back, which is the same contiguous memory.
         var al = sa.Length == 1 ? a.Layout.Unsqueeze(0) : a.Layout;
         var bl = sb.Length == 1 ? b.Layout.Unsqueeze(1) : b.Layout;
-        return RunMatMul(a, al, b, bl, batch, m, k, n, outShape.ToArray());
+        var r = RunMatMul(a, al, b, bl, batch, m, k, n, outShape.ToArray());
+        if (Autograd.Recording(a, b))
+        {
+            // The forms PyTorch dispatches straight to dot / mv / mm get their node names; the rest
+            // (1-D first operand, batched) one rule that handles vectors and broadcast batch dims.
+            var rule = (sa.Length, sb.Length) switch
+            {
+                (1, 1) => Derivatives.Dot,
+                (2, 1) => Derivatives.Mv,
+                (2, 2) => Derivatives.Mm,
+                _ => Derivatives.MatMul,
+            };
+            rule.Record(r, [a, b], saved: [a, b]);
+        }
+        return r;
     }
 
     /// <summary>Matrix product of two 2-D tensors, [n, m] · [m, p] = [n, p] (<c>torch.mm</c>); no broadcasting.</summary>
@@ -59,8 +73,10 @@ public sealed partial class Tensor
             throw new ArgumentException($"{op}: expected two 2-D tensors, but got shapes {a.Shape} ({a.NDim}-D) and {b.Shape} ({b.NDim}-D).");
         CheckMatMulOperands(a, b, op, "operands");
         CheckInner(a, b, a.Layout.Shape[1], b.Layout.Shape[0], op);
-        return RunMatMul(a, a.Layout, b, b.Layout, [], a.Layout.Shape[0], a.Layout.Shape[1], b.Layout.Shape[1],
+        var r = RunMatMul(a, a.Layout, b, b.Layout, [], a.Layout.Shape[0], a.Layout.Shape[1], b.Layout.Shape[1],
             [a.Layout.Shape[0], b.Layout.Shape[1]]);
+        if (Autograd.Recording(a, b)) Derivatives.Mm.Record(r, [a, b], saved: [a, b]);
+        return r;
     }
 
     /// <summary>Matrix product with <paramref name="other"/>, both 2-D (<c>x.mm(other)</c>).</summary>
@@ -83,7 +99,9 @@ public sealed partial class Tensor
         if (sa[0] != sb[0])
             throw new ArgumentException($"{op}: batch sizes differ: shapes {a.Shape} and {b.Shape} ({sa[0]} != {sb[0]}).");
         CheckInner(a, b, sa[2], sb[1], op);
-        return RunMatMul(a, a.Layout, b, b.Layout, [sa[0]], sa[1], sa[2], sb[2], [sa[0], sa[1], sb[2]]);
+        var r = RunMatMul(a, a.Layout, b, b.Layout, [sa[0]], sa[1], sa[2], sb[2], [sa[0], sa[1], sb[2]]);
+        if (Autograd.Recording(a, b)) Derivatives.Bmm.Record(r, [a, b], saved: [a, b]);
+        return r;
     }
 
     /// <summary>Batched matrix product with <paramref name="other"/>, both 3-D (<c>x.bmm(other)</c>).</summary>
@@ -100,8 +118,10 @@ public sealed partial class Tensor
             throw new ArgumentException($"{op}: expected a 2-D matrix and a 1-D vector, but got shapes {matrix.Shape} ({matrix.NDim}-D) and {vector.Shape} ({vector.NDim}-D).");
         CheckMatMulOperands(matrix, vector, op, "operands");
         CheckInner(matrix, vector, matrix.Layout.Shape[1], vector.Layout.Shape[0], op);
-        return RunMatMul(matrix, matrix.Layout, vector, vector.Layout.Unsqueeze(1), [], matrix.Layout.Shape[0],
+        var r = RunMatMul(matrix, matrix.Layout, vector, vector.Layout.Unsqueeze(1), [], matrix.Layout.Shape[0],
             matrix.Layout.Shape[1], 1, [matrix.Layout.Shape[0]]);
+        if (Autograd.Recording(matrix, vector)) Derivatives.Mv.Record(r, [matrix, vector], saved: [matrix, vector]);
+        return r;
     }
 
     /// <summary>This matrix times <paramref name="vector"/> (<c>x.mv(vector)</c>).</summary>
@@ -120,7 +140,9 @@ public sealed partial class Tensor
         int k = a.Layout.Shape[0];
         if (k != b.Layout.Shape[0])
             throw new ArgumentException($"{op}: the vectors have different lengths: shapes {a.Shape} and {b.Shape} ({k} != {b.Layout.Shape[0]}).");
-        return RunMatMul(a, a.Layout.Unsqueeze(0), b, b.Layout.Unsqueeze(1), [], 1, k, 1, []);
+        var r = RunMatMul(a, a.Layout.Unsqueeze(0), b, b.Layout.Unsqueeze(1), [], 1, k, 1, []);
+        if (Autograd.Recording(a, b)) Derivatives.Dot.Record(r, [a, b], saved: [a, b]);
+        return r;
     }
 
     /// <summary>Dot product with another 1-D tensor (<c>x.dot(other)</c>).</summary>
@@ -138,7 +160,9 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(b);
         if (a.NDim != 1 || b.NDim != 1)
             throw new ArgumentException($"{op}: expected two 1-D tensors, but got shapes {a.Shape} ({a.NDim}-D) and {b.Shape} ({b.NDim}-D).");
-        return BinaryOp(Backends.BinaryOp.Mul, a.WithLayout(a.Layout.Unsqueeze(1)), b.WithLayout(b.Layout.Unsqueeze(0)), op);
+        var r = BinaryOp(Backends.BinaryOp.Mul, a.WithLayout(a.Layout.Unsqueeze(1)), b.WithLayout(b.Layout.Unsqueeze(0)), op);
+        if (Autograd.Recording(a, b)) Derivatives.Outer.Record(r, [a, b], saved: [a, b]);
+        return r;
     }
 
     /// <summary>Outer product with another 1-D tensor (<c>x.outer(other)</c>).</summary>
