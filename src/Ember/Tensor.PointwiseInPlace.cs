@@ -46,12 +46,14 @@ public sealed partial class Tensor
         ReferenceEquals(other.Storage, Storage) && !(other.Layout.Offset == Layout.Offset && SameShape(other.Layout.Strides, Layout.Strides) && SameShape(other.Layout.Shape, Layout.Shape))
             ? other.Clone() : other;
 
-    private Tensor UnaryInPlace(U op, string name)
+    private Tensor UnaryInPlace(U op, string name, Graph.Rule rule, Save save)
     {
         DType compute = UnaryOps.NeedsFloat(op) ? DType.ToFloating() : DType;
         CheckInPlace(name, UnaryOps.ResultType(op, compute));
+        var ip = Autograd.BeginInPlace(this, name, [], saveOriginal: save == Save.Input);
         Backend.Unary(op, Storage, Layout, Storage, Layout);
         BumpVersion();
+        if (ip.Active) ip.Finish(rule, saved: save switch { Save.Input => [ip.Original!], Save.Output => [this], _ => default });
         return this;
     }
 
@@ -69,8 +71,11 @@ public sealed partial class Tensor
         NotNull(this, other);
         DType t = TypePromotion.ResultType([this, other]);
         CheckInPlace("add_", t, other);
-        var b = ScaledByAlpha(Detached(other), alpha, t, "add_");
-        return BinaryInPlace(t == DType.Bool ? B.LogicalOr : B.Add, b, t, "add_");
+        var ip = Autograd.BeginInPlace(this, "add_", [other]);
+        using (Autograd.NoGrad())
+            BinaryInPlace(t == DType.Bool ? B.LogicalOr : B.Add, ScaledByAlpha(Detached(other), alpha, t, "add_"), t, "add_");
+        ip.Finish(Derivatives.Add, state: AlphaValue(alpha));
+        return this;
     }
 
     /// <summary>In place: <c>this -= alpha * other</c> (<c>x.sub_</c>); refused for bool operands.</summary>
@@ -80,7 +85,11 @@ public sealed partial class Tensor
         CheckSub(this, other);
         DType t = TypePromotion.ResultType([this, other]);
         CheckInPlace("sub_", t, other);
-        return BinaryInPlace(B.Sub, ScaledByAlpha(Detached(other), alpha, t, "sub_"), t, "sub_");
+        var ip = Autograd.BeginInPlace(this, "sub_", [other]);
+        using (Autograd.NoGrad())
+            BinaryInPlace(B.Sub, ScaledByAlpha(Detached(other), alpha, t, "sub_"), t, "sub_");
+        ip.Finish(Derivatives.Sub, state: AlphaValue(alpha));
+        return this;
     }
 
     /// <summary>In place: <c>this *= other</c> (<c>x.mul_</c>).</summary>
@@ -102,10 +111,20 @@ public sealed partial class Tensor
     {
         NotNull(this, other);
         DType t = TypePromotion.ResultType([this, other]);
-        if (roundingMode is null) return BinaryInPlace(B.Div, other, t.ToFloating(), "div_");
+        if (roundingMode is null)
+        {
+            // The divisor's gradient needs the dividend as it was before the write.
+            var ipd = Autograd.BeginInPlace(this, "div_", [other], saveOriginal: other.RequiresGrad);
+            using (Autograd.NoGrad()) BinaryInPlace(B.Div, other, t.ToFloating(), "div_");
+            ipd.Finish(Derivatives.Div, saved: [ipd.Original ?? this /* unused when other needs no grad */, other]);
+            return this;
+        }
         B op = DivRoundingOp(roundingMode, t);
         CheckNoIntegerZero("div_", this, other, t, roundingMode);
-        return BinaryInPlace(op, other, t, "div_");
+        var ip = Autograd.BeginInPlace(this, "div_", [other]);
+        using (Autograd.NoGrad()) BinaryInPlace(op, other, t, "div_");
+        ip.Finish(Derivatives.DivRounding);
+        return this;
     }
 
     /// <summary>In place: <c>this = this ** exponent</c> (<c>x.pow_</c>).</summary>
@@ -113,14 +132,26 @@ public sealed partial class Tensor
     {
         NotNull(this, exponent);
         CheckInPlace("pow_", TypePromotion.ResultType([this, exponent]), exponent);
-        return Assign(Pow(this, exponent));
+        var ip = Autograd.BeginInPlace(this, "pow_", [exponent], saveOriginal: true);
+        using (Autograd.NoGrad()) Assign(Pow(this, exponent));
+        if (!ip.Active) return this;
+        if (exponent.IsWrappedNumber) ip.Finish(Derivatives.Pow, saved: [ip.Original!], state: exponent.Item().ToDouble());
+        else ip.Finish(Derivatives.PowTensor, saved: [ip.Original!, exponent, this]);
+        return this;
     }
 
     /// <summary>In place: clamps every element to [min, max] (<c>x.clamp_</c>); see <see cref="Clamp(Tensor?, Tensor?)"/>.</summary>
     public Tensor Clamp_(Tensor? min = null, Tensor? max = null)
     {
         CheckInPlace("clamp_", ClampType(this, min, max), min, max);
-        return Assign(Clamp(this, min, max));
+        var ip = Autograd.BeginInPlace(this, "clamp_", [min, max], saveOriginal: true);
+        using (Autograd.NoGrad()) Assign(ClampForward(this, min, max));
+        if (!ip.Active) return this;
+        bool numbers = (min is null || min.IsWrappedNumber) && (max is null || max.IsWrappedNumber);
+        var x = ip.Original!;
+        ip.Finish(numbers ? Derivatives.Clamp : Derivatives.ClampTensor, saved: [x, min ?? x, max ?? x],
+            state: new Derivatives.ClampBounds(min is not null, max is not null));
+        return this;
     }
 
     /// <summary>In place: <c>this = lerp(this, end, weight)</c> (<c>x.lerp_</c>).</summary>
@@ -129,7 +160,14 @@ public sealed partial class Tensor
         NotNull(this, end, weight);
         CheckLerp(this, end, weight);
         CheckInPlace("lerp_", DType, end, weight);
-        return Assign(Lerp(this, end, weight));
+        // The weight's gradient needs the start values as they were before the write.
+        var ip = Autograd.BeginInPlace(this, "lerp_", weight.IsWrappedNumber ? [end] : [end, weight],
+            saveOriginal: !weight.IsWrappedNumber && weight.RequiresGrad);
+        using (Autograd.NoGrad()) Assign(Lerp(this, end, weight));
+        if (!ip.Active) return this;
+        if (weight.IsWrappedNumber) ip.Finish(Derivatives.Lerp, state: weight.Item().ToDouble());
+        else ip.Finish(Derivatives.LerpTensor, saved: [ip.Original ?? this /* unused when weight needs no grad */, end, weight]);
+        return this;
     }
 
     /// <summary>In place: <c>this += value * tensor1 * tensor2</c> (<c>x.addcmul_</c>).</summary>
@@ -137,7 +175,10 @@ public sealed partial class Tensor
     {
         NotNull(this, tensor1, tensor2);
         CheckInPlace("addcmul_", TypePromotion.ResultType([this, tensor1, tensor2]), tensor1, tensor2);
-        return Assign(Addcmul(this, tensor1, tensor2, value));
+        var ip = Autograd.BeginInPlace(this, "addcmul_", [tensor1, tensor2]);
+        using (Autograd.NoGrad()) Assign(Addcmul(this, tensor1, tensor2, value));
+        ip.Finish(Derivatives.Addcmul, saved: [tensor1, tensor2], state: value?.ToDouble() ?? 1.0);
+        return this;
     }
 
     /// <summary>In place: <c>this += value * tensor1 / tensor2</c> (<c>x.addcdiv_</c>).</summary>
@@ -145,7 +186,10 @@ public sealed partial class Tensor
     {
         NotNull(this, tensor1, tensor2);
         CheckInPlace("addcdiv_", TypePromotion.ResultType([this, tensor1, tensor2]), tensor1, tensor2);
-        return Assign(Addcdiv(this, tensor1, tensor2, value));
+        var ip = Autograd.BeginInPlace(this, "addcdiv_", [tensor1, tensor2]);
+        using (Autograd.NoGrad()) Assign(Addcdiv(this, tensor1, tensor2, value));
+        ip.Finish(Derivatives.Addcdiv, saved: [tensor1, tensor2], state: value?.ToDouble() ?? 1.0);
+        return this;
     }
 
     /// <summary>
@@ -153,55 +197,63 @@ public sealed partial class Tensor
     /// a float truncates into an integer tensor). As in PyTorch, an expanded view may be filled: every
     /// element gets the same value, so shared memory is harmless.
     /// </summary>
-    public Tensor Fill_(Scalar value)
+    /// <remarks>Under autograd the tensor becomes a constant: what it held before gets a zero gradient (FillBackward2).</remarks>
+    public Tensor Fill_(Scalar value) => Fill(value, "fill_", Derivatives.Fill);
+
+    /// <summary>In place: sets every element to zero (<c>x.zero_</c>); under autograd its old values get a zero gradient (ZeroBackward0).</summary>
+    public Tensor Zero_() => Fill(0, "zero_", Derivatives.Zero);
+
+    private Tensor Fill(Scalar value, string name, Graph.Rule rule)
     {
+        var ip = Autograd.BeginInPlace(this, name, []);
         Backend.Fill(Storage, Layout, value);
         BumpVersion();
+        ip.Finish(rule);
         return this;
     }
-
-    /// <summary>In place: sets every element to zero (<c>x.zero_</c>).</summary>
-    public Tensor Zero_() => Fill_(0);
 
     /// <summary>In place negation (<c>x.neg_</c>); refused for bool.</summary>
     public Tensor Neg_()
     {
         CheckNotBoolNeg(this, "neg_");
-        return UnaryInPlace(U.Neg, "neg_");
+        return UnaryInPlace(U.Neg, "neg_", Derivatives.Neg, Save.None);
     }
 
     /// <summary>In place absolute value (<c>x.abs_</c>).</summary>
-    public Tensor Abs_() => NotBool("abs_").UnaryInPlace(U.Abs, "abs_");
+    public Tensor Abs_() => NotBool("abs_").UnaryInPlace(U.Abs, "abs_", Derivatives.Abs, Save.Input);
 
     /// <summary>In place <c>max(x, 0)</c> (<c>x.relu_</c>).</summary>
     public Tensor Relu_()
     {
         if (DType == DType.Bool) throw new NotSupportedException("relu_: Boolean inputs not supported for relu.");
-        return UnaryInPlace(U.Relu, "relu_");
+        return UnaryInPlace(U.Relu, "relu_", Derivatives.Relu, Save.Output);
     }
 
     /// <summary>In place e^x (<c>x.exp_</c>); floating-point tensors only.</summary>
-    public Tensor Exp_() => UnaryInPlace(U.Exp, "exp_");
+    public Tensor Exp_() => UnaryInPlace(U.Exp, "exp_", Derivatives.Exp, Save.Output);
     /// <summary>In place natural logarithm (<c>x.log_</c>); floating-point tensors only.</summary>
-    public Tensor Log_() => UnaryInPlace(U.Log, "log_");
+    public Tensor Log_() => UnaryInPlace(U.Log, "log_", Derivatives.Log, Save.Input);
     /// <summary>In place square root (<c>x.sqrt_</c>); floating-point tensors only.</summary>
-    public Tensor Sqrt_() => UnaryInPlace(U.Sqrt, "sqrt_");
+    public Tensor Sqrt_() => UnaryInPlace(U.Sqrt, "sqrt_", Derivatives.Sqrt, Save.Output);
     /// <summary>In place sigmoid (<c>x.sigmoid_</c>); floating-point tensors only.</summary>
-    public Tensor Sigmoid_() => UnaryInPlace(U.Sigmoid, "sigmoid_");
+    public Tensor Sigmoid_() => UnaryInPlace(U.Sigmoid, "sigmoid_", Derivatives.Sigmoid, Save.Output);
     /// <summary>In place tanh (<c>x.tanh_</c>); floating-point tensors only.</summary>
-    public Tensor Tanh_() => UnaryInPlace(U.Tanh, "tanh_");
+    public Tensor Tanh_() => UnaryInPlace(U.Tanh, "tanh_", Derivatives.Tanh, Save.Output);
     /// <summary>In place 1 / x (<c>x.reciprocal_</c>); floating-point tensors only.</summary>
-    public Tensor Reciprocal_() => UnaryInPlace(U.Reciprocal, "reciprocal_");
+    public Tensor Reciprocal_() => UnaryInPlace(U.Reciprocal, "reciprocal_", Derivatives.Reciprocal, Save.Output);
     /// <summary>In place floor (<c>x.floor_</c>); a no-op on integer tensors.</summary>
-    public Tensor Floor_() => UnaryInPlace(U.Floor, "floor_");
+    public Tensor Floor_() => UnaryInPlace(U.Floor, "floor_", Derivatives.Floor, Save.None);
     /// <summary>In place ceil (<c>x.ceil_</c>); a no-op on integer tensors.</summary>
-    public Tensor Ceil_() => UnaryInPlace(U.Ceil, "ceil_");
+    public Tensor Ceil_() => UnaryInPlace(U.Ceil, "ceil_", Derivatives.Ceil, Save.None);
 
     /// <summary>In place rounding, half to even, optionally to <paramref name="decimals"/> places (<c>x.round_</c>).</summary>
     public Tensor Round_(int decimals = 0)
     {
-        if (decimals == 0) return UnaryInPlace(U.Round, "round_");
+        if (decimals == 0) return UnaryInPlace(U.Round, "round_", Derivatives.Round, Save.None);
         CheckInPlace("round_", DType);
-        return Assign(Round(decimals));
+        var ip = Autograd.BeginInPlace(this, "round_", []);
+        using (Autograd.NoGrad()) Assign(Round(decimals));
+        ip.Finish(Derivatives.RoundDecimals);
+        return this;
     }
 }
