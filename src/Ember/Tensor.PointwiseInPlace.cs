@@ -50,12 +50,25 @@ public sealed partial class Tensor
     {
         DType compute = UnaryOps.NeedsFloat(op) ? DType.ToFloating() : DType;
         CheckInPlace(name, UnaryOps.ResultType(op, compute));
-        var ip = Autograd.BeginInPlace(this, name, [], saveOriginal: save == Save.Input);
+        var ip = Autograd.BeginInPlace(this, name, []);
+        var original = save == Save.Input ? Original(ip) : null;
         Backend.Unary(op, Storage, Layout, Storage, Layout);
         BumpVersion();
-        if (ip.Active) ip.Finish(rule, saved: save switch { Save.Input => [ip.Original!], Save.Output => [this], _ => default });
+        if (ip.Active) ip.Finish(rule, saved: save switch { Save.Input => [original!], Save.Output => [this], _ => default });
         return this;
     }
+
+    // The values an in-place op is about to overwrite, for a formula that needs them (call before the
+    // write; null when nothing is recorded). A recorded copy (x * 1) rather than the engine's detached
+    // clone, so that under createGraph the formula is differentiated through it too, as PyTorch's
+    // original_self is: second derivatives of log_, pow_, clamp_... are then right.
+    private Tensor? Original(in Autograd.InPlace ip) => ip.Active ? this * 1.0 : null;
+
+    // An operand a formula needs, as it is before the write: when it shares this tensor's storage
+    // (y.Mul_(y)), the write would change it under the saved reference, so a recorded copy is kept.
+    // (PyTorch refuses such a backward with its "modified by an inplace operation" error.)
+    private Tensor Kept(Tensor other, in Autograd.InPlace ip) =>
+        ip.Active && !other.IsWrappedNumber && ReferenceEquals(other.Storage, Storage) ? other * 1.0 : other;
 
     private Tensor BinaryInPlace(B op, Tensor other, DType compute, string name)
     {
@@ -97,9 +110,11 @@ public sealed partial class Tensor
     {
         NotNull(this, other);
         DType t = TypePromotion.ResultType([this, other]);
-        var ip = Autograd.BeginInPlace(this, "mul_", [other], saveOriginal: other.RequiresGrad);
+        var ip = Autograd.BeginInPlace(this, "mul_", [other]);
+        var original = other.RequiresGrad ? Original(ip) : null;
+        var kept = Kept(other, ip);
         BinaryInPlace(t == DType.Bool ? B.LogicalAnd : B.Mul, other, t, "mul_");
-        if (ip.Active) ip.Finish(Derivatives.Mul, saved: [ip.Original ?? this /* unused when other needs no grad */, other]);
+        if (ip.Active) ip.Finish(Derivatives.Mul, saved: [original ?? this /* unused when other needs no grad */, kept]);
         return this;
     }
 
@@ -114,9 +129,11 @@ public sealed partial class Tensor
         if (roundingMode is null)
         {
             // The divisor's gradient needs the dividend as it was before the write.
-            var ipd = Autograd.BeginInPlace(this, "div_", [other], saveOriginal: other.RequiresGrad);
+            var ipd = Autograd.BeginInPlace(this, "div_", [other]);
+            var original = other.RequiresGrad ? Original(ipd) : null;
+            var kept = Kept(other, ipd);
             using (Autograd.NoGrad()) BinaryInPlace(B.Div, other, t.ToFloating(), "div_");
-            ipd.Finish(Derivatives.Div, saved: [ipd.Original ?? this /* unused when other needs no grad */, other]);
+            if (ipd.Active) ipd.Finish(Derivatives.Div, saved: [original ?? this /* unused when other needs no grad */, kept]);
             return this;
         }
         B op = DivRoundingOp(roundingMode, t);
@@ -132,11 +149,13 @@ public sealed partial class Tensor
     {
         NotNull(this, exponent);
         CheckInPlace("pow_", TypePromotion.ResultType([this, exponent]), exponent);
-        var ip = Autograd.BeginInPlace(this, "pow_", [exponent], saveOriginal: true);
+        var ip = Autograd.BeginInPlace(this, "pow_", [exponent]);
+        var original = Original(ip);
+        var kept = Kept(exponent, ip);
         using (Autograd.NoGrad()) Assign(Pow(this, exponent));
         if (!ip.Active) return this;
-        if (exponent.IsWrappedNumber) ip.Finish(Derivatives.Pow, saved: [ip.Original!], state: exponent.Item().ToDouble());
-        else ip.Finish(Derivatives.PowTensor, saved: [ip.Original!, exponent, this]);
+        if (exponent.IsWrappedNumber) ip.Finish(Derivatives.Pow, saved: [original!], state: exponent.Item().ToDouble());
+        else ip.Finish(Derivatives.PowTensor, saved: [original!, kept, this]);
         return this;
     }
 
@@ -144,12 +163,13 @@ public sealed partial class Tensor
     public Tensor Clamp_(Tensor? min = null, Tensor? max = null)
     {
         CheckInPlace("clamp_", ClampType(this, min, max), min, max);
-        var ip = Autograd.BeginInPlace(this, "clamp_", [min, max], saveOriginal: true);
+        var ip = Autograd.BeginInPlace(this, "clamp_", [min, max]);
+        var x = Original(ip);
+        Tensor? keptMin = min is null ? null : Kept(min, ip), keptMax = max is null ? null : Kept(max, ip);
         using (Autograd.NoGrad()) Assign(ClampForward(this, min, max));
-        if (!ip.Active) return this;
+        if (x is null) return this;
         bool numbers = (min is null || min.IsWrappedNumber) && (max is null || max.IsWrappedNumber);
-        var x = ip.Original!;
-        ip.Finish(numbers ? Derivatives.Clamp : Derivatives.ClampTensor, saved: [x, min ?? x, max ?? x],
+        ip.Finish(numbers ? Derivatives.Clamp : Derivatives.ClampTensor, saved: [x, keptMin ?? x, keptMax ?? x],
             state: new Derivatives.ClampBounds(min is not null, max is not null));
         return this;
     }
@@ -161,12 +181,13 @@ public sealed partial class Tensor
         CheckLerp(this, end, weight);
         CheckInPlace("lerp_", DType, end, weight);
         // The weight's gradient needs the start values as they were before the write.
-        var ip = Autograd.BeginInPlace(this, "lerp_", weight.IsWrappedNumber ? [end] : [end, weight],
-            saveOriginal: !weight.IsWrappedNumber && weight.RequiresGrad);
+        var ip = Autograd.BeginInPlace(this, "lerp_", weight.IsWrappedNumber ? [end] : [end, weight]);
+        var original = !weight.IsWrappedNumber && weight.RequiresGrad ? Original(ip) : null;
+        Tensor keptEnd = Kept(end, ip), keptWeight = Kept(weight, ip);
         using (Autograd.NoGrad()) Assign(Lerp(this, end, weight));
         if (!ip.Active) return this;
         if (weight.IsWrappedNumber) ip.Finish(Derivatives.Lerp, state: weight.Item().ToDouble());
-        else ip.Finish(Derivatives.LerpTensor, saved: [ip.Original ?? this /* unused when weight needs no grad */, end, weight]);
+        else ip.Finish(Derivatives.LerpTensor, saved: [original ?? this /* unused when weight needs no grad */, keptEnd, keptWeight]);
         return this;
     }
 
@@ -176,8 +197,9 @@ public sealed partial class Tensor
         NotNull(this, tensor1, tensor2);
         CheckInPlace("addcmul_", TypePromotion.ResultType([this, tensor1, tensor2]), tensor1, tensor2);
         var ip = Autograd.BeginInPlace(this, "addcmul_", [tensor1, tensor2]);
+        Tensor kept1 = Kept(tensor1, ip), kept2 = Kept(tensor2, ip);
         using (Autograd.NoGrad()) Assign(Addcmul(this, tensor1, tensor2, value));
-        ip.Finish(Derivatives.Addcmul, saved: [tensor1, tensor2], state: value?.ToDouble() ?? 1.0);
+        ip.Finish(Derivatives.Addcmul, saved: [kept1, kept2], state: value?.ToDouble() ?? 1.0);
         return this;
     }
 
@@ -187,8 +209,9 @@ public sealed partial class Tensor
         NotNull(this, tensor1, tensor2);
         CheckInPlace("addcdiv_", TypePromotion.ResultType([this, tensor1, tensor2]), tensor1, tensor2);
         var ip = Autograd.BeginInPlace(this, "addcdiv_", [tensor1, tensor2]);
+        Tensor kept1 = Kept(tensor1, ip), kept2 = Kept(tensor2, ip);
         using (Autograd.NoGrad()) Assign(Addcdiv(this, tensor1, tensor2, value));
-        ip.Finish(Derivatives.Addcdiv, saved: [tensor1, tensor2], state: value?.ToDouble() ?? 1.0);
+        ip.Finish(Derivatives.Addcdiv, saved: [kept1, kept2], state: value?.ToDouble() ?? 1.0);
         return this;
     }
 

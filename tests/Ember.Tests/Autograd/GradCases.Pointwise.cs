@@ -59,7 +59,9 @@ public static partial class GradCases
         yield return Case("Mul", "by a number", x => x[0] * 2.5, () => [R(2, 2)], gradGrad: true);
         yield return Case("Mul", "0-d by a vector", x => x[0] * x[1], () => [R(), R(3)]);
         yield return Case("Mul", "empty", x => x[0] * x[1], () => [R(0, 3), R(3)]);
-        yield return Case("Mul", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Mul_(x[1]); return y; }, () => [R(2, 3), R(3)]);
+        yield return Case("Mul", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Mul_(x[1]); return y; }, () => [R(2, 3), R(2, 3)], gradGrad: true);
+        yield return Case("Mul", "in place on a non-leaf, broadcast", x => { var y = x[0] * 1.0; y.Mul_(x[1]); return y; }, () => [R(2, 3), R(3)]);
+        yield return Case("Mul", "in place by itself", x => { var y = x[0] * 1.0; y.Mul_(y); return y; }, () => [R(2, 3)], gradGrad: true);
         yield return Case("Mul", "in place on a view of a non-leaf", x => { var y = x[0] * 1.0; y[0].Mul_(x[1]); return y; }, () => [R(2, 3), R(3)]);
 
         // ---- add, sub, rsub (alpha)
@@ -83,7 +85,8 @@ public static partial class GradCases
         yield return Case("Div", "broadcast", x => x[0] / x[1], () => [R(3, 1), U(-2, -0.5, 1, 4)]);
         yield return Case("Div", "non-contiguous / transposed", x => x[0] / x[1], () => [NC(3, 4), Transposed(Uniform(0.5, 2), 3, 4)]);
         yield return Case("Div", "number / tensor", x => 3.0 / x[0], () => [U(0.5, 2, 2, 2)], gradGrad: true);
-        yield return Case("Div", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Div_(x[1]); return y; }, () => [R(2, 3), U(0.5, 2, 3)]);
+        yield return Case("Div", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Div_(x[1]); return y; }, () => [R(2, 3), U(0.5, 2, 2, 3)], gradGrad: true);
+        yield return Case("Div", "in place by itself", x => { var y = x[0] * 1.0; y.Div_(y); return y * x[0]; }, () => [U(0.5, 2, 2, 3)], gradGrad: true);
         yield return Case("Div", "in place on a view of a non-leaf", x => { var y = x[0] * 1.0; y[0].Div_(x[1]); return y; }, () => [R(2, 3), U(0.5, 2, 3)]);
         yield return Case("DivRounding", "floor", x => x[0].Div(x[1], "floor") * x[0], () => [R(2, 3), U(0.5, 2, 2, 3)]);
         yield return Case("DivRounding", "trunc, broadcast", x => x[0].Div(x[1], "trunc"), () => [R(2, 3), U(0.5, 2, 3)]);
@@ -101,14 +104,16 @@ public static partial class GradCases
         yield return Case("Pow", "x ** 0", x => x[0].Pow(0) * x[0], () => [R(2, 3)], gradGrad: true);
         yield return Case("Pow", "square", x => x[0].Square(), () => [R(2, 3)], gradGrad: true);
         yield return Case("Pow", "0-d", x => x[0].Pow(3), () => [R()], gradGrad: true);
-        yield return Case("Pow", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Pow_(3); return y; }, () => [R(2, 3)]);
+        yield return Case("Pow", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Pow_(3); return y; }, () => [R(2, 3)], gradGrad: true);
         yield return Case("Pow", "in place on a view of a non-leaf", x => OnView(x, v => v.Pow_(2)), () => [R(2, 3), Small(3)]);
         yield return Case("PowTensor", "same shape", x => x[0].Pow(x[1]), () => [U(0.5, 2, 2, 3), R(2, 3)], gradGrad: true);
         yield return Case("PowTensor", "broadcast", x => x[0].Pow(x[1]), () => [U(0.5, 2, 3, 1), R(1, 4)]);
         yield return Case("PowTensor", "non-contiguous ** transposed", x => x[0].Pow(x[1]), () => [NonContig(Uniform(0.5, 2), 3, 4), T(3, 4)]);
         yield return Case("PowTensor", "constant exponent", x => x[0].Pow(x[1]), () => [U(0.5, 2, 2, 3), C(2, 3)], gradGrad: true);
         yield return Case("PowTensor", "constant base", x => x[0].Pow(x[1]), () => [U(0.5, 2, 2, 3).Detach(), R(2, 3)], gradGrad: true);
-        yield return Case("PowTensor", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Pow_(x[1]); return y; }, () => [U(0.5, 2, 2, 3), R(3)]);
+        yield return Case("PowTensor", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Pow_(x[1]); return y; }, () => [U(0.5, 2, 2, 3), R(2, 3)], gradGrad: true);
+        yield return Case("PowTensor", "in place on a non-leaf, broadcast", x => { var y = x[0] * 1.0; y.Pow_(x[1]); return y; }, () => [U(0.5, 2, 2, 3), R(3)]);
+        yield return Case("PowTensor", "in place, itself as the exponent", x => { var y = x[0] * 1.0; y.Pow_(y); return y; }, () => [U(0.5, 2, 2, 3)], gradGrad: true);
         yield return Case("PowTensor", "in place on a view of a non-leaf", x => { var y = x[0] * 1.0; y[0].Pow_(x[1]); return y; }, () => [U(0.5, 2, 2, 3), R(3)]);
         yield return Case("PowScalarBase", "2 ** x", x => Tensor.Pow(2.0, x[0]), () => [R(2, 3)], gradGrad: true);
         yield return Case("PowScalarBase", "0.5 ** x, non-contiguous", x => Tensor.Pow(0.5, x[0]), () => [NC(3, 2)], gradGrad: true);
@@ -122,13 +127,13 @@ public static partial class GradCases
         foreach (var c in UnaryCases("Exp", x => x.Exp(), y => y.Exp_(), Normal, gradGrad: true, inPlaceGradGrad: true)) yield return c;
         foreach (var c in UnaryCases("Exp2", x => x.Exp2(), null, Normal, gradGrad: true)) yield return c;
         foreach (var c in UnaryCases("Expm1", x => x.Expm1(), null, Normal, gradGrad: true)) yield return c;
-        foreach (var c in UnaryCases("Log", x => x.Log(), y => y.Log_(), Uniform(0.5, 2), gradGrad: true)) yield return c;
+        foreach (var c in UnaryCases("Log", x => x.Log(), y => y.Log_(), Uniform(0.5, 2), gradGrad: true, inPlaceGradGrad: true)) yield return c;
         foreach (var c in UnaryCases("Log2", x => x.Log2(), null, Uniform(0.5, 2), gradGrad: true)) yield return c;
         foreach (var c in UnaryCases("Log10", x => x.Log10(), null, Uniform(0.5, 2), gradGrad: true)) yield return c;
         foreach (var c in UnaryCases("Log1p", x => x.Log1p(), null, Uniform(-0.5, 2), gradGrad: true)) yield return c;
         foreach (var c in UnaryCases("Sqrt", x => x.Sqrt(), y => y.Sqrt_(), Uniform(0.5, 2), gradGrad: true, inPlaceGradGrad: true)) yield return c;
         foreach (var c in UnaryCases("Rsqrt", x => x.Rsqrt(), null, Uniform(0.5, 2), gradGrad: true)) yield return c;
-        foreach (var c in UnaryCases("Abs", x => x.Abs(), y => y.Abs_(), Normal, gradGrad: true)) yield return c;
+        foreach (var c in UnaryCases("Abs", x => x.Abs(), y => y.Abs_(), Normal, gradGrad: true, inPlaceGradGrad: true)) yield return c;
         foreach (var c in UnaryCases("Sign", x => x.Sign() * x, null, Normal, gradGrad: true)) yield return c;
         foreach (var c in UnaryCases("Sin", x => x.Sin(), null, Normal, gradGrad: true)) yield return c;
         foreach (var c in UnaryCases("Cos", x => x.Cos(), null, Normal, gradGrad: true)) yield return c;
@@ -154,7 +159,7 @@ public static partial class GradCases
         yield return Case("Clamp", "both number bounds", x => x[0].Clamp(-0.5, 0.5), () => [R(3, 4)], gradGrad: true);
         yield return Case("Clamp", "min only, non-contiguous", x => x[0].Clamp(min: 0.2), () => [NC(3, 4)]);
         yield return Case("Clamp", "max only, transposed", x => x[0].Clamp(max: 0.2), () => [T(3, 4)]);
-        yield return Case("Clamp", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Clamp_(-0.5, 0.5); return y; }, () => [R(3, 4)]);
+        yield return Case("Clamp", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Clamp_(-0.5, 0.5); return y; }, () => [R(3, 4)], gradGrad: true);
         yield return Case("Clamp", "in place on a view of a non-leaf", x => OnView(x, v => v.Clamp_(max: 0)), () => [R(3, 4), Small(4)]);
         yield return Case("ClampTensor", "tensor bounds", x => x[0].Clamp(x[1], x[2]), () => [R(3, 4), U(-1, -0.2, 3, 4), U(0.2, 1, 3, 4)], gradGrad: true);
         yield return Case("ClampTensor", "broadcast bounds", x => x[0].Clamp(x[1], x[2]), () => [R(3, 4), U(-1, -0.2, 4), U(0.2, 1, 3, 1)]);
@@ -162,7 +167,8 @@ public static partial class GradCases
         yield return Case("ClampTensor", "number min, tensor max", x => x[0].Clamp(-0.3, x[1]), () => [R(3, 4), U(0, 1, 4)]);
         yield return Case("ClampTensor", "tensor min only, non-contiguous", x => x[0].Clamp(min: x[1]), () => [NC(3, 4), T(3, 4)]);
         yield return Case("ClampTensor", "tensor max only", x => x[0].Clamp(max: x[1]), () => [R(3, 4), R(3, 4)]);
-        yield return Case("ClampTensor", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Clamp_(x[1], x[2]); return y; }, () => [R(3, 4), U(-1, -0.2, 4), U(0.2, 1, 4)]);
+        yield return Case("ClampTensor", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Clamp_(x[1], x[2]); return y; }, () => [R(3, 4), U(-1, -0.2, 3, 4), U(0.2, 1, 3, 4)], gradGrad: true);
+        yield return Case("ClampTensor", "in place on a non-leaf, broadcast", x => { var y = x[0] * 1.0; y.Clamp_(x[1], x[2]); return y; }, () => [R(3, 4), U(-1, -0.2, 4), U(0.2, 1, 3, 1)]);
         yield return Case("ClampTensor", "in place on a view of a non-leaf", x => { var y = x[0] * 1.0; y[0].Clamp_(x[1], x[2]); return y; }, () => [R(3, 4), U(-1, -0.2, 4), U(0.2, 1, 4)]);
         yield return Case("ClampMin", "number", x => x[0].ClampMin(0.1), () => [R(3, 4)], gradGrad: true);
         yield return Case("ClampMin", "number, non-contiguous", x => x[0].ClampMin(-0.1), () => [NC(3, 4)]);
@@ -186,20 +192,25 @@ public static partial class GradCases
         yield return Case("Where", "non-contiguous, transposed", x => Tensor.Where(x[0].Detach().Lt(0), x[0], x[1]), () => [NC(3, 4), T(3, 4)]);
         yield return Case("Lerp", "number weight", x => x[0].Lerp(x[1], 0.3), () => [R(2, 3), R(2, 3)], gradGrad: true);
         yield return Case("Lerp", "number weight, broadcast, non-contiguous", x => x[0].Lerp(x[1], 0.7), () => [NC(3, 4), R(4)]);
-        yield return Case("Lerp", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Lerp_(x[1], 0.25); return y; }, () => [R(2, 3), R(3)]);
+        yield return Case("Lerp", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Lerp_(x[1], 0.25); return y; }, () => [R(2, 3), R(2, 3)], gradGrad: true);
         yield return Case("Lerp", "in place on a view of a non-leaf", x => { var y = x[0] * 1.0; y[0].Lerp_(x[1], 0.25); return y; }, () => [R(2, 3), R(3)]);
         yield return Case("LerpTensor", "tensor weight", x => x[0].Lerp(x[1], x[2]), () => [R(2, 3), R(2, 3), U(0, 1, 2, 3)], gradGrad: true);
         yield return Case("LerpTensor", "broadcast, transposed", x => x[0].Lerp(x[1], x[2]), () => [T(3, 4), R(4), U(0, 1, 3, 1)]);
         yield return Case("LerpTensor", "weight outside [0, 1]", x => x[0].Lerp(x[1], x[2]), () => [R(2, 3), R(2, 3), U(0.5, 2, 2, 3)]);
-        yield return Case("LerpTensor", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Lerp_(x[1], x[2]); return y; }, () => [R(2, 3), R(3), U(0, 1, 2, 3)]);
+        yield return Case("LerpTensor", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Lerp_(x[1], x[2]); return y; }, () => [R(2, 3), R(2, 3), U(0, 1, 2, 3)], gradGrad: true);
+        yield return Case("LerpTensor", "in place on a non-leaf, broadcast", x => { var y = x[0] * 1.0; y.Lerp_(x[1], x[2]); return y; }, () => [R(2, 3), R(3), U(0, 1, 2, 1)]);
         yield return Case("LerpTensor", "in place on a view of a non-leaf", x => { var y = x[0] * 1.0; y[1].Lerp_(x[1], x[2]); return y; }, () => [R(2, 3), R(3), U(0, 1, 3)]);
         yield return Case("Addcmul", "value 0.5", x => x[0].Addcmul(x[1], x[2], 0.5), () => [R(2, 3), R(2, 3), R(2, 3)], gradGrad: true);
         yield return Case("Addcmul", "broadcast, non-contiguous", x => x[0].Addcmul(x[1], x[2]), () => [R(4), NC(3, 4), T(3, 4)]);
-        yield return Case("Addcmul", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Addcmul_(x[1], x[2], -2); return y; }, () => [R(2, 3), R(3), R(2, 3)]);
+        yield return Case("Addcmul", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Addcmul_(x[1], x[2], -2); return y; }, () => [R(2, 3), R(2, 3), R(2, 3)], gradGrad: true);
+        yield return Case("Addcmul", "in place with itself as both factors", x => { var y = x[0] * 1.0; y.Addcmul_(y, y, 0.5); return y; }, () => [R(2, 3)], gradGrad: true);
+        yield return Case("Addcmul", "in place on a non-leaf, broadcast", x => { var y = x[0] * 1.0; y.Addcmul_(x[1], x[2]); return y; }, () => [R(2, 3), R(3), R(2, 1)]);
         yield return Case("Addcmul", "in place on a view of a non-leaf", x => { var y = x[0] * 1.0; y[0].Addcmul_(x[1], x[2]); return y; }, () => [R(2, 3), R(3), R(1)]);
         yield return Case("Addcdiv", "value 0.5", x => x[0].Addcdiv(x[1], x[2], 0.5), () => [R(2, 3), R(2, 3), U(0.5, 2, 2, 3)], gradGrad: true);
         yield return Case("Addcdiv", "broadcast, non-contiguous", x => x[0].Addcdiv(x[1], x[2]), () => [R(4), NC(3, 4), U(-2, -0.5, 3, 1)]);
-        yield return Case("Addcdiv", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Addcdiv_(x[1], x[2], 3); return y; }, () => [R(2, 3), R(3), U(0.5, 2, 2, 3)]);
+        yield return Case("Addcdiv", "in place on a non-leaf", x => { var y = x[0] * 1.0; y.Addcdiv_(x[1], x[2], 3); return y; }, () => [R(2, 3), R(2, 3), U(0.5, 2, 2, 3)], gradGrad: true);
+        yield return Case("Addcdiv", "in place with itself as the divisor", x => { var y = x[0] * 1.0; y.Addcdiv_(x[1], y); return y; }, () => [U(0.5, 2, 2, 3), R(2, 3)], gradGrad: true);
+        yield return Case("Addcdiv", "in place on a non-leaf, broadcast", x => { var y = x[0] * 1.0; y.Addcdiv_(x[1], x[2]); return y; }, () => [R(2, 3), R(3), U(0.5, 2, 2, 1)]);
         yield return Case("Addcdiv", "in place on a view of a non-leaf", x => { var y = x[0] * 1.0; y[1].Addcdiv_(x[1], x[2]); return y; }, () => [R(2, 3), R(3), U(0.5, 2, 3)]);
 
         // ---- fill_, zero_: the overwritten values get a zero gradient; the rest of the tensor keeps its own
