@@ -91,6 +91,7 @@ public sealed partial class Tensor
     /// and bool inputs give the default float dtype. <paramref name="roundingMode"/> <c>"trunc"</c>
     /// rounds toward zero and <c>"floor"</c> toward negative infinity (Python's <c>//</c>); both keep
     /// the promoted dtype, and integer division by zero then throws, as PyTorch's ZeroDivisionError.
+    /// With a rounding mode the result is piecewise constant, so its gradient is zero (<c>grad * 0</c>, as PyTorch).
     /// </summary>
     public Tensor Div(Tensor other, string? roundingMode = null) => Div(this, other, roundingMode);
 
@@ -136,7 +137,8 @@ public sealed partial class Tensor
     /// <c>Tensor.Pow(2, x)</c>. Integer results use exact integer arithmetic; an integer tensor
     /// raised to a negative integer number is refused, as in PyTorch. Number exponents 0, 1, ±0.5,
     /// ±1, 2, 3 and -2 take PyTorch's special cases (sqrt, rsqrt, reciprocal, products), so results
-    /// match it bit for bit there.
+    /// match it bit for bit there. Gradients follow PyTorch at 0: exponent 0 gives a zero gradient, and
+    /// the gradient in the exponent of <c>0 ** e</c> is 0 where e &gt;= 0 (not 0 * log 0 = NaN).
     /// </summary>
     public Tensor Pow(Tensor exponent) => Pow(this, exponent);
 
@@ -193,7 +195,7 @@ public sealed partial class Tensor
     /// <summary><c>this * this</c> (<c>torch.square</c>, which is <c>pow(x, 2)</c>: bool gives int64).</summary>
     public Tensor Square() => Pow(this, 2);
 
-    /// <summary>Elementwise maximum with broadcasting and promotion; NaN propagates (<c>torch.maximum</c>).</summary>
+    /// <summary>Elementwise maximum with broadcasting and promotion; NaN propagates (<c>torch.maximum</c>). Where the inputs tie, each gets half the gradient, as in PyTorch.</summary>
     public Tensor Maximum(Tensor other) => Maximum(this, other);
 
     /// <summary>Elementwise maximum (<c>torch.maximum</c>); numbers work too: <c>Tensor.Maximum(x, 0)</c>.</summary>
@@ -205,7 +207,7 @@ public sealed partial class Tensor
         return r;
     }
 
-    /// <summary>Elementwise minimum with broadcasting and promotion; NaN propagates (<c>torch.minimum</c>).</summary>
+    /// <summary>Elementwise minimum with broadcasting and promotion; NaN propagates (<c>torch.minimum</c>). Where the inputs tie, each gets half the gradient, as in PyTorch.</summary>
     public Tensor Minimum(Tensor other) => Minimum(this, other);
 
     /// <summary>Elementwise minimum (<c>torch.minimum</c>).</summary>
@@ -223,7 +225,9 @@ public sealed partial class Tensor
     /// promoted over the input and bounds (an int tensor clamped to 0.5 is float32). A NaN element
     /// stays NaN; where min &gt; max the result is max. A NaN bound gives NaN, except a lone number bound,
     /// which PyTorch ignores when it is NaN. A bool input needs integer or float bounds (bool results are
-    /// refused, as in PyTorch).
+    /// refused, as in PyTorch). Gradients follow PyTorch: the input keeps its gradient at the bounds
+    /// (inclusive); a tensor bound gets it only where the input is strictly beyond it, and where
+    /// min &gt; max only max does (where min == max and the input is below, nothing gets it).
     /// </summary>
     public Tensor Clamp(Tensor? min = null, Tensor? max = null) => Clamp(this, min, max);
 
@@ -243,14 +247,16 @@ public sealed partial class Tensor
         rule.Record(r, [input, min, max], saved: [input, min ?? input, max ?? input], state: new Derivatives.ClampBounds(min is not null, max is not null));
     }
 
-    private static Tensor ClampForward(Tensor input, Tensor? min, Tensor? max)
+    // ignoreLoneNaN: clamp(min=nan) leaves the input as it is, but clamp_min(nan) and clamp_max(nan)
+    // give NaN everywhere (PyTorch 1.13 does both).
+    private static Tensor ClampForward(Tensor input, Tensor? min, Tensor? max, bool ignoreLoneNaN = true)
     {
         ArgumentNullException.ThrowIfNull(input);
         DType t = ClampType(input, min, max);
         if (min is not null && max is not null) return TernaryOp(Backends.TernaryOp.Clamp, input, min, max, t, "clamp");
         Tensor bound = min ?? max!;
         // PyTorch's one-sided number clamp is std::max(x, bound), which ignores a NaN bound.
-        if (bound.IsWrappedNumber && double.IsNaN(bound.Item().ToDouble()))
+        if (ignoreLoneNaN && bound.IsWrappedNumber && double.IsNaN(bound.Item().ToDouble()))
             using (Autograd.NoGrad()) return input.DType == t ? input.Clone() : input.To(t);
         return BinaryOp(min is not null ? B.Maximum : B.Minimum, input, bound, t, "clamp");
     }
@@ -263,21 +269,24 @@ public sealed partial class Tensor
         return t;
     }
 
-    /// <summary>Limits every element from below (<c>torch.clamp_min</c>, <c>clamp(min=...)</c>).</summary>
+    /// <summary>
+    /// Limits every element from below (<c>torch.clamp_min</c>). Unlike <c>Clamp(min: double.NaN)</c>,
+    /// which leaves the input as it is, a NaN bound gives NaN everywhere, as PyTorch 1.13 does.
+    /// </summary>
     public Tensor ClampMin(Tensor min)
     {
         ArgumentNullException.ThrowIfNull(min);
-        var r = ClampForward(this, min, null);
+        var r = ClampForward(this, min, null, ignoreLoneNaN: false);
         if (Autograd.Recording(this, min))
             (min.IsWrappedNumber ? Derivatives.ClampMin : Derivatives.ClampMinTensor).Record(r, [this, min], saved: [this, min]);
         return r;
     }
 
-    /// <summary>Limits every element from above (<c>torch.clamp_max</c>, <c>clamp(max=...)</c>).</summary>
+    /// <summary>Limits every element from above (<c>torch.clamp_max</c>); a NaN bound gives NaN everywhere, as for <see cref="ClampMin(Tensor)"/>.</summary>
     public Tensor ClampMax(Tensor max)
     {
         ArgumentNullException.ThrowIfNull(max);
-        var r = ClampForward(this, null, max);
+        var r = ClampForward(this, null, max, ignoreLoneNaN: false);
         if (Autograd.Recording(this, max))
             (max.IsWrappedNumber ? Derivatives.ClampMax : Derivatives.ClampMaxTensor).Record(r, [this, max], saved: [this, max]);
         return r;
@@ -304,13 +313,13 @@ public sealed partial class Tensor
         return this;
     }
 
-    /// <summary>Absolute value (<c>torch.abs</c>). Integers wrap at the minimum value, as in PyTorch.</summary>
+    /// <summary>Absolute value (<c>torch.abs</c>). Integers wrap at the minimum value, as in PyTorch. The gradient at 0 is 0.</summary>
     public Tensor Abs() => NotBool("abs").Unary(U.Abs, Derivatives.Abs, Save.Input);
 
-    /// <summary>-1, 0 or 1 by sign, keeping the dtype (<c>torch.sign</c>); NaN stays NaN, ±0 stays ±0.</summary>
+    /// <summary>-1, 0 or 1 by sign, keeping the dtype (<c>torch.sign</c>); NaN stays NaN, ±0 stays ±0. Its gradient is zero.</summary>
     public Tensor Sign() => Unary(U.Sign, Derivatives.Sign, Save.None);
 
-    /// <summary><c>max(x, 0)</c> (<c>torch.relu</c>); NaN stays NaN; bool is refused as in PyTorch.</summary>
+    /// <summary><c>max(x, 0)</c> (<c>torch.relu</c>); NaN stays NaN; bool is refused as in PyTorch. The gradient at 0 is 0.</summary>
     public Tensor Relu()
     {
         if (DType == DType.Bool) throw new NotSupportedException("relu: Boolean inputs not supported for relu.");
@@ -345,18 +354,18 @@ public sealed partial class Tensor
     public Tensor Sigmoid() => Unary(U.Sigmoid, Derivatives.Sigmoid, Save.Output);
     /// <summary>1 / x (<c>torch.reciprocal</c>); integer inputs give the default float.</summary>
     public Tensor Reciprocal() => Unary(U.Reciprocal, Derivatives.Reciprocal, Save.Output);
-    /// <summary>Rounds down (<c>torch.floor</c>); integer tensors are returned as a copy.</summary>
+    /// <summary>Rounds down (<c>torch.floor</c>); integer tensors are returned as a copy. Its gradient is zero.</summary>
     public Tensor Floor() => Unary(U.Floor, Derivatives.Floor, Save.None);
-    /// <summary>Rounds up (<c>torch.ceil</c>); integer tensors are returned as a copy.</summary>
+    /// <summary>Rounds up (<c>torch.ceil</c>); integer tensors are returned as a copy. Its gradient is zero.</summary>
     public Tensor Ceil() => Unary(U.Ceil, Derivatives.Ceil, Save.None);
-    /// <summary>Rounds toward zero (<c>torch.trunc</c>); integer tensors are returned as a copy.</summary>
+    /// <summary>Rounds toward zero (<c>torch.trunc</c>); integer tensors are returned as a copy. Its gradient is zero.</summary>
     public Tensor Trunc() => Unary(U.Trunc, Derivatives.Trunc, Save.None);
 
     /// <summary>
     /// Rounds half to even (<c>torch.round</c>). With <paramref name="decimals"/> it rounds to that many
     /// decimal places (negative: to tens, hundreds...) as PyTorch computes it, by scaling with 10^decimals
     /// in the tensor's dtype, so results share its representation error. Integer tensors accept only
-    /// decimals 0.
+    /// decimals 0. Its gradient is zero.
     /// </summary>
     public Tensor Round(int decimals = 0)
     {

@@ -61,6 +61,9 @@ case("clamp_equal_bounds", lambda x: x.clamp(0.5, 0.5), [0.0, 0.5, 1.0])
 case("clamp_min_above_max", lambda x: x.clamp(1, -1), C)
 case("clamp_nan_min_only", lambda x: x.clamp(min=nan), C)
 case("clamp_nan_min", lambda x: x.clamp(nan, 1), C)
+case("clamp_min_nan", lambda x: x.clamp_min(nan), C)
+case("clamp_max_nan", lambda x: x.clamp_max(nan), C)
+case("maximum_nan_number", lambda x: torch.maximum(x, torch.tensor(nan, dtype=x.dtype)), C)
 case("clamp_", inplace(lambda y: y.clamp_(-1, 1)), C)
 
 # clamp with tensor bounds: below, at min, inside, at max, above, min > max, min == max
