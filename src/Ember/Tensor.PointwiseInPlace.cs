@@ -113,7 +113,7 @@ public sealed partial class Tensor
         var ip = Autograd.BeginInPlace(this, "mul_", [other]);
         var original = other.RequiresGrad ? Original(ip) : null;
         var kept = Kept(other, ip);
-        BinaryInPlace(t == DType.Bool ? B.LogicalAnd : B.Mul, other, t, "mul_");
+        using (Autograd.NoGrad()) BinaryInPlace(t == DType.Bool ? B.LogicalAnd : B.Mul, other, t, "mul_");
         if (ip.Active) ip.Finish(Derivatives.Mul, saved: [original ?? this /* unused when other needs no grad */, kept]);
         return this;
     }
