@@ -23,7 +23,9 @@ public sealed partial class Tensor
         NotNull(input, other);
         DType t = TypePromotion.ResultType([input, other]);
         var b = ScaledByAlpha(other, alpha, t, "add");
-        return BinaryOp(t == DType.Bool ? B.LogicalOr : B.Add, input, b, t, "add");
+        var r = BinaryOp(t == DType.Bool ? B.LogicalOr : B.Add, input, b, t, "add");
+        if (Autograd.Recording(input, other)) Derivatives.Add.Record(r, [input, other], state: AlphaValue(alpha));
+        return r;
     }
 
     /// <summary>
@@ -38,8 +40,18 @@ public sealed partial class Tensor
         NotNull(input, other);
         CheckSub(input, other);
         DType t = TypePromotion.ResultType([input, other]);
-        return BinaryOp(B.Sub, input, ScaledByAlpha(other, alpha, t, "sub"), t, "sub");
+        var r = BinaryOp(B.Sub, input, ScaledByAlpha(other, alpha, t, "sub"), t, "sub");
+        if (Autograd.Recording(input, other))
+        {
+            // number - tensor is PyTorch's rsub (RsubBackward1), which has the tensor as its only input.
+            if (input.IsWrappedNumber) Derivatives.Rsub.Record(r, [other], state: AlphaValue(alpha));
+            else Derivatives.Sub.Record(r, [input, other], state: AlphaValue(alpha));
+        }
+        return r;
     }
+
+    // alpha as the double the add/sub formulas multiply by (1 when absent).
+    private static double AlphaValue(Scalar? alpha) => alpha is { } a ? a.ToDouble() : 1;
 
     private static void CheckSub(Tensor a, Tensor b)
     {
@@ -79,6 +91,7 @@ public sealed partial class Tensor
     /// and bool inputs give the default float dtype. <paramref name="roundingMode"/> <c>"trunc"</c>
     /// rounds toward zero and <c>"floor"</c> toward negative infinity (Python's <c>//</c>); both keep
     /// the promoted dtype, and integer division by zero then throws, as PyTorch's ZeroDivisionError.
+    /// With a rounding mode the result is piecewise constant, so its gradient is zero (<c>grad * 0</c>, as PyTorch).
     /// </summary>
     public Tensor Div(Tensor other, string? roundingMode = null) => Div(this, other, roundingMode);
 
@@ -87,10 +100,17 @@ public sealed partial class Tensor
     {
         NotNull(input, other);
         DType t = TypePromotion.ResultType([input, other]);
-        if (roundingMode is null) return BinaryOp(B.Div, input, other, t.ToFloating(), "div");
+        if (roundingMode is null)
+        {
+            var q = BinaryOp(B.Div, input, other, t.ToFloating(), "div");
+            if (Autograd.Recording(input, other)) Derivatives.Div.Record(q, [input, other], saved: [input, other]);
+            return q;
+        }
         B op = DivRoundingOp(roundingMode, t);
         CheckNoIntegerZero("div", input, other, t, roundingMode);
-        return BinaryOp(op, input, other, t, "div");
+        var r = BinaryOp(op, input, other, t, "div");
+        if (Autograd.Recording(input, other)) Derivatives.DivRounding.Record(r, [input, other]);
+        return r;
     }
 
     // Integer division by zero has no value; refuse it before anything is written (PyTorch's ZeroDivisionError).
@@ -117,7 +137,8 @@ public sealed partial class Tensor
     /// <c>Tensor.Pow(2, x)</c>. Integer results use exact integer arithmetic; an integer tensor
     /// raised to a negative integer number is refused, as in PyTorch. Number exponents 0, 1, ±0.5,
     /// ±1, 2, 3 and -2 take PyTorch's special cases (sqrt, rsqrt, reciprocal, products), so results
-    /// match it bit for bit there.
+    /// match it bit for bit there. Gradients follow PyTorch at 0: exponent 0 gives a zero gradient, and
+    /// the gradient in the exponent of <c>0 ** e</c> is 0 where e &gt;= 0 (not 0 * log 0 = NaN).
     /// </summary>
     public Tensor Pow(Tensor exponent) => Pow(this, exponent);
 
@@ -125,6 +146,27 @@ public sealed partial class Tensor
     public static Tensor Pow(Tensor input, Tensor exponent)
     {
         NotNull(input, exponent);
+        if (!Autograd.Recording(input, exponent)) return PowForward(input, exponent);
+        Tensor r;
+        using (Autograd.NoGrad()) r = PowForward(input, exponent);
+        RecordPow(r, input, exponent);
+        return r;
+    }
+
+    // Records the pow node PyTorch would: PowBackward0 for a number exponent, PowBackward2 for a number
+    // base, PowBackward1 for two tensors.
+    private static void RecordPow(Tensor r, Tensor input, Tensor exponent)
+    {
+        if (exponent.IsWrappedNumber)
+            Derivatives.Pow.Record(r, [input], saved: [input], state: exponent.Item().ToDouble());
+        else if (input.IsWrappedNumber)
+            Derivatives.PowScalarBase.Record(r, [exponent], saved: [exponent, r], state: input.Item().ToDouble());
+        else
+            Derivatives.PowTensor.Record(r, [input, exponent], saved: [input, exponent, r]);
+    }
+
+    private static Tensor PowForward(Tensor input, Tensor exponent)
+    {
         DType t = TypePromotion.ResultType([input, exponent]);
         if (input.IsWrappedNumber && !exponent.IsWrappedNumber && input.Item().ToDouble() == 1)
             return Full(exponent.Layout.Shape, 1, t, exponent.Device);
@@ -153,24 +195,28 @@ public sealed partial class Tensor
     /// <summary><c>this * this</c> (<c>torch.square</c>, which is <c>pow(x, 2)</c>: bool gives int64).</summary>
     public Tensor Square() => Pow(this, 2);
 
-    /// <summary>Elementwise maximum with broadcasting and promotion; NaN propagates (<c>torch.maximum</c>).</summary>
+    /// <summary>Elementwise maximum with broadcasting and promotion; NaN propagates (<c>torch.maximum</c>). Where the inputs tie, each gets half the gradient, as in PyTorch.</summary>
     public Tensor Maximum(Tensor other) => Maximum(this, other);
 
     /// <summary>Elementwise maximum (<c>torch.maximum</c>); numbers work too: <c>Tensor.Maximum(x, 0)</c>.</summary>
     public static Tensor Maximum(Tensor input, Tensor other)
     {
         NotNull(input, other);
-        return BinaryOp(B.Maximum, input, other, "maximum");
+        var r = BinaryOp(B.Maximum, input, other, "maximum");
+        if (Autograd.Recording(input, other)) Derivatives.Maximum.Record(r, [input, other], saved: [input, other]);
+        return r;
     }
 
-    /// <summary>Elementwise minimum with broadcasting and promotion; NaN propagates (<c>torch.minimum</c>).</summary>
+    /// <summary>Elementwise minimum with broadcasting and promotion; NaN propagates (<c>torch.minimum</c>). Where the inputs tie, each gets half the gradient, as in PyTorch.</summary>
     public Tensor Minimum(Tensor other) => Minimum(this, other);
 
     /// <summary>Elementwise minimum (<c>torch.minimum</c>).</summary>
     public static Tensor Minimum(Tensor input, Tensor other)
     {
         NotNull(input, other);
-        return BinaryOp(B.Minimum, input, other, "minimum");
+        var r = BinaryOp(B.Minimum, input, other, "minimum");
+        if (Autograd.Recording(input, other)) Derivatives.Minimum.Record(r, [input, other], saved: [input, other]);
+        return r;
     }
 
     /// <summary>
@@ -179,20 +225,39 @@ public sealed partial class Tensor
     /// promoted over the input and bounds (an int tensor clamped to 0.5 is float32). A NaN element
     /// stays NaN; where min &gt; max the result is max. A NaN bound gives NaN, except a lone number bound,
     /// which PyTorch ignores when it is NaN. A bool input needs integer or float bounds (bool results are
-    /// refused, as in PyTorch).
+    /// refused, as in PyTorch). Gradients follow PyTorch: the input keeps its gradient at the bounds
+    /// (inclusive); a tensor bound gets it only where the input is strictly beyond it, and where
+    /// min &gt; max only max does (where min == max and the input is below, nothing gets it).
     /// </summary>
     public Tensor Clamp(Tensor? min = null, Tensor? max = null) => Clamp(this, min, max);
 
     /// <summary>Limits every element to [min, max] (<c>torch.clamp</c>); see the instance method.</summary>
     public static Tensor Clamp(Tensor input, Tensor? min = null, Tensor? max = null)
     {
+        var r = ClampForward(input, min, max);
+        if (Autograd.Recording([input, min, max])) RecordClamp(r, input, min, max);
+        return r;
+    }
+
+    // clamp with only number bounds is ClampBackward1 in PyTorch; any tensor bound makes it ClampBackward0.
+    private static void RecordClamp(Tensor r, Tensor input, Tensor? min, Tensor? max)
+    {
+        bool numbers = (min is null || min.IsWrappedNumber) && (max is null || max.IsWrappedNumber);
+        var rule = numbers ? Derivatives.Clamp : Derivatives.ClampTensor;
+        rule.Record(r, [input, min, max], saved: [input, min ?? input, max ?? input], state: new Derivatives.ClampBounds(min is not null, max is not null));
+    }
+
+    // ignoreLoneNaN: clamp(min=nan) leaves the input as it is, but clamp_min(nan) and clamp_max(nan)
+    // give NaN everywhere (PyTorch 1.13 does both).
+    private static Tensor ClampForward(Tensor input, Tensor? min, Tensor? max, bool ignoreLoneNaN = true)
+    {
         ArgumentNullException.ThrowIfNull(input);
         DType t = ClampType(input, min, max);
         if (min is not null && max is not null) return TernaryOp(Backends.TernaryOp.Clamp, input, min, max, t, "clamp");
         Tensor bound = min ?? max!;
         // PyTorch's one-sided number clamp is std::max(x, bound), which ignores a NaN bound.
-        if (bound.IsWrappedNumber && double.IsNaN(bound.Item().ToDouble()))
-            return input.DType == t ? input.Clone() : input.To(t);
+        if (ignoreLoneNaN && bound.IsWrappedNumber && double.IsNaN(bound.Item().ToDouble()))
+            using (Autograd.NoGrad()) return input.DType == t ? input.Clone() : input.To(t);
         return BinaryOp(min is not null ? B.Maximum : B.Minimum, input, bound, t, "clamp");
     }
 
@@ -204,11 +269,28 @@ public sealed partial class Tensor
         return t;
     }
 
-    /// <summary>Limits every element from below (<c>torch.clamp_min</c>, <c>clamp(min=...)</c>).</summary>
-    public Tensor ClampMin(Tensor min) => Clamp(this, min, null);
+    /// <summary>
+    /// Limits every element from below (<c>torch.clamp_min</c>). Unlike <c>Clamp(min: double.NaN)</c>,
+    /// which leaves the input as it is, a NaN bound gives NaN everywhere, as PyTorch 1.13 does.
+    /// </summary>
+    public Tensor ClampMin(Tensor min)
+    {
+        ArgumentNullException.ThrowIfNull(min);
+        var r = ClampForward(this, min, null, ignoreLoneNaN: false);
+        if (Autograd.Recording(this, min))
+            (min.IsWrappedNumber ? Derivatives.ClampMin : Derivatives.ClampMinTensor).Record(r, [this, min], saved: [this, min]);
+        return r;
+    }
 
-    /// <summary>Limits every element from above (<c>torch.clamp_max</c>, <c>clamp(max=...)</c>).</summary>
-    public Tensor ClampMax(Tensor max) => Clamp(this, null, max);
+    /// <summary>Limits every element from above (<c>torch.clamp_max</c>); a NaN bound gives NaN everywhere, as for <see cref="ClampMin(Tensor)"/>.</summary>
+    public Tensor ClampMax(Tensor max)
+    {
+        ArgumentNullException.ThrowIfNull(max);
+        var r = ClampForward(this, null, max, ignoreLoneNaN: false);
+        if (Autograd.Recording(this, max))
+            (max.IsWrappedNumber ? Derivatives.ClampMax : Derivatives.ClampMaxTensor).Record(r, [this, max], saved: [this, max]);
+        return r;
+    }
 
     // ---------------------------------------------------------------- unary
 
@@ -216,7 +298,7 @@ public sealed partial class Tensor
     public Tensor Neg()
     {
         CheckNotBoolNeg(this, "neg");
-        return UnaryOp(U.Neg);
+        return Unary(U.Neg, Derivatives.Neg, Save.None);
     }
 
     private static void CheckNotBoolNeg(Tensor t, string name)
@@ -231,70 +313,84 @@ public sealed partial class Tensor
         return this;
     }
 
-    /// <summary>Absolute value (<c>torch.abs</c>). Integers wrap at the minimum value, as in PyTorch.</summary>
-    public Tensor Abs() => NotBool("abs").UnaryOp(U.Abs);
+    /// <summary>Absolute value (<c>torch.abs</c>). Integers wrap at the minimum value, as in PyTorch. The gradient at 0 is 0.</summary>
+    public Tensor Abs() => NotBool("abs").Unary(U.Abs, Derivatives.Abs, Save.Input);
 
-    /// <summary>-1, 0 or 1 by sign, keeping the dtype (<c>torch.sign</c>); NaN stays NaN, ±0 stays ±0.</summary>
-    public Tensor Sign() => UnaryOp(U.Sign);
+    /// <summary>-1, 0 or 1 by sign, keeping the dtype (<c>torch.sign</c>); NaN stays NaN, ±0 stays ±0. Its gradient is zero.</summary>
+    public Tensor Sign() => Unary(U.Sign, Derivatives.Sign, Save.None);
 
-    /// <summary><c>max(x, 0)</c> (<c>torch.relu</c>); NaN stays NaN; bool is refused as in PyTorch.</summary>
+    /// <summary><c>max(x, 0)</c> (<c>torch.relu</c>); NaN stays NaN; bool is refused as in PyTorch. The gradient at 0 is 0.</summary>
     public Tensor Relu()
     {
         if (DType == DType.Bool) throw new NotSupportedException("relu: Boolean inputs not supported for relu.");
-        return UnaryOp(U.Relu);
+        return Unary(U.Relu, Derivatives.Relu, Save.Output);
     }
 
     /// <summary>e^x (<c>torch.exp</c>); integer inputs give the default float.</summary>
-    public Tensor Exp() => UnaryOp(U.Exp);
+    public Tensor Exp() => Unary(U.Exp, Derivatives.Exp, Save.Output);
     /// <summary>2^x (<c>torch.exp2</c>); integer inputs give the default float.</summary>
-    public Tensor Exp2() => UnaryOp(U.Exp2);
+    public Tensor Exp2() => Unary(U.Exp2, Derivatives.Exp2, Save.Output);
     /// <summary>e^x - 1, accurate near 0 (<c>torch.expm1</c>).</summary>
-    public Tensor Expm1() => UnaryOp(U.Expm1);
+    public Tensor Expm1() => Unary(U.Expm1, Derivatives.Expm1, Save.Output);
     /// <summary>Natural logarithm (<c>torch.log</c>); log(0) = -inf, negative gives NaN.</summary>
-    public Tensor Log() => UnaryOp(U.Log);
+    public Tensor Log() => Unary(U.Log, Derivatives.Log, Save.Input);
     /// <summary>Base-2 logarithm (<c>torch.log2</c>).</summary>
-    public Tensor Log2() => UnaryOp(U.Log2);
+    public Tensor Log2() => Unary(U.Log2, Derivatives.Log2, Save.Input);
     /// <summary>Base-10 logarithm (<c>torch.log10</c>).</summary>
-    public Tensor Log10() => UnaryOp(U.Log10);
+    public Tensor Log10() => Unary(U.Log10, Derivatives.Log10, Save.Input);
     /// <summary>log(1 + x), accurate near 0 (<c>torch.log1p</c>).</summary>
-    public Tensor Log1p() => UnaryOp(U.Log1p);
+    public Tensor Log1p() => Unary(U.Log1p, Derivatives.Log1p, Save.Input);
     /// <summary>Square root (<c>torch.sqrt</c>); integer inputs give the default float.</summary>
-    public Tensor Sqrt() => UnaryOp(U.Sqrt);
+    public Tensor Sqrt() => Unary(U.Sqrt, Derivatives.Sqrt, Save.Output);
     /// <summary>1 / sqrt(x) (<c>torch.rsqrt</c>).</summary>
-    public Tensor Rsqrt() => UnaryOp(U.Rsqrt);
+    public Tensor Rsqrt() => Unary(U.Rsqrt, Derivatives.Rsqrt, Save.Output);
     /// <summary>Sine (<c>torch.sin</c>).</summary>
-    public Tensor Sin() => UnaryOp(U.Sin);
+    public Tensor Sin() => Unary(U.Sin, Derivatives.Sin, Save.Input);
     /// <summary>Cosine (<c>torch.cos</c>).</summary>
-    public Tensor Cos() => UnaryOp(U.Cos);
+    public Tensor Cos() => Unary(U.Cos, Derivatives.Cos, Save.Input);
     /// <summary>Hyperbolic tangent (<c>torch.tanh</c>).</summary>
-    public Tensor Tanh() => UnaryOp(U.Tanh);
+    public Tensor Tanh() => Unary(U.Tanh, Derivatives.Tanh, Save.Output);
     /// <summary>1 / (1 + e^-x) (<c>torch.sigmoid</c>).</summary>
-    public Tensor Sigmoid() => UnaryOp(U.Sigmoid);
+    public Tensor Sigmoid() => Unary(U.Sigmoid, Derivatives.Sigmoid, Save.Output);
     /// <summary>1 / x (<c>torch.reciprocal</c>); integer inputs give the default float.</summary>
-    public Tensor Reciprocal() => UnaryOp(U.Reciprocal);
-    /// <summary>Rounds down (<c>torch.floor</c>); integer tensors are returned as a copy.</summary>
-    public Tensor Floor() => UnaryOp(U.Floor);
-    /// <summary>Rounds up (<c>torch.ceil</c>); integer tensors are returned as a copy.</summary>
-    public Tensor Ceil() => UnaryOp(U.Ceil);
-    /// <summary>Rounds toward zero (<c>torch.trunc</c>); integer tensors are returned as a copy.</summary>
-    public Tensor Trunc() => UnaryOp(U.Trunc);
+    public Tensor Reciprocal() => Unary(U.Reciprocal, Derivatives.Reciprocal, Save.Output);
+    /// <summary>Rounds down (<c>torch.floor</c>); integer tensors are returned as a copy. Its gradient is zero.</summary>
+    public Tensor Floor() => Unary(U.Floor, Derivatives.Floor, Save.None);
+    /// <summary>Rounds up (<c>torch.ceil</c>); integer tensors are returned as a copy. Its gradient is zero.</summary>
+    public Tensor Ceil() => Unary(U.Ceil, Derivatives.Ceil, Save.None);
+    /// <summary>Rounds toward zero (<c>torch.trunc</c>); integer tensors are returned as a copy. Its gradient is zero.</summary>
+    public Tensor Trunc() => Unary(U.Trunc, Derivatives.Trunc, Save.None);
 
     /// <summary>
     /// Rounds half to even (<c>torch.round</c>). With <paramref name="decimals"/> it rounds to that many
     /// decimal places (negative: to tens, hundreds...) as PyTorch computes it, by scaling with 10^decimals
     /// in the tensor's dtype, so results share its representation error. Integer tensors accept only
-    /// decimals 0.
+    /// decimals 0. Its gradient is zero.
     /// </summary>
     public Tensor Round(int decimals = 0)
     {
-        if (decimals == 0) return UnaryOp(U.Round);
+        if (decimals == 0) return Unary(U.Round, Derivatives.Round, Save.None);
         if (!DType.IsFloatingPoint())
             throw new NotSupportedException($"round: decimals={decimals} is not implemented for {DType.TorchName()}; only floating-point tensors can be rounded to decimals.");
         double p = Math.Pow(10, Math.Abs(decimals));
         var scale = ScalarTensor(p, DType, Device);
-        return decimals > 0
+        var r = decimals > 0
             ? BinaryOp(B.Div, BinaryOp(B.Mul, this, scale, DType, "round").UnaryOp(U.Round, DType), scale, DType, "round")
             : BinaryOp(B.Mul, BinaryOp(B.Div, this, scale, DType, "round").UnaryOp(U.Round, DType), scale, DType, "round");
+        if (Autograd.Recording(this)) Derivatives.RoundDecimals.Record(r, [this]);
+        return r;
+    }
+
+    // What a unary op's formula needs: nothing, its input, or its output.
+    private enum Save { None, Input, Output }
+
+    // A unary kernel plus its derivative row. Integer inputs never record: they cannot require grad.
+    private Tensor Unary(U op, Graph.Rule rule, Save save)
+    {
+        var r = UnaryOp(op);
+        if (Autograd.Recording(this))
+            rule.Record(r, [this], saved: save switch { Save.Input => [this], Save.Output => [r], _ => default });
+        return r;
     }
 
     // ---------------------------------------------------------------- comparisons and logic

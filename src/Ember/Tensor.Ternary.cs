@@ -43,7 +43,9 @@ public sealed partial class Tensor
         NotNull(condition, x, y);
         if (condition.DType != DType.Bool)
             throw new ArgumentException($"where: expected condition to be a boolean tensor, but got a tensor with dtype {condition.DType.TorchName()}.");
-        return TernaryOp(Backends.TernaryOp.Where, condition, x, y, TypePromotion.ResultType([x, y]), "where", firstType: DType.Bool);
+        var r = TernaryOp(Backends.TernaryOp.Where, condition, x, y, TypePromotion.ResultType([x, y]), "where", firstType: DType.Bool);
+        if (Autograd.Recording(x, y)) Derivatives.Where.Record(r, [x, y], saved: [condition]);
+        return r;
     }
 
     /// <summary>
@@ -60,7 +62,14 @@ public sealed partial class Tensor
     {
         NotNull(input, end, weight);
         CheckLerp(input, end, weight);
-        return TernaryOp(Backends.TernaryOp.Lerp, input, end, weight, input.DType, "lerp");
+        var r = TernaryOp(Backends.TernaryOp.Lerp, input, end, weight, input.DType, "lerp");
+        if (Autograd.Recording([input, end, weight]))
+        {
+            // A number weight is PyTorch's lerp.Scalar (LerpBackward0), a tensor weight lerp.Tensor (LerpBackward1).
+            if (weight.IsWrappedNumber) Derivatives.Lerp.Record(r, [input, end], state: weight.Item().ToDouble());
+            else Derivatives.LerpTensor.Record(r, [input, end, weight], saved: [input, end, weight]);
+        }
+        return r;
     }
 
     private static void CheckLerp(Tensor input, Tensor end, Tensor weight)
@@ -85,7 +94,10 @@ public sealed partial class Tensor
     {
         NotNull(input, tensor1, tensor2);
         DType t = TypePromotion.ResultType([input, tensor1, tensor2]);
-        return TernaryOp(Backends.TernaryOp.Addcmul, input, tensor1, tensor2, t, "addcmul", value ?? 1);
+        var r = TernaryOp(Backends.TernaryOp.Addcmul, input, tensor1, tensor2, t, "addcmul", value ?? 1);
+        if (Autograd.Recording([input, tensor1, tensor2]))
+            Derivatives.Addcmul.Record(r, [input, tensor1, tensor2], saved: [tensor1, tensor2], state: value?.ToDouble() ?? 1.0);
+        return r;
     }
 
     /// <summary>
@@ -104,7 +116,10 @@ public sealed partial class Tensor
                 "The historic behavior can be implemented as (input + value * Trunc(tensor1 / tensor2)).To(input.DType) for integer inputs " +
                 "and as (input + value * tensor1 / tensor2) for float inputs.");
         DType t = TypePromotion.ResultType([input, tensor1, tensor2]);
-        return TernaryOp(Backends.TernaryOp.Addcdiv, input, tensor1, tensor2, t, "addcdiv", value ?? 1);
+        var r = TernaryOp(Backends.TernaryOp.Addcdiv, input, tensor1, tensor2, t, "addcdiv", value ?? 1);
+        if (Autograd.Recording([input, tensor1, tensor2]))
+            Derivatives.Addcdiv.Record(r, [input, tensor1, tensor2], saved: [tensor1, tensor2], state: value?.ToDouble() ?? 1.0);
+        return r;
     }
 
     // A null operand is a caller bug; report it before any kernel runs.
