@@ -18,7 +18,7 @@ public sealed partial class Tensor
         int[]? strides = Layout.ViewStrides(s);
         if (strides is null)
             throw new ArgumentException(
-                $"view: view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces): a tensor of shape {Shape} with strides {Ember.Shape.Format(Layout.Strides)} cannot be viewed as {Ember.Shape.Format(s)}. Use .reshape(...) instead.");
+                $"view: view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces): a tensor of shape {Shape} with strides {Ember.Shape.Format(Layout.Strides)} cannot be viewed as {Ember.Shape.Format(s)}. Use .Reshape(...) instead.");
         return ViewWith(new Layout(s, strides, Layout.Offset), Derivatives.View);
     }
 

@@ -42,7 +42,7 @@ public class ViewTests
         // Merging dims 0 and 1 of a transposed matrix is impossible without a copy.
         var t = TestViews.Permuted(Arange(6, 2, 3), 1, 0);
         TensorAssert.Throws<ArgumentException>(() => t.View(6),
-            "view size is not compatible with input tensor's size and stride", "[3, 2]", "[1, 3]", "Use .reshape(...) instead.");
+            "view size is not compatible with input tensor's size and stride", "[3, 2]", "[1, 3]", "Use .Reshape(...) instead.");
     }
 
     [Fact]

@@ -101,7 +101,7 @@ public static partial class Autograd
     /// After an in-place op: <paramref name="self"/> now holds the op's output, so its history is
     /// rewritten to a node whose first input is what <paramref name="self"/> was before.
     /// </summary>
-    internal static void RecordInPlace(this Rule rule, Tensor self, Edge previous, InputInfo previousInfo, ReadOnlySpan<Tensor?> otherInputs, ReadOnlySpan<Tensor> saved = default, object? state = null)
+    internal static void RecordInPlace(this Rule rule, Tensor self, Edge previous, InputInfo previousInfo, ReadOnlySpan<Tensor?> otherInputs, ReadOnlySpan<Tensor> saved = default, object? state = null, ReadOnlySpan<long?> savedVersions = default)
     {
         var node = new RuleNode(rule, [new InputInfo(self.Shape.ToArray(), self.DType, self.Device)]) { State = state };
         var all = new Tensor?[otherInputs.Length + 1];
@@ -109,7 +109,7 @@ public static partial class Autograd
         Connect(node, all);
         node.NextEdges[0] = previous;
         node.InputInfos[0] = previousInfo;
-        node.Save(saved, [self]);
+        node.Save(saved, [self], savedVersions);
         self.SetGradFn(node, 0);
     }
 }

@@ -26,7 +26,7 @@ internal sealed class CopySlices : Node
     /// <summary>The rule of the op that wrote into the view (null once released).</summary>
     internal Rule? InnerRule => _inner?.Rule;
 
-    internal static void Record(Rule rule, Tensor view, Tensor @base, Tensor?[] others, ReadOnlySpan<Tensor> saved, object? state)
+    internal static void Record(Rule rule, Tensor view, Tensor @base, Tensor?[] others, ReadOnlySpan<Tensor> saved, object? state, ReadOnlySpan<long?> savedVersions)
     {
         if (!@base.IsContiguous())
             throw new NotSupportedException(
@@ -42,7 +42,7 @@ internal sealed class CopySlices : Node
         inner.InputInfos[0] = viewInfo;
         // The inner node never routes gradients itself, but its formula asks NeedsGrad(0).
         if (@base.RequiresGrad) inner.NextEdges[0] = @base.GradientEdge();
-        inner.Save(saved, [view]);
+        inner.Save(saved, [view], savedVersions);
 
         var node = new CopySlices(inner, @base.Shape.ToArray(), region);
         var baseInfo = new InputInfo(@base.Shape.ToArray(), @base.DType, @base.Device);

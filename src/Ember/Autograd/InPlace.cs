@@ -25,8 +25,11 @@ public static partial class Autograd
         if (self.ViewBase is { } b && b.IsLeaf && b.RequiresGrad)
             throw new InvalidOperationException(
                 $"{op}: a view of a leaf Variable that requires grad is being used in an in-place operation. Do it under Autograd.NoGrad(), or on a Clone().");
-        Tensor? original = saveOriginal ? self.Detach().Clone() : null;
-        return new InPlace(self, op, others.ToArray(), original);
+        // A recorded copy: second derivatives through the op then reach the old values' history.
+        Tensor? original = saveOriginal ? self.Clone() : null;
+        var versions = new long[others.Length];
+        for (int i = 0; i < others.Length; i++) versions[i] = others[i]?.Version ?? 0;
+        return new InPlace(self, op, others.ToArray(), original, versions);
     }
 
     private static bool AnyRequiresGrad(ReadOnlySpan<Tensor?> ts)
@@ -40,13 +43,13 @@ public static partial class Autograd
     {
         private readonly Tensor? _self;
         private readonly Tensor?[]? _others;
-        private readonly string? _op;
+        private readonly long[]? _otherVersions;
 
-        internal InPlace(Tensor self, string op, Tensor?[] others, Tensor? original)
+        internal InPlace(Tensor self, string op, Tensor?[] others, Tensor? original, long[] otherVersions)
         {
             _self = self;
-            _op = op;
             _others = others;
+            _otherVersions = otherVersions;
             Original = original;
         }
 
@@ -62,14 +65,21 @@ public static partial class Autograd
             if (_self is null) return;
             // A write into a view changes its base, unless the view has a history of its own that does not
             // come from the base (the result of an op handed out as a view of an internal buffer).
+            // Operands are saved as they were before the write: one that shares this tensor's storage
+            // (y.Mul_(y)) then fails the version check at backward instead of giving a wrong gradient.
+            // This tensor itself, when saved, is the op's result: its version after the write is the right one.
+            var versions = new long?[saved.Length];
+            for (int i = 0; i < saved.Length; i++)
+                for (int j = 0; j < _others!.Length && !ReferenceEquals(saved[i], _self); j++)
+                    if (ReferenceEquals(saved[i], _others[j])) versions[i] = _otherVersions![j];
             if (_self.ViewBase is { } b && (b.RequiresGrad || !_self.RequiresGrad))
             {
-                CopySlices.Record(rule, _self, b, _others!, saved, state);
+                CopySlices.Record(rule, _self, b, _others!, saved, state, versions);
                 return;
             }
             var prev = _self.GradientEdge();
             var info = new InputInfo(_self.Shape.ToArray(), _self.DType, _self.Device);
-            rule.RecordInPlace(_self, prev, info, _others, saved, state);
+            rule.RecordInPlace(_self, prev, info, _others, saved, state, versions);
         }
     }
 }

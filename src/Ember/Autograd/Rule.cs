@@ -57,12 +57,12 @@ internal sealed class RuleNode : Node
     public Rule Rule { get; }
     internal object? State { get; set; }
 
-    internal void Save(ReadOnlySpan<Tensor> tensors, Tensor[] outputs)
+    internal void Save(ReadOnlySpan<Tensor> tensors, Tensor[] outputs, ReadOnlySpan<long?> versions = default)
     {
         if (tensors.IsEmpty) return;
         _saved = new SavedTensor[tensors.Length];
         for (int i = 0; i < tensors.Length; i++)
-            _saved[i] = new SavedTensor(tensors[i], Name, Array.IndexOf(outputs, tensors[i]) >= 0);
+            _saved[i] = new SavedTensor(tensors[i], Name, Array.IndexOf(outputs, tensors[i]) >= 0, versions.IsEmpty ? null : versions[i]);
     }
 
     internal Tensor UnpackSaved(int i)

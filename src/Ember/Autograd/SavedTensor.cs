@@ -11,10 +11,12 @@ internal sealed class SavedTensor
     private readonly string _ownerName;
     private readonly bool _isOutput;
 
-    public SavedTensor(Tensor tensor, string ownerName, bool isOutput)
+    // `version`: the version the values had when they were meant to be saved (default: now). An in-place
+    // op saves its operands after writing, so it passes the versions they had before.
+    public SavedTensor(Tensor tensor, string ownerName, bool isOutput, long? version = null)
     {
         _tensor = tensor;
-        _version = tensor.Version;
+        _version = version ?? tensor.Version;
         _ownerName = ownerName;
         _isOutput = isOutput;
     }
