@@ -54,7 +54,53 @@ public abstract class Optimizer
                 throw new ArgumentException($"{GetType().Name}: some parameters appear in more than one parameter group.");
         }
         foreach (var (k, v) in Defaults) group.SetDefault(k, v is ICloneable c ? c.Clone() : v);
+        // SGD's lr has no default (PyTorch's `required`): a group must then bring its own.
+        if (!group.Has("lr"))
+            throw new ArgumentException("parameter group didn't specify a value of required optimization parameter lr");
         _groups.Add(group);
+        OnGroupAdded(group);
+    }
+
+    /// <summary>Called after a group is added (also by the constructor); optimizers whose state exists before the first step (Adagrad) create it here.</summary>
+    protected virtual void OnGroupAdded(ParamGroup group) { }
+
+    /// <summary>Throws PyTorch's <c>ValueError</c> text as an <see cref="ArgumentException"/> when <paramref name="ok"/> is false.</summary>
+    protected static void Require(bool ok, string what, double value)
+    {
+        if (!ok) throw new ArgumentException($"Invalid {what}: {Num(value)}");
+    }
+
+    /// <summary>A number formatted the way Python prints a float in those messages (shortest round trip, lower-case exponent).</summary>
+    protected static string Num(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture).Replace('E', 'e');
+
+    /// <summary>A state tensor, created by <paramref name="create"/> on first use.</summary>
+    protected static Tensor StateTensor(Dictionary<string, object> state, string key, Func<Tensor> create)
+    {
+        if (state.TryGetValue(key, out var o) && o is Tensor t) return t;
+        var n = create();
+        state[key] = n;
+        return n;
+    }
+
+    /// <summary>
+    /// Adds one to a step counter held as a 0-d float32 tensor (as PyTorch 1.13 keeps <c>state["step"]</c>
+    /// for Adam, AdamW, Adagrad, Adamax, NAdam and RAdam) and returns the new count.
+    /// </summary>
+    protected static double IncrementStep(Dictionary<string, object> state)
+    {
+        var t = StateTensor(state, "step", static () => Tensor.Scalar(0.0, DType.Float32));
+        t.Add_(1);
+        return t.Item<double>();
+    }
+
+    /// <summary>
+    /// Adds one to a step counter held as a plain number (PyTorch 1.13's RMSprop and Adadelta keep an int).
+    /// </summary>
+    protected static long IncrementIntStep(Dictionary<string, object> state)
+    {
+        long n = state.TryGetValue("step", out var o) ? Convert.ToInt64(o, System.Globalization.CultureInfo.InvariantCulture) + 1 : 1;
+        state["step"] = n;
+        return n;
     }
 
     /// <summary>
