@@ -34,7 +34,7 @@ public static partial class Utils
         }
         if (errorIfNonfinite && !double.IsFinite(total.Item().ToDouble()))
             throw new InvalidOperationException(
-                $"The total norm of order {PyFloat(normType)} for gradients from `parameters` is non-finite, so it cannot be clipped. " +
+                $"The total norm of order {Ember.Optim.Optimizer.Num(normType)} for gradients from `parameters` is non-finite, so it cannot be clipped. " +
                 "To disable this error and scale the gradients by the non-finite norm anyway, set `errorIfNonfinite=false`");
         // Python's `max_norm / (total_norm + 1e-6)` is (total_norm + 1e-6).reciprocal() * max_norm.
         var clipCoef = (total + 1e-6).Reciprocal() * maxNorm;
@@ -42,10 +42,6 @@ public static partial class Utils
         foreach (var g in grads) g.Detach().Mul_(clamped);
         return total;
     }
-
-    private static string PyFloat(double v) => double.IsPositiveInfinity(v) ? "inf" : double.IsNegativeInfinity(v) ? "-inf"
-        : v == Math.Floor(v) && Math.Abs(v) < 1e16 ? v.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)
-        : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture).Replace('E', 'e');
 
     /// <summary>Clipping of a single parameter's gradient; see <see cref="ClipGradNorm_(IEnumerable{Tensor}, double, double, bool)"/>.</summary>
     /// <param name="parameter">The parameter whose <c>Grad</c> is clipped.</param>

@@ -12,7 +12,15 @@ public abstract class Optimizer
 
     /// <summary>Creates an optimizer over one group holding <paramref name="parameters"/>.</summary>
     protected Optimizer(IEnumerable<Tensor> parameters, IReadOnlyDictionary<string, object> defaults)
-        : this([new ParamGroup(parameters)], defaults) { }
+        : this(OneGroup(parameters), defaults) { }
+
+    // No tensors at all is PyTorch's "optimizer got an empty parameter list".
+    private static ParamGroup[] OneGroup(IEnumerable<Tensor> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var g = new ParamGroup(parameters);
+        return g.Params.Count == 0 ? [] : [g];
+    }
 
     /// <summary>Creates an optimizer over several groups; options a group lacks come from <paramref name="defaults"/>.</summary>
     protected Optimizer(IEnumerable<ParamGroup> groups, IReadOnlyDictionary<string, object> defaults)
@@ -70,8 +78,14 @@ public abstract class Optimizer
         if (!ok) throw new ArgumentException($"Invalid {what}: {Num(value)}");
     }
 
-    /// <summary>A number formatted the way Python prints a float in those messages (shortest round trip, lower-case exponent).</summary>
-    protected static string Num(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture).Replace('E', 'e');
+    /// <summary>A number formatted as Python's <c>repr(float)</c> (shortest round trip, <c>1.0</c>, <c>1e-05</c>, <c>inf</c>), so messages read as PyTorch's.</summary>
+    protected internal static string Num(double v)
+    {
+        if (double.IsNaN(v)) return "nan";
+        if (double.IsInfinity(v)) return v > 0 ? "inf" : "-inf";
+        if (v == Math.Floor(v) && Math.Abs(v) < 1e16) return v.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+        return v.ToString("R", System.Globalization.CultureInfo.InvariantCulture).Replace('E', 'e');
+    }
 
     /// <summary>A state tensor, created by <paramref name="create"/> on first use.</summary>
     protected static Tensor StateTensor(Dictionary<string, object> state, string key, Func<Tensor> create)
