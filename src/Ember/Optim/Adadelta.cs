@@ -53,6 +53,11 @@ public sealed class Adadelta : Optimizer
             var squareAvg = StateTensor(state, "square_avg", () => Tensor.ZerosLike(p));
             var accDelta = StateTensor(state, "acc_delta", () => Tensor.ZerosLike(p));
             IncrementIntStep(state);
+            if (FusedUpdates.Eligible(p, grad, squareAvg, accDelta))
+            {
+                FusedUpdates.Adadelta(p, grad, squareAvg, accDelta, maximize, lr, rho, eps, weightDecay);
+                continue;
+            }
 
             if (maximize) grad = grad.Neg();
             if (weightDecay != 0) grad = grad.Add(p, weightDecay);

@@ -75,9 +75,14 @@ public sealed class Adagrad : Optimizer
             if (!state.ContainsKey("sum")) InitState(p, group.Get<double>("initial_accumulator_value"));
             var sum = (Tensor)state["sum"];
             double step = IncrementStep(state);
+            double clr = lr / (1 + (step - 1) * lrDecay);
+            if (FusedUpdates.Eligible(p, grad, sum))
+            {
+                FusedUpdates.Adagrad(p, grad, sum, maximize, weightDecay, clr, eps);
+                continue;
+            }
             if (maximize) grad = grad.Neg();
             if (weightDecay != 0) grad = grad.Add(p, weightDecay);
-            double clr = lr / (1 + (step - 1) * lrDecay);
             sum.Addcmul_(grad, grad, 1);
             var std = sum.Sqrt().Add_(eps);
             p.Addcdiv_(grad, std, -clr);

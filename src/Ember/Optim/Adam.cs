@@ -71,8 +71,15 @@ public class Adam : Optimizer
             var expAvg = StateTensor(state, "exp_avg", () => Tensor.ZerosLike(p));
             var expAvgSq = StateTensor(state, "exp_avg_sq", () => Tensor.ZerosLike(p));
             var maxExpAvgSq = amsgrad ? StateTensor(state, "max_exp_avg_sq", () => Tensor.ZerosLike(p)) : null;
-            if (maximize) grad = grad.Neg();
             double step = IncrementStep(state);
+            if (FusedUpdates.Eligible(p, grad, expAvg, expAvgSq, maxExpAvgSq))
+            {
+                double bc1 = 1 - Math.Pow(beta1, step), bc2 = 1 - Math.Pow(beta2, step);
+                FusedUpdates.Adam(p, grad, expAvg, expAvgSq, maxExpAvgSq, maximize, Decoupled, lr, weightDecay, beta1, beta2,
+                    Math.Sqrt(bc2), eps, lr / bc1);
+                continue;
+            }
+            if (maximize) grad = grad.Neg();
             if (Decoupled) p.Mul_(1 - lr * weightDecay);
             else if (weightDecay != 0) grad = grad.Add(p, weightDecay);
 
@@ -87,9 +94,9 @@ public class Adam : Optimizer
             if (maxExpAvgSq is not null)
             {
                 maxExpAvgSq.Copy_(Tensor.Maximum(maxExpAvgSq, expAvgSq));
-                denom = (maxExpAvgSq.Sqrt() / biasCorrection2Sqrt).Add_(eps);
+                denom = maxExpAvgSq.Sqrt().Div_(biasCorrection2Sqrt).Add_(eps);
             }
-            else denom = (expAvgSq.Sqrt() / biasCorrection2Sqrt).Add_(eps);
+            else denom = expAvgSq.Sqrt().Div_(biasCorrection2Sqrt).Add_(eps);
             p.Addcdiv_(expAvg, denom, -stepSize);
         }
     }

@@ -49,15 +49,20 @@ public sealed class Adamax : Optimizer
             var state = StateOf(p);
             var expAvg = StateTensor(state, "exp_avg", () => Tensor.ZerosLike(p));
             var expInf = StateTensor(state, "exp_inf", () => Tensor.ZerosLike(p));
-            if (maximize) grad = grad.Neg();
             double step = IncrementStep(state);
+            double clr = lr / (1 - Math.Pow(beta1, step));
+            if (FusedUpdates.Eligible(p, grad, expAvg, expInf))
+            {
+                FusedUpdates.Adamax(p, grad, expAvg, expInf, maximize, weightDecay, beta1, beta2, eps, clr);
+                continue;
+            }
+            if (maximize) grad = grad.Neg();
             if (weightDecay != 0) grad = grad.Add(p, weightDecay);
 
             expAvg.Mul_(beta1).Add_(grad, 1 - beta1);
             // PyTorch: amax(cat([exp_inf * beta2, |grad| + eps]), 0); maximum gives the same values (NaN included).
             expInf.Mul_(beta2);
             expInf.Copy_(Tensor.Maximum(expInf, grad.Abs().Add_(eps)));
-            double clr = lr / (1 - Math.Pow(beta1, step));
             p.Addcdiv_(expAvg, expInf, -clr);
         }
     }

@@ -55,18 +55,25 @@ public sealed class NAdam : Optimizer
             var expAvgSq = StateTensor(state, "exp_avg_sq", () => Tensor.ZerosLike(p));
             double step = IncrementStep(state);
             double biasCorrection2 = 1 - Math.Pow(beta2, step);
-            if (weightDecay != 0) grad = grad.Add(p, weightDecay);
 
             double mu = beta1 * (1.0 - 0.5 * Math.Pow(0.96, step * momentumDecay));
             double muNext = beta1 * (1.0 - 0.5 * Math.Pow(0.96, (step + 1) * momentumDecay));
             muProduct.Mul_(mu);
             var muProductNext = muProduct * mu * muNext;
 
+            double s1 = -lr * (1.0 - mu) / (1.0 - muProduct.Item<double>());
+            double s2 = -lr * muNext / (1.0 - muProductNext.Item<double>());
+            if (FusedUpdates.Eligible(p, grad, expAvg, expAvgSq))
+            {
+                FusedUpdates.NAdam(p, grad, expAvg, expAvgSq, weightDecay, beta1, beta2, biasCorrection2, eps, s1, s2);
+                continue;
+            }
+            if (weightDecay != 0) grad = grad.Add(p, weightDecay);
             expAvg.Mul_(beta1).Add_(grad, 1 - beta1);
             expAvgSq.Mul_(beta2).Addcmul_(grad, grad, 1 - beta2);
             var denom = expAvgSq.Div(biasCorrection2).Sqrt().Add_(eps);
-            p.Addcdiv_(grad, denom, -lr * (1.0 - mu) / (1.0 - muProduct.Item<double>()));
-            p.Addcdiv_(expAvg, denom, -lr * muNext / (1.0 - muProductNext.Item<double>()));
+            p.Addcdiv_(grad, denom, s1);
+            p.Addcdiv_(expAvg, denom, s2);
         }
     }
 }

@@ -51,16 +51,21 @@ public sealed class RAdam : Optimizer
             double step = IncrementStep(state);
             double biasCorrection1 = 1 - Math.Pow(beta1, step);
             double biasCorrection2 = 1 - Math.Pow(beta2, step);
+            double rhoInf = 2 / (1 - beta2) - 1;
+            double rhoT = rhoInf - 2 * step * Math.Pow(beta2, step) / biasCorrection2;
+            double? rectOrNull = rhoT > 5.0 ? Math.Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : null;
+            if (FusedUpdates.Eligible(p, grad, expAvg, expAvgSq))
+            {
+                FusedUpdates.RAdam(p, grad, expAvg, expAvgSq, weightDecay, beta1, beta2, biasCorrection1, Math.Sqrt(biasCorrection2), eps, lr, rectOrNull);
+                continue;
+            }
             if (weightDecay != 0) grad = grad.Add(p, weightDecay);
 
             expAvg.Mul_(beta1).Add_(grad, 1 - beta1);
             expAvgSq.Mul_(beta2).Addcmul_(grad, grad, 1 - beta2);
             var biasCorrectedExpAvg = expAvg / biasCorrection1;
-            double rhoInf = 2 / (1 - beta2) - 1;
-            double rhoT = rhoInf - 2 * step * Math.Pow(beta2, step) / biasCorrection2;
-            if (rhoT > 5.0)
+            if (rectOrNull is double rect)
             {
-                double rect = Math.Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
                 // Python's `number / tensor` is tensor.reciprocal() * number.
                 var adaptiveLr = expAvgSq.Sqrt().Add_(eps).Reciprocal() * Math.Sqrt(biasCorrection2);
                 p.Add_(biasCorrectedExpAvg * lr * adaptiveLr * rect, -1.0);

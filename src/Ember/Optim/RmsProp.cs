@@ -61,6 +61,11 @@ public sealed class RmsProp : Optimizer
             var buf = momentum > 0 ? StateTensor(state, "momentum_buffer", () => Tensor.ZerosLike(p)) : null;
             var gradAvg = centered ? StateTensor(state, "grad_avg", () => Tensor.ZerosLike(p)) : null;
             IncrementIntStep(state);
+            if (FusedUpdates.Eligible(p, grad, squareAvg, buf, gradAvg))
+            {
+                FusedUpdates.RmsProp(p, grad, squareAvg, buf, gradAvg, maximize, lr, alpha, eps, weightDecay, momentum);
+                continue;
+            }
 
             if (maximize) grad = grad.Neg();
             if (weightDecay != 0) grad = grad.Add(p, weightDecay);

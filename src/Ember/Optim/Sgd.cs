@@ -57,6 +57,22 @@ public sealed class Sgd : Optimizer
         foreach (var p in group.Params)
         {
             if (p.Grad is not Tensor grad) continue;
+            if (FusedUpdates.Eligible(p, grad))
+            {
+                Tensor? b = null;
+                bool fresh = false;
+                if (momentum != 0)
+                {
+                    var st = StateOf(p);
+                    if (st.TryGetValue("momentum_buffer", out var ob) && ob is Tensor existing && FusedUpdates.Eligible(p, grad, existing)) b = existing;
+                    else if (ob is null) { st["momentum_buffer"] = b = Tensor.ZerosLike(p); fresh = true; }
+                }
+                if (momentum == 0 || b is not null)
+                {
+                    FusedUpdates.Sgd(p, grad, b, fresh, lr, momentum, dampening, weightDecay, nesterov, maximize);
+                    continue;
+                }
+            }
             var dp = maximize ? grad.Neg() : grad;
             if (weightDecay != 0) dp = dp.Add(p, weightDecay);
             if (momentum != 0)
