@@ -214,3 +214,31 @@ public class OptimBehaviourTests
         Assert.Null(extra.Grad);
     }
 }
+
+/// <summary>Shapes the golden file does not cover: 0-d and empty parameters, both update paths.</summary>
+public class OptimShapeTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void OptimZeroDimAndEmptyParameters(bool asView)
+    {
+        var scalar = Tensor.Scalar(2.0, DType.Float64);
+        var empty = Tensor.Zeros([0, 3], DType.Float64);
+        if (asView) empty = TestViews.Permuted(Tensor.Zeros([3, 0], DType.Float64), 1, 0);
+        scalar.RequiresGrad_();
+        empty.RequiresGrad_();
+        scalar.Grad = Tensor.Scalar(0.5, DType.Float64);
+        empty.Grad = Tensor.Zeros([0, 3], DType.Float64);
+        var opt = new Adam([scalar, empty], lr: 0.1);
+        opt.Step();
+        // First Adam step moves by lr * g / (|g| + eps') = lr (up to eps).
+        double afterAdam = scalar.Item<double>();
+        Assert.Equal(1.9, afterAdam, 7);
+        Assert.Equal(new[] { 0, 3 }, empty.Shape.ToArray());
+        var sgd = new Sgd([scalar], lr: 1.0, momentum: 0.5);
+        sgd.Step();
+        sgd.Step();
+        Assert.Equal(afterAdam - 0.5 - 0.75, scalar.Item<double>(), 12);
+    }
+}
