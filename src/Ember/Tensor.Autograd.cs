@@ -3,7 +3,7 @@ using Ember.Graph;
 namespace Ember;
 
 // The autograd surface of a tensor: requires_grad, grad, grad_fn, backward, hooks, detach.
-public sealed partial class Tensor
+public partial class Tensor
 {
     // Most tensors never touch autograd, so its state lives in a side object made on first use.
     private sealed class AutogradMeta

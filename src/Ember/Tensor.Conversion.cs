@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Ember;
 
 // Moving between dtypes and devices, copying, and reading elements back into .NET.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>This tensor converted to <paramref name="dtype"/> (a copy), or itself if it already has it (<c>x.to(dtype)</c>).</summary>
     public Tensor To(DType dtype)

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Ember;
 
 // Creating tensors from .NET data and filled with constants.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// A tensor holding a copy of a .NET array of any rank (<c>float[]</c>, <c>double[,]</c>,

@@ -4,7 +4,7 @@ namespace Ember;
 
 // The shared machinery every elementwise op goes through: type promotion, broadcasting, output
 // allocation and the in-place rules. Public ops (Tensor.Pointwise*.cs) are one line each on top.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>A 0-d tensor holding <paramref name="value"/> as <paramref name="dtype"/> on <paramref name="device"/>.</summary>
     internal static Tensor ScalarTensor(Scalar value, DType dtype, Device device)

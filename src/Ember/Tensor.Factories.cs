@@ -4,7 +4,7 @@ using Ember.Backends.Cpu;
 namespace Ember;
 
 // Creation of ranges and identity matrices: arange, linspace, logspace, eye.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// The values 0, 1, ..., up to but not including <paramref name="end"/> (<c>torch.arange(end)</c>).

@@ -7,7 +7,7 @@ namespace Ember;
 // gets range-checked int64 indices and layouts already shaped for its two walks (see IBackend.IndexOps.cs).
 // A number passed where a tensor is expected (x.Scatter(1, i, 2.5), x.MaskedFill(m, 0)) arrives as a
 // wrapped 0-d tensor and acts as PyTorch's Scalar overload.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Picks values along <paramref name="dim"/> by index (<c>torch.gather</c>):

@@ -3,7 +3,7 @@ namespace Ember;
 // Python-style indexing: x[1, .., ^1], x[idx], x[mask] = 0. Basic indices (integers, slices,
 // NewAxis, Ellipsis) make a view; index tensors then select by advanced indexing, which copies on
 // read and writes through index_put_ on assignment, as PyTorch does.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Inserts a size-1 dim when used as an index (Python's <c>None</c>): <c>x[.., Tensor.NewAxis]</c>.</summary>
     public static TensorIndex NewAxis => TensorIndex.NewAxisIndex;

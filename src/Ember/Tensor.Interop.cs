@@ -5,7 +5,7 @@ namespace Ember;
 // Interop with other .NET representations of n-dimensional data: multi-dimensional arrays and
 // System.Numerics.Tensors.Tensor<T> (the BCL's tensor type; it is not marked [Experimental] in
 // System.Numerics.Tensors 10.0, so no suppression is needed).
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// The elements as a new .NET array of the tensor's rank and shape: <c>float[,]</c> for a 2-D

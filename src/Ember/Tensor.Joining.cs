@@ -2,7 +2,7 @@ namespace Ember;
 
 // Joining tensors: cat and stack. The output is allocated once and each input is copied into its
 // slice of it, converting dtype on the way; no kernel of its own.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Concatenates tensors along an existing dimension (<c>torch.cat(tensors, dim)</c>). The inputs

@@ -3,7 +3,7 @@ namespace Ember;
 // Matrix products: matmul and its fixed-rank forms. All of them lower to the backend's single
 // batched MatMul primitive over layouts (1-D operands become 1-row / 1-column views, broadcast batch
 // dims become stride-0 dims), so no operand is copied before the kernel packs it.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Matrix product of this tensor and <paramref name="other"/> with PyTorch's rules

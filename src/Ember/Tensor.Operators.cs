@@ -5,7 +5,7 @@ namespace Ember;
 // == and != are deliberately NOT overloaded: they keep reference equality, which collections,
 // pattern matching (t is null) and user code rely on. Use Eq/Ne for elementwise comparison.
 // C# requires < with > and <= with >=, which all return bool tensors here.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Elementwise sum with broadcasting (<see cref="Add(Tensor, Tensor, Scalar?)"/>).</summary>
     public static Tensor operator +(Tensor a, Tensor b) => Add(a, b);

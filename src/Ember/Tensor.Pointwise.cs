@@ -6,7 +6,7 @@ namespace Ember;
 
 // The public pointwise math API. Every op broadcasts and promotes like PyTorch; numbers convert to
 // wrapped 0-d tensors (x.Add(2), Tensor.Maximum(x, 0)), so one Tensor overload serves both.
-public sealed partial class Tensor
+public partial class Tensor
 {
     // ---------------------------------------------------------------- arithmetic
 

@@ -8,7 +8,7 @@ namespace Ember;
 // anything: the tensor is writable (no expanded/overlapping elements), the other operands broadcast
 // to its shape, and the op's result type can be cast to its dtype. Then it writes and bumps the
 // storage version so autograd can detect the change.
-public sealed partial class Tensor
+public partial class Tensor
 {
     // PyTorch's ScalarType names, used by its in-place cast message ("result type Float can't be cast to ... Long").
     private static string CName(DType t) => t switch

@@ -1,7 +1,7 @@
 namespace Ember;
 
 // Tests for special floating-point values (torch.isnan, isinf, isfinite).
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Bool tensor: true where the element is NaN (<c>torch.isnan</c>); all false for integer dtypes.</summary>
     public Tensor IsNan() => DType.IsFloatingPoint() ? Ne(this) : ZerosLike(this, DType.Bool);

@@ -3,7 +3,7 @@ using Ember.Printing;
 namespace Ember;
 
 // Printing: ToString() is PyTorch's repr(), character for character.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// The tensor as PyTorch's <c>repr</c> prints it, e.g. <c>tensor([[0.4000, 0.7000]])</c>, using

@@ -6,7 +6,7 @@ namespace Ember;
 // Random sampling: creation (rand, randn, randint, randperm, *_like) and in-place fills
 // (uniform_, normal_, random_, bernoulli_). After the same seed these give PyTorch's CPU numbers;
 // see Generator and CpuBackend.Random.cs for how.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Seeds the default generator (<c>torch.manual_seed</c>). Negative seeds wrap to 2^64 + seed, as in PyTorch.

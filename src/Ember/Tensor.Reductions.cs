@@ -14,7 +14,7 @@ public readonly record struct ValuesIndices(Tensor Values, Tensor Indices);
 // Reductions (sum, mean, prod, max/min, arg ops, var/std, logsumexp, norm, all/any) and scans.
 // Every reduction goes through ReduceCore: dims are wrapped and checked at this surface, the backend
 // reduces into a keepdim-shaped output, and keepDim=false is a free re-view of that output.
-public sealed partial class Tensor
+public partial class Tensor
 {
     // ---- shared machinery ----
 

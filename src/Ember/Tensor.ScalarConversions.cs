@@ -1,7 +1,7 @@
 namespace Ember;
 
 // Numbers where a tensor is expected: x + 2, Tensor.Where(m, x, 0), x[mask] = 0.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// True for a 0-d tensor made implicitly from a .NET number. Like PyTorch's wrapped numbers it

@@ -3,7 +3,7 @@ namespace Ember;
 // Ops that rearrange or replicate elements into a new tensor: repeat/tile, flip, roll, tril/triu.
 // Each is one or a few strided copies (a flip is a copy through negative strides, a repeat a copy
 // from a stride-0 view), so none needs a kernel of its own.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Repeats this tensor along each dimension (<c>x.repeat(*repeats)</c>): the result's size in dim i

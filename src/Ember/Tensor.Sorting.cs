@@ -1,7 +1,7 @@
 namespace Ember;
 
 // Sort and top-k along a dim, on one backend primitive (a stable sort that writes the first k results).
-public sealed partial class Tensor
+public partial class Tensor
 {
     private ValuesIndices SortCore(int dim, bool descending, int? k, string op)
     {

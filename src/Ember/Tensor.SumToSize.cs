@@ -1,6 +1,6 @@
 namespace Ember;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>True when a tensor of shape <paramref name="shape"/> broadcasts to <paramref name="target"/>.</summary>
     internal static bool IsExpandableTo(ReadOnlySpan<int> shape, ReadOnlySpan<int> target)

@@ -3,7 +3,7 @@ using Ember.Backends;
 namespace Ember;
 
 // Three-input elementwise ops: where, lerp, addcmul, addcdiv, clamp with tensor bounds.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// out = op(a, b, c) with broadcasting over all three. Inputs are converted to

@@ -3,7 +3,7 @@ namespace Ember;
 // View operations: each is a new Layout over the same Storage, so no element moves and writes
 // through the result are seen by this tensor. Only Reshape (and ReshapeAs / Flatten, which use it)
 // may copy, and only when the strides leave no other way, as in PyTorch.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// A view with another shape over the same elements (<c>x.view(2, -1)</c>). One size may be -1

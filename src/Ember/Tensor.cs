@@ -13,7 +13,7 @@ namespace Ember;
 /// <remarks>The class is split by family: <c>Tensor.Creation.cs</c>, <c>Tensor.Views.cs</c>,
 /// <c>Tensor.Pointwise.cs</c>, <c>Tensor.Reductions.cs</c> and so on.</remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
-public sealed partial class Tensor
+public partial class Tensor
 {
     internal Storage Storage { get; private set; }
     internal Layout Layout { get; private set; }

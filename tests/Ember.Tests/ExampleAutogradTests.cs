@@ -1,3 +1,4 @@
+using Ember.Tests.Autograd;
 using Xunit;
 
 namespace Ember.Tests;
@@ -80,22 +81,5 @@ public class ExampleAutogradTests
             }
         }
         return losses;
-    }
-
-    private sealed class MyReLU : Function
-    {
-        protected override Tensor Forward(FunctionContext ctx, params Tensor[] inputs)
-        {
-            ctx.SaveForBackward(inputs[0]);
-            return inputs[0].Clamp(min: 0);
-        }
-
-        protected override Tensor?[] Backward(FunctionContext ctx, params Tensor[] gradOutputs)
-        {
-            var input = ctx.SavedTensors[0];
-            var gradInput = gradOutputs[0].Clone();
-            gradInput[input < 0] = 0;
-            return [gradInput];
-        }
     }
 }

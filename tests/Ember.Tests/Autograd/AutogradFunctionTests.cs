@@ -6,24 +6,6 @@ namespace Ember.Tests.Autograd;
 /// <summary>Custom Functions (chapter 20.3.5): forward/backward written by the user, recorded like a built-in op.</summary>
 public class AutogradFunctionTests
 {
-    /// <summary>The chapter's MyReLU.</summary>
-    private sealed class MyReLU : Function
-    {
-        protected override Tensor Forward(FunctionContext ctx, params Tensor[] inputs)
-        {
-            ctx.SaveForBackward(inputs[0]);
-            return inputs[0].Clamp(min: 0);
-        }
-
-        protected override Tensor?[] Backward(FunctionContext ctx, params Tensor[] gradOutputs)
-        {
-            var input = ctx.SavedTensors[0];
-            var gradInput = gradOutputs[0].Clone();
-            gradInput[input < 0] = 0;
-            return [gradInput];
-        }
-    }
-
     /// <summary>x * y with both gradients, reporting which inputs needed one.</summary>
     private sealed class Product : Function
     {

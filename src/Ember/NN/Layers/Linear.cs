@@ -1,0 +1,63 @@
+namespace Ember.NN;
+
+/// <summary>
+/// y = x W^T + b (<c>nn.Linear</c>). The weight has shape [out, in]. Initialised as PyTorch does:
+/// weight and bias uniform in ±1/sqrt(in_features) (Kaiming-uniform with a = sqrt(5)), drawn from the
+/// default generator in PyTorch's order, so the same seed gives PyTorch's initial weights.
+/// </summary>
+public sealed class Linear : Module<Tensor, Tensor>
+{
+    /// <summary>Creates the layer (<c>nn.Linear(in_features, out_features, bias)</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative.</exception>
+    public Linear(int inFeatures, int outFeatures, bool bias = true, DType? dtype = null, Device? device = null)
+    {
+        if (inFeatures < 0 || outFeatures < 0)
+            throw new ArgumentOutOfRangeException(nameof(inFeatures), $"Linear: sizes must be non-negative, got in_features={inFeatures}, out_features={outFeatures}.");
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        Weight = new Parameter(Tensor.Empty([outFeatures, inFeatures], dtype, device));
+        Bias = bias ? new Parameter(Tensor.Empty([outFeatures], dtype, device)) : null;
+        ResetParameters();
+    }
+
+    /// <summary>The number of input features.</summary>
+    [NotRegistered] public int InFeatures { get; }
+
+    /// <summary>The number of output features.</summary>
+    [NotRegistered] public int OutFeatures { get; }
+
+    /// <summary>The weight, shape [out, in].</summary>
+    public Parameter Weight { get; }
+
+    /// <summary>The bias, shape [out], or null.</summary>
+    public Parameter? Bias { get; }
+
+    /// <summary>Re-draws the weights as the constructor did (<c>reset_parameters</c>).</summary>
+    public void ResetParameters()
+    {
+        using var _ = Autograd.NoGrad();
+        if (InFeatures > 0)
+        {
+            // kaiming_uniform_(weight, a=sqrt(5)), computed in PyTorch's order of operations so the
+            // bound (about 1/sqrt(fan_in)) matches it to the last bit.
+            double a = Math.Sqrt(5.0);
+            double gain = Math.Sqrt(2.0 / (1 + a * a));
+            double wBound = Math.Sqrt(3.0) * (gain / Math.Sqrt(InFeatures));
+            Weight.Uniform_(-wBound, wBound);
+        }
+        double bound = InFeatures > 0 ? 1 / Math.Sqrt(InFeatures) : 0;
+        Bias?.Uniform_(-bound, bound);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input)
+    {
+        if (input.Shape.Count == 0 || input.Shape[^1] != InFeatures)
+            throw new ArgumentException($"Linear: expected input with last dimension {InFeatures}, got shape {input.Shape}.");
+        var y = input.MatMul(Weight.T);
+        return Bias is null ? y : y + Bias;
+    }
+
+    /// <inheritdoc/>
+    public override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is not null ? "True" : "False")}";
+}
