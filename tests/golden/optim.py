@@ -122,5 +122,27 @@ for dt, name in ((torch.float32, "float32"), (torch.float64, "float64")):
     for i, p in enumerate(ps):
         out[f"clipvalue.{name}.g{i}"] = p.grad
 
+
+# A Linear layer trained with a hand-written MSE loss: optimizers driven by real backward passes.
+torch.manual_seed(1)
+lin = torch.nn.Linear(3, 2).double()
+x = torch.randn(4, 3, dtype=torch.float64)
+t = torch.randn(4, 2, dtype=torch.float64)
+out2 = {"linear.x": x, "linear.t": t, "linear.w0": lin.weight.detach().clone(), "linear.b0": lin.bias.detach().clone()}
+for oname, make in (("adam", lambda ps: torch.optim.Adam(ps, lr=0.1, foreach=False)),
+                    ("sgd", lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9, nesterov=True, foreach=False))):
+    l2 = torch.nn.Linear(3, 2).double()
+    with torch.no_grad():
+        l2.weight.copy_(out2["linear.w0"]); l2.bias.copy_(out2["linear.b0"])
+    opt = make(list(l2.parameters()))
+    for s in range(5):
+        opt.zero_grad()
+        loss = ((l2(x) - t) ** 2).mean()
+        loss.backward()
+        opt.step()
+        out2[f"linear.{oname}.w{s}"] = l2.weight.detach().clone()
+        out2[f"linear.{oname}.b{s}"] = l2.bias.detach().clone()
+        out2[f"linear.{oname}.loss{s}"] = loss.detach()
+out.update(out2)
 save("optim.json", out)
 print(len(out), "tensors")
