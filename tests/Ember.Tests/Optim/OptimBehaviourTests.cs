@@ -197,6 +197,18 @@ public class OptimBehaviourTests
             "The total norm of order 2.0 for gradients from `parameters` is non-finite, so it cannot be clipped.");
         TensorAssert.Throws<InvalidOperationException>(() => Utils.ClipGradNorm_(a, 1.0, double.PositiveInfinity, errorIfNonfinite: true), "order inf");
         Assert.True(double.IsNaN(Utils.ClipGradNorm_(a, 1.0).Item<double>()));
+
+        // Mixed dtypes: the per-parameter norms are stacked with promotion (torch.stack), gradients keep their dtype.
+        var c = Tensor.From(new float[] { 3 }).RequiresGrad_();
+        var d = Tensor.From(new double[] { 4 }).RequiresGrad_();
+        c.Grad = Tensor.From(new float[] { 3 });
+        d.Grad = Tensor.From(new double[] { 4 });
+        var mixed = Utils.ClipGradNorm_([c, d], 2.5);
+        Assert.Equal(DType.Float64, mixed.DType);
+        Assert.Equal(5.0, mixed.Item<double>(), 12);
+        Assert.Equal(DType.Float32, c.Grad!.DType);
+        Assert.Equal(1.5, c.Grad.Item<double>(), 5);
+        Assert.Equal(2.0, d.Grad!.Item<double>(), 5);
     }
 
     [Theory]
