@@ -128,6 +128,44 @@ public class NNLossTests
             Assert.True(Ember.Autograd.GradCheck(a => fn(a, r), inputs()), $"{name} under {r}");
     }
 
+    [Fact]
+    public void SecondDerivativesGoThroughTheCompositeLosses()
+    {
+        var t = Tensor.From(new long[] { 2, 0, -100, 1 });
+        Assert.True(Ember.Autograd.GradGradCheck(a => F.CrossEntropy(a[0], t, labelSmoothing: 0.1), [Leaf(31, 4, 3)]));
+        Assert.True(Ember.Autograd.GradGradCheck(a => F.BinaryCrossEntropyWithLogits(a[0], a[1], posWeight: a[2]),
+            [Leaf(32, 2, 3), Uniform(33, 0, 1, 2, 3), Uniform(34, 0.5, 2, 3)]));
+        Assert.True(Ember.Autograd.GradGradCheck(a => F.HuberLoss(a[0], a[1], delta: 0.5), [Leaf(35, 2, 3), Leaf(36, 2, 3)]));
+    }
+
+    [Fact]
+    public void NonContiguousInputsGiveTheSameLossAndGradient()
+    {
+        var logitsT = Rn(41, 4, 5);                         // used as its transpose, [5, 4]
+        var t = Tensor.From(new long[] { 1, 3, 0, -100, 2 });
+        var w = Uniform(42, 0.5, 2, 8, 2)[.., 0];           // a strided weight view, [8]
+        var a = logitsT.Detach().RequiresGrad_();
+        var b = logitsT.Detach().T.Contiguous().RequiresGrad_();
+        var la = F.CrossEntropy(a.T, t, Uniform(43, 0.5, 2, 4, 2)[.., 1], labelSmoothing: 0.2);
+        var lb = F.CrossEntropy(b, t, Uniform(43, 0.5, 2, 4, 2)[.., 1].Contiguous(), labelSmoothing: 0.2);
+        TensorAssert.Close(lb, la);
+        TensorAssert.Close(Ember.Autograd.Grad(lb, b)!.T, Ember.Autograd.Grad(la, a)!);
+        var x = Uniform(44, 0.1, 0.9, 8, 2);
+        TensorAssert.Close(F.BinaryCrossEntropy(x.Contiguous().T.Contiguous(), Tensor.FullLike(x.T, 0.3), w.Contiguous()),
+            F.BinaryCrossEntropy(x.T, Tensor.FullLike(x.T, 0.3), w));
+    }
+
+    [Fact]
+    public void EmptyBatchesGiveNaNMeansAndZeroSums()
+    {
+        var e = Tensor.Empty([0, 3], DType.Float32);
+        Assert.True(double.IsNaN(F.NllLoss(e, Tensor.Empty([0], DType.Int64)).Item().ToDouble()));
+        Assert.True(double.IsNaN(F.CrossEntropy(e, Tensor.Empty([0, 3], DType.Float32)).Item().ToDouble()));
+        Assert.True(double.IsNaN(F.MseLoss(e, e).Item().ToDouble()));
+        Assert.Equal(0.0, F.CrossEntropy(e, Tensor.Empty([0], DType.Int64), reduction: Reduction.Sum).Item().ToDouble());
+        Assert.Equal([0], F.NllLoss(e, Tensor.Empty([0], DType.Int64), reduction: Reduction.None).Shape.ToArray());
+    }
+
     // ---------------------------------------------------------------- modules
 
     [Fact]

@@ -57,7 +57,7 @@ public static partial class F
         // ignored, reduced with the same denominator as the nll term.
         int classes = input.Size(classDim);
         var valid = target.Ne(ignoreIndex);
-        var smooth = -(weight is null ? logp : logp * weight.View(ClassShape(input.NDim, classDim, classes))).Sum(classDim);
+        var smooth = -(weight is null ? logp : logp * weight.Reshape(ClassShape(input.NDim, classDim, classes))).Sum(classDim);
         smooth = Tensor.Where(valid, smooth, 0.0);
         Tensor smoothReduced = reduction switch
         {
@@ -84,7 +84,7 @@ public static partial class F
         var logp = LogSoftmaxCore(input, classDim);
         var t = labelSmoothing > 0 ? target * (1 - labelSmoothing) + labelSmoothing / classes : target;
         var prod = logp * t;
-        if (weight is not null) prod = prod * weight.View(ClassShape(input.NDim, classDim, classes));
+        if (weight is not null) prod = prod * weight.Reshape(ClassShape(input.NDim, classDim, classes));
         return reduction switch
         {
             Reduction.None => -prod.Sum(classDim),
