@@ -1,7 +1,7 @@
 namespace Ember.NN;
 
-// Negative log-likelihood and cross-entropy. Cross-entropy is log_softmax followed by nll_loss (a
-// composite: its gradient comes from the rows of LogSumExp, Gather and the pointwise ops).
+// Negative log-likelihood and cross-entropy. Cross-entropy is the fused log_softmax followed by
+// nll_loss (a composite: its gradient comes from the rows of LogSoftmax, Gather and the pointwise ops).
 public static partial class F
 {
     /// <summary>
@@ -49,7 +49,7 @@ public static partial class F
         if (input.NDim >= 1 && input.Shape == target.Shape) return CrossEntropyProbabilities(input, target, weight, ignoreIndex, reduction, labelSmoothing);
 
         int classDim = CheckClassIndices(input, target, weight, ignoreIndex, reduction, op);
-        var logp = LogSoftmaxCore(input, classDim);
+        var logp = LogSoftmax(input, classDim);
         var nll = NllCore(logp, target, weight, ignoreIndex, reduction, classDim);
         if (labelSmoothing == 0) return nll;
 
@@ -81,7 +81,7 @@ public static partial class F
         int classes = input.Size(classDim);
         CheckClassWeight(weight, classes, input.DType, op);
 
-        var logp = LogSoftmaxCore(input, classDim);
+        var logp = LogSoftmax(input, classDim);
         var t = labelSmoothing > 0 ? target * (1 - labelSmoothing) + labelSmoothing / classes : target;
         var prod = logp * t;
         if (weight is not null) prod = prod * weight.Reshape(ClassShape(input.NDim, classDim, classes));
@@ -93,12 +93,6 @@ public static partial class F
             _ => input.Numel() == 0 ? -prod.Sum() * double.NaN : -prod.Sum() / (double)(input.Numel() / classes),
         };
     }
-
-    /// <summary>
-    /// log_softmax over <paramref name="dim"/>, as x - logsumexp(x). A stand-in for the fused
-    /// <c>F.LogSoftmax</c>, to be swapped for it when that is on main.
-    /// </summary>
-    private static Tensor LogSoftmaxCore(Tensor x, int dim) => x - x.LogSumExp(dim, keepDim: true);
 
     /// <summary>nll_loss on checked arguments; <paramref name="classDim"/> is 0 for a [C] input, else 1.</summary>
     private static Tensor NllCore(Tensor logp, Tensor target, Tensor? weight, int ignoreIndex, Reduction reduction, int classDim)
