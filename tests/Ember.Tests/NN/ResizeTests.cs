@@ -53,4 +53,18 @@ public class ResizeTests
         TensorAssert.Throws<ArgumentException>(() => F.Interpolate(Tensor.Randn(1, 1, 4, 4), scaleFactor: [2], alignCorners: true),
             "align_corners option can only be set with the interpolating modes");
     }
+
+    [Fact]
+    public void CompositesPassGradcheckInFloat64()
+    {
+        var gen = new Generator(11);
+        Tensor R(params int[] s) => Tensor.Randn(s, dtype: DType.Float64, generator: gen).RequiresGrad_();
+        Assert.True(Ember.Autograd.GradCheck(x => F.Pad(x[0], [1, -1, 2, 1], value: 2), [R(2, 3, 4)]));
+        Assert.True(Ember.Autograd.GradCheck(x => F.Pad(x[0], [2, 1, 1, 3], "reflect"), [R(1, 2, 4, 5)]));
+        Assert.True(Ember.Autograd.GradCheck(x => F.Pad(x[0], [3, 2], "replicate"), [R(2, 3)]));
+        Assert.True(Ember.Autograd.GradCheck(x => F.Pad(x[0], [1, 2, 2, 1], "circular"), [R(2, 3, 4)]));
+        Assert.True(Ember.Autograd.GradCheck(x => F.Interpolate(x[0], scaleFactor: [1.7], mode: "nearest"), [R(1, 2, 3, 4)]));
+        Assert.True(Ember.Autograd.GradCheck(x => F.Interpolate(x[0], size: [5, 3], mode: "bilinear", alignCorners: true), [R(1, 2, 3, 4)]));
+        Assert.True(Ember.Autograd.GradCheck(x => F.Interpolate(x[0], scaleFactor: [2.5], mode: "linear"), [R(2, 2, 3)]));
+    }
 }

@@ -14,7 +14,7 @@ internal static class PoolCore
     /// <summary>The windowed maximum and its int64 positions within each plane; <paramref name="rule"/> names the node (fixed or adaptive).</summary>
     public static (Tensor Output, Tensor Indices) Max(Tensor x, PoolWindows p, Rule rule)
     {
-        var xc = x.Contiguous();
+        var xc = ConvCore.Dense(x, x, null).A;
         int[] outShape = [x.Layout.Shape[0], x.Layout.Shape[1], p.OH, p.OW];
         var y = Tensor.Alloc(outShape, x.DType, x.Device);
         var idx = Tensor.Alloc(outShape, DType.Int64, x.Device);
@@ -26,7 +26,7 @@ internal static class PoolCore
     /// <summary>The gradient of <see cref="Max"/>: gy [N, C, OH, OW] summed into zeros of <paramref name="inputShape"/> at <paramref name="indices"/>.</summary>
     public static Tensor MaxBackward(Tensor gy, Tensor indices, int[] inputShape)
     {
-        Tensor gc = gy.Contiguous(), ic = indices.Contiguous();
+        var (gc, ic, _) = ConvCore.Dense(gy, indices, null);
         var gx = Tensor.Alloc(inputShape, gy.DType, gy.Device);
         int planes = inputShape[0] * inputShape[1];
         gy.Backend.MaxPool2dBackward(gc.Storage, gc.Layout, ic.Storage, ic.Layout, gx.Storage, gx.Layout,
@@ -38,7 +38,7 @@ internal static class PoolCore
     /// <summary>The windowed average; <paramref name="rule"/> names the node (fixed or adaptive).</summary>
     public static Tensor Avg(Tensor x, PoolWindows p, Rule rule)
     {
-        var xc = x.Contiguous();
+        var xc = ConvCore.Dense(x, x, null).A;
         var y = Tensor.Alloc([x.Layout.Shape[0], x.Layout.Shape[1], p.OH, p.OW], x.DType, x.Device);
         x.Backend.AvgPool2d(xc.Storage, xc.Layout, y.Storage, y.Layout, p);
         if (Autograd.Recording(x)) rule.Record(y, [x], state: p);
@@ -48,7 +48,7 @@ internal static class PoolCore
     /// <summary>The gradient of <see cref="Avg"/> for gy [N, C, OH, OW].</summary>
     public static Tensor AvgBackward(Tensor gy, PoolWindows p)
     {
-        var gc = gy.Contiguous();
+        var gc = ConvCore.Dense(gy, gy, null).A;
         var gx = Tensor.Alloc([gy.Layout.Shape[0], gy.Layout.Shape[1], p.H, p.W], gy.DType, gy.Device);
         gy.Backend.AvgPool2dBackward(gc.Storage, gc.Layout, gx.Storage, gx.Layout, p);
         if (Autograd.Recording(gy)) Derivatives.AvgPoolBackward.Record(gx, [gy], state: p);
