@@ -67,4 +67,14 @@ public class ResizeTests
         Assert.True(Ember.Autograd.GradCheck(x => F.Interpolate(x[0], size: [5, 3], mode: "bilinear", alignCorners: true), [R(1, 2, 3, 4)]));
         Assert.True(Ember.Autograd.GradCheck(x => F.Interpolate(x[0], scaleFactor: [2.5], mode: "linear"), [R(2, 2, 3)]));
     }
+
+    [Fact]
+    public void Float32ResizingMatchesPyTorchClosely()
+    {
+        // Nearest picks PyTorch's pixels exactly; bilinear weights are computed in float32 as PyTorch's,
+        // so values agree to an ulp or so (PyTorch's vectorised kernel may fuse a multiply-add).
+        var g = ConvGolden.G;
+        TensorAssert.Close(g["up_bilinear_float32_y"], F.Interpolate(g["up_bilinear_float32_x"], scaleFactor: [2], mode: "bilinear", alignCorners: false), 3e-7, 1e-7);
+        TensorAssert.Equal(g["up_nearest_frac_y"], F.Interpolate(g["up_nearest_frac_x"], scaleFactor: [1.5, 0.5], mode: "nearest"));
+    }
 }

@@ -58,7 +58,8 @@ public static partial class F
                 throw new ArgumentException($"{op}: Input and output sizes should be greater than 0, but got input ({Shape.Format(input.Layout.Shape.AsSpan(2))}) and output ({Shape.Format(outSize)})");
         }
         var x = input;
-        for (int i = 0; i < nd; i++)
+        // Last dim first: bilinear is then h0·(w0·x00 + w1·x01) + h1·(...), PyTorch's order of operations.
+        for (int i = nd - 1; i >= 0; i--)
         {
             int d = 2 + i, n = input.Layout.Shape[d];
             x = mode == "nearest"

@@ -47,7 +47,13 @@ internal static class PoolKernels<T> where T : unmanaged, IFloatingPointIeee754<
         Planes(planes, (long)planes * outPlane, plane =>
         {
             int gb = gyo + plane * outPlane, ib = io + plane * outPlane, xb = gxo + plane * inPlane;
-            for (int q = 0; q < outPlane; q++) gx[xb + (int)idx[ib + q]] += gy[gb + q];
+            // A window lying wholly in the padding (possible with a large dilation) keeps PyTorch's
+            // out-of-plane index; its gradient has nowhere to go and is dropped rather than written into a neighbour.
+            for (int q = 0; q < outPlane; q++)
+            {
+                long at = idx[ib + q];
+                if ((ulong)at < (ulong)inPlane) gx[xb + (int)at] += gy[gb + q];
+            }
         });
     }
 
