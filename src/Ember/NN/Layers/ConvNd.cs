@@ -84,22 +84,14 @@ public abstract class ConvNd : Module<Tensor, Tensor>
     /// </summary>
     public void ResetParameters()
     {
-        using var _ = Autograd.NoGrad();
-        long fanIn = Weight.Layout.Shape[1];
-        foreach (int k in KernelSize) fanIn *= k;
-        if (fanIn > 0)
-        {
-            // kaiming_uniform_(weight, a=sqrt(5)) in PyTorch's order of operations, so the bound matches to the last bit.
-            double a = Math.Sqrt(5.0);
-            double gain = Math.Sqrt(2.0 / (1 + a * a));
-            double bound = Math.Sqrt(3.0) * (gain / Math.Sqrt(fanIn));
-            Weight.Uniform_(-bound, bound);
-        }
-        if (Bias is not null && fanIn > 0)
-        {
-            double bound = 1 / Math.Sqrt(fanIn);
-            Bias.Uniform_(-bound, bound);
-        }
+        // PyTorch's _ConvNd.reset_parameters: kaiming_uniform_ with a = sqrt(5), then the bias uniform in
+        // ±1/sqrt(fan_in) (fan_in from the weight's shape, also for the transposed layout), in that order.
+        Init.KaimingUniform_(Weight, a: Math.Sqrt(5.0));
+        if (Bias is null) return;
+        long fanIn = Init.CalculateFanInAndFanOut(Weight).FanIn;
+        if (fanIn == 0) return;
+        double bound = 1 / Math.Sqrt(fanIn);
+        Init.Uniform_(Bias, -bound, bound);
     }
 
     /// <summary>

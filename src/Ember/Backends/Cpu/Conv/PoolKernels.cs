@@ -115,7 +115,7 @@ internal static class PoolKernels<T> where T : unmanaged, IFloatingPointIeee754<
 
     private static void Planes(int count, long work, Action<int> body)
     {
-        if (count > 1 && work >= ParallelWork && Environment.ProcessorCount > 1) Parallel.For(0, count, body);
+        if (count > 1 && work >= ParallelWork && Threads.Count > 1) Parallel.For(0, count, Threads.Options, body);
         else for (int i = 0; i < count; i++) body(i);
     }
 }
