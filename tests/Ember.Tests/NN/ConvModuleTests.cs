@@ -4,6 +4,7 @@ using Xunit;
 namespace Ember.Tests.NN;
 
 /// <summary>The convolution and pooling modules: PyTorch's seeded weights, printing, padding modes and forms.</summary>
+[Collection("DefaultGenerator")]
 public class ConvModuleTests
 {
     private static string Repr(string key) => ConvGolden.Repr.GetProperty(key).GetString()!;
