@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import struct
+import zipfile
 
 import torch
 import torch.nn as nn
@@ -208,6 +209,14 @@ def check_from_ember():
         c["t_equal"] = bool(torch.equal(d["t"], base.t())) and d["t"].stride() == (1, 4)
         c["views_share_storage"] = d["col"].storage().data_ptr() == d["base"].storage().data_ptr() == d["t"].storage().data_ptr()
         c["param_is_parameter"] = isinstance(d["param"], nn.Parameter) and d["param"].requires_grad
+        # Storage records start at 64-byte boundaries, as torch.save aligns them.
+        with open(path, "rb") as f:
+            raw = f.read()
+        z = zipfile.ZipFile(path)
+        starts = [i.header_offset + 30 + struct.unpack("<HH", raw[i.header_offset + 26:i.header_offset + 30])[0]
+                  + struct.unpack("<HH", raw[i.header_offset + 26:i.header_offset + 30])[1] for i in z.infolist() if "/data/" in i.filename]
+        c["storages_64_byte_aligned"] = bool(starts) and all(s % 64 == 0 for s in starts)
+        c["zip_crc_ok"] = z.testzip() is None
         return c
 
     def linear(path):
@@ -224,8 +233,8 @@ def check_from_ember():
         try:
             torch.load(path, weights_only=True)
             c["weights_only"] = True
-        except Exception:
-            c["weights_only_fails_only_on_floats"] = True
+        except Exception as e:
+            c["weights_only_fails_only_on_binfloat"] = "Unsupported operand 71" in str(e)  # 71 is 'G', BINFLOAT
         sd = torch.load(path, weights_only=False)
         lin = nn.Linear(3, 2)
         opt = torch.optim.Adam(lin.parameters(), lr=0.5)
