@@ -62,8 +62,18 @@ internal static class SafeTensorsHeader
     /// <summary>Parses and validates the JSON header; <paramref name="dataLength"/> is the size of the data buffer after it.</summary>
     public static (List<SafeTensorInfo> Tensors, Dictionary<string, string>? Metadata) Parse(ReadOnlySpan<byte> json, long dataLength, string file)
     {
+        try { return ParseValid(json, dataLength, file); }
+        catch (InvalidOperationException e) // JSON strings whose escapes make invalid UTF-16 (lone surrogates)
+        {
+            throw new TensorFileException(file, $"invalid safetensors header: {e.Message}", e);
+        }
+    }
+
+    private static (List<SafeTensorInfo> Tensors, Dictionary<string, string>? Metadata) ParseValid(ReadOnlySpan<byte> json, long dataLength, string file)
+    {
         TensorFileException Bad(string m) => new(file, $"invalid safetensors header: {m}");
         if (json.Length == 0 || json[0] != (byte)'{') throw Bad("it does not start with '{'");
+        if (!System.Text.Unicode.Utf8.IsValid(json)) throw Bad("it is not valid UTF-8");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = 8 }); }
         catch (JsonException e) { throw new TensorFileException(file, $"invalid safetensors header: not valid JSON ({e.Message})", e); }

@@ -53,6 +53,8 @@ internal static class TorchReader
             if (!entries.TryGetValue(prefix + "data/" + key, out var rec))
                 throw new PickleRefusedException($"the pickle names storage '{key}' but the archive has no record {prefix}data/{key}");
             long bytes = numel * kind.Size;
+            if (rec.Length != bytes)
+                throw new PickleRefusedException($"record {rec.FullName} holds {rec.Length} bytes but the pickle describes {numel} {kind.Name} elements ({bytes} bytes)");
             byte[] raw = ReadRecord(rec, bytes, fileLength, name);
             if (bigEndian && kind.Size > 1)
                 for (int i = 0; i < raw.Length; i += kind.Size) raw.AsSpan(i, kind.Size).Reverse();
