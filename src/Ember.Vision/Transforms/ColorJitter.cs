@@ -17,7 +17,7 @@ public sealed class ColorJitter : RandomTransform
     /// <param name="contrast">How much to jitter contrast (non-negative).</param>
     /// <param name="saturation">How much to jitter saturation (non-negative).</param>
     /// <param name="hue">How much to jitter hue, in [0, 0.5].</param>
-    /// <param name="seed">Seed of the transform's random stream; null draws a fresh seed.</param>
+    /// <param name="seed">Seed of the transform's own random stream; null draws from the default generator, as torchvision does.</param>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
     public ColorJitter(double brightness = 0, double contrast = 0, double saturation = 0, double hue = 0, int? seed = null) : base(seed)
     {

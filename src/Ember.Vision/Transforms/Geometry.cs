@@ -5,7 +5,7 @@ public sealed class RandomHorizontalFlip : RandomTransform
 {
     /// <summary>Flips with probability <paramref name="p"/>.</summary>
     /// <param name="p">Probability of a flip.</param>
-    /// <param name="seed">Seed of the transform's random stream; null draws a fresh seed.</param>
+    /// <param name="seed">Seed of the transform's own random stream; null draws from the default generator, as torchvision does.</param>
     public RandomHorizontalFlip(double p = 0.5, int? seed = null) : base(seed)
     {
         if (!(p >= 0 && p <= 1)) throw new ArgumentException($"RandomHorizontalFlip: p should be a probability in [0, 1], got {p}.", nameof(p));
@@ -136,7 +136,7 @@ public sealed class RandomCrop : RandomTransform
     /// <param name="padIfNeeded">Pad an image smaller than the crop up to its size.</param>
     /// <param name="fill">Fill value for constant padding.</param>
     /// <param name="paddingMode">How the border is filled.</param>
-    /// <param name="seed">Seed of the transform's random stream; null draws a fresh seed.</param>
+    /// <param name="seed">Seed of the transform's own random stream; null draws from the default generator, as torchvision does.</param>
     public RandomCrop(int[] size, int[]? padding = null, bool padIfNeeded = false, double fill = 0,
         PaddingMode paddingMode = PaddingMode.Constant, int? seed = null) : base(seed)
     {

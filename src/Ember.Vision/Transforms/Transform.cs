@@ -59,8 +59,8 @@ public abstract class RandomTransform : ITransform
 {
     private readonly IRandomSource _random;
 
-    /// <summary>Seeds the stream; null draws a fresh seed.</summary>
-    protected RandomTransform(int? seed) { _random = RandomSources.FromSeed(seed); }
+    /// <summary>A private stream seeded with <paramref name="seed"/>; null draws from the default generator, as torchvision's transforms do.</summary>
+    protected RandomTransform(int? seed) { _random = RandomSources.From(seed, null, GetType().Name); }
 
     /// <summary>A uniform double in [0, 1) (<c>torch.rand(1)</c>).</summary>
     protected double Rand() { lock (_random) return _random.Rand(); }

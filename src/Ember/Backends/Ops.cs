@@ -6,6 +6,7 @@ internal enum UnaryOp
     Neg, Abs, Sign, Exp, Log, Log1p, Expm1, Sqrt, Rsqrt, Sin, Cos, Tanh, Sigmoid, Relu,
     Floor, Ceil, Round, Reciprocal, LogicalNot,
     Exp2, Log2, Log10, Trunc, BitwiseNot,
+    Erf,
 }
 
 /// <summary>Elementwise two-input kernels every backend provides.</summary>
@@ -22,7 +23,8 @@ internal static class UnaryOps
     /// <summary>True for ops defined only on floating-point inputs (the frontend converts others first).</summary>
     public static bool NeedsFloat(UnaryOp op) => op is UnaryOp.Exp or UnaryOp.Log or UnaryOp.Log1p or UnaryOp.Expm1
         or UnaryOp.Sqrt or UnaryOp.Rsqrt or UnaryOp.Sin or UnaryOp.Cos or UnaryOp.Tanh or UnaryOp.Sigmoid or UnaryOp.Reciprocal
-        or UnaryOp.Exp2 or UnaryOp.Log2 or UnaryOp.Log10;
+        or UnaryOp.Exp2 or UnaryOp.Log2 or UnaryOp.Log10
+        or UnaryOp.Erf;
 
     public static DType ResultType(UnaryOp op, DType input) => op == UnaryOp.LogicalNot ? DType.Bool : input;
 }

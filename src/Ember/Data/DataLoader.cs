@@ -1,3 +1,4 @@
+using Ember.Rng;
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
@@ -27,6 +28,7 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
     private readonly Dataset<T>? _dataset;
     private readonly IterableDataset<T>? _iterable;
     private readonly Func<IReadOnlyList<T>, TBatch> _collate;
+    private readonly IRandomSource _random;
 
     /// <summary>A loader over a map-style dataset.</summary>
     /// <param name="dataset">The samples.</param>
@@ -38,12 +40,18 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
     /// <param name="numWorkers">Worker threads loading batches; 0 loads on the consuming thread.</param>
     /// <param name="dropLast">Drop the last batch if it is incomplete.</param>
     /// <param name="prefetchFactor">Batches each worker loads ahead.</param>
-    /// <param name="seed">Seed of the shuffle (PyTorch's <c>generator</c>); null draws a fresh seed.</param>
+    /// <param name="seed">Shorthand for <paramref name="generator"/> = a new generator seeded with this value.</param>
+    /// <param name="generator">
+    /// The generator of the shuffle and of each epoch's base seed (PyTorch's <c>generator</c>). With
+    /// neither it nor a seed, both come from the default generator exactly as in PyTorch, so after
+    /// <c>Tensor.ManualSeed(s)</c> a shuffled loader visits samples in the order PyTorch's does after
+    /// <c>torch.manual_seed(s)</c>.
+    /// </param>
     /// <exception cref="ArgumentException">Conflicting or out-of-range options, with PyTorch's message.</exception>
     public DataLoader(Dataset<T> dataset, Func<IReadOnlyList<T>, TBatch> collate, int batchSize = 1, bool shuffle = false,
         Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false,
-        int prefetchFactor = 2, int? seed = null)
-        : this(dataset, collate, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, RandomSources.FromSeed(seed)) { }
+        int prefetchFactor = 2, int? seed = null, Generator? generator = null)
+        : this(dataset, collate, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, RandomSources.From(seed, generator, "DataLoader")) { }
 
     internal DataLoader(Dataset<T> dataset, Func<IReadOnlyList<T>, TBatch> collate, int batchSize, bool shuffle,
         Sampler? sampler, BatchSampler? batchSampler, int numWorkers, bool dropLast, int prefetchFactor, IRandomSource random)
@@ -59,6 +67,7 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
             throw new ArgumentException($"DataLoader: batch_size should be a positive integer value, but got batch_size={batchSize}.", nameof(batchSize));
         _dataset = dataset;
         _collate = collate;
+        _random = random;
         Sampler = sampler ?? (shuffle ? new RandomSampler(dataset.Count, false, null, random) : new SequentialSampler(dataset.Count));
         BatchSampler = batchSampler ?? new BatchSampler(Sampler, batchSize, dropLast);
         BatchSize = batchSampler is null ? batchSize : batchSampler.BatchSize;
@@ -84,6 +93,7 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
             throw new ArgumentException($"DataLoader: batch_size should be a positive integer value, but got batch_size={batchSize}.", nameof(batchSize));
         _iterable = dataset;
         _collate = collate;
+        _random = RandomSources.From(null, null, "DataLoader");
         BatchSize = batchSize;
         DropLast = dropLast;
         NumWorkers = numWorkers;
@@ -124,6 +134,10 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
     /// <summary>The batches of one epoch.</summary>
     public IEnumerator<TBatch> GetEnumerator()
     {
+        // PyTorch draws each epoch's base seed (for its worker processes) before the sampler runs. Ember's
+        // workers are threads and do not use it, but drawing it keeps the generator's stream, and so the
+        // shuffle and everything drawn after it, identical to PyTorch's.
+        _random.SeedDraw();
         IEnumerable<Func<TBatch>> jobs = _dataset is not null ? MapJobs(_dataset) : IterableJobs(_iterable!);
         return NumWorkers == 0 ? Serial(jobs) : Parallel(jobs);
     }
@@ -257,33 +271,33 @@ public static class DataLoader
 {
     /// <summary>A loader stacking tensor samples into one tensor per batch.</summary>
     public static DataLoader<Tensor, Tensor> Create(Dataset<Tensor> dataset, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null) =>
-        new(dataset, Collate.Stack, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null) =>
+        new(dataset, Collate.Stack, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator);
 
     /// <summary>A loader over <see cref="TensorDataset"/>-like samples: each position is stacked.</summary>
     public static DataLoader<Tensor[], Tensor[]> Create(Dataset<Tensor[]> dataset, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null) =>
-        new(dataset, Collate.StackEach, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null) =>
+        new(dataset, Collate.StackEach, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator);
 
     /// <summary>A loader over (input, target) tensor pairs, giving (inputs, targets) batches.</summary>
     public static DataLoader<(Tensor, Tensor), (Tensor, Tensor)> Create(Dataset<(Tensor, Tensor)> dataset, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null) =>
-        new(dataset, Collate.Pairs, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null) =>
+        new(dataset, Collate.Pairs, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator);
 
     /// <summary>A loader over (image, label) samples such as the vision datasets', giving (images, int64 labels) batches.</summary>
     public static DataLoader<(Tensor, long), (Tensor, Tensor)> Create(Dataset<(Tensor, long)> dataset, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null) =>
-        new(dataset, Collate.Labeled, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null) =>
+        new(dataset, Collate.Labeled, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator);
 
     /// <summary>A loader over (input, int label) samples, giving (inputs, int64 labels) batches.</summary>
     public static DataLoader<(Tensor, int), (Tensor, Tensor)> Create(Dataset<(Tensor, int)> dataset, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null) =>
-        new(dataset, Collate.Labeled, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null) =>
+        new(dataset, Collate.Labeled, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator);
 
     /// <summary>A loader with a custom collate function (<c>DataLoader(..., collate_fn=f)</c>).</summary>
     public static DataLoader<T, TBatch> Create<T, TBatch>(Dataset<T> dataset, Func<IReadOnlyList<T>, TBatch> collate, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null) =>
-        new(dataset, collate, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null) =>
+        new(dataset, collate, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator);
 
     /// <summary>A loader over a stream of tensors, stacking each batch.</summary>
     public static DataLoader<Tensor, Tensor> Create(IterableDataset<Tensor> dataset, int batchSize = 1, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2) =>

@@ -1,3 +1,4 @@
+using Ember.Rng;
 using System.Collections;
 
 namespace Ember.Data;
@@ -215,11 +216,12 @@ public static class Dataset
     /// <summary>
     /// Splits <paramref name="dataset"/> into non-overlapping random subsets of the given
     /// <paramref name="lengths"/>, which must add up to its size (<c>random_split(dataset, lengths,
-    /// generator)</c>). The same <paramref name="seed"/> gives the same split.
+    /// generator)</c>). The split is one <c>randperm</c> drawn from <paramref name="generator"/>, from a new
+    /// generator seeded with <paramref name="seed"/>, or from the default generator, as in PyTorch.
     /// </summary>
-    /// <exception cref="ArgumentException">The lengths do not add up to the dataset's size, or one is negative.</exception>
-    public static Subset<T>[] RandomSplit<T>(Dataset<T> dataset, IReadOnlyList<int> lengths, int? seed = null) =>
-        RandomSplit(dataset, lengths, RandomSources.FromSeed(seed));
+    /// <exception cref="ArgumentException">The lengths do not add up to the dataset's size, or one is negative, or both a seed and a generator were given.</exception>
+    public static Subset<T>[] RandomSplit<T>(Dataset<T> dataset, IReadOnlyList<int> lengths, int? seed = null, Generator? generator = null) =>
+        RandomSplit(dataset, lengths, RandomSources.From(seed, generator, "random_split"));
 
     /// <summary>
     /// Splits <paramref name="dataset"/> into random subsets whose sizes are the given
@@ -227,8 +229,8 @@ public static class Dataset
     /// floor(fraction * n) and the samples left over go one each to the subsets in turn from the first.
     /// </summary>
     /// <exception cref="ArgumentException">A fraction is outside [0, 1] or they do not add up to 1.</exception>
-    public static Subset<T>[] RandomSplit<T>(Dataset<T> dataset, IReadOnlyList<double> fractions, int? seed = null) =>
-        RandomSplit(dataset, FractionsToLengths(dataset, fractions), RandomSources.FromSeed(seed));
+    public static Subset<T>[] RandomSplit<T>(Dataset<T> dataset, IReadOnlyList<double> fractions, int? seed = null, Generator? generator = null) =>
+        RandomSplit(dataset, FractionsToLengths(dataset, fractions), RandomSources.From(seed, generator, "random_split"));
 
     internal static int[] FractionsToLengths<T>(Dataset<T> dataset, IReadOnlyList<double> fractions)
     {

@@ -1,14 +1,17 @@
+using Ember.Rng;
+
 namespace Ember.Data;
 
 /// <summary>
 /// Where the data pipeline gets its randomness: shuffles, random samplers, random splits and
-/// random transforms all draw through this one small interface, so that Ember's PyTorch-compatible
-/// <c>Generator</c> can stand behind it (an adapter implementing these four methods) without any
-/// sampler changing. Until then <see cref="SeededRandomSource"/> is the implementation.
+/// random transforms all draw through this one small interface. The implementation draws from
+/// Ember's PyTorch-compatible <see cref="Generator"/> exactly as PyTorch's data utilities call
+/// <c>torch.randperm</c>, <c>torch.randint</c>, <c>torch.rand</c> and <c>torch.multinomial</c>,
+/// so that a seeded Ember pipeline visits samples in the same order as the same PyTorch pipeline.
 /// </summary>
 /// <remarks>
-/// Implementations need not be thread-safe; callers that share one across threads (random
-/// transforms running on DataLoader workers) lock around it.
+/// Implementations need not be thread-safe beyond what <see cref="Generator"/> guarantees; callers
+/// that share one across threads (random transforms running on DataLoader workers) lock around it.
 /// </remarks>
 internal interface IRandomSource
 {
@@ -18,7 +21,7 @@ internal interface IRandomSource
     /// <summary>A uniform integer in [low, high) (<c>torch.randint(low, high, ())</c>).</summary>
     long RandInt(long low, long high);
 
-    /// <summary>A uniform double in [0, 1) (<c>torch.rand(())</c>).</summary>
+    /// <summary>A uniform number in [0, 1) (<c>torch.rand(1)</c>, float32, returned widened).</summary>
     double Rand();
 
     /// <summary>
@@ -26,127 +29,127 @@ internal interface IRandomSource
     /// <paramref name="weights"/> (<c>torch.multinomial(weights, count, replacement, generator=g)</c>).
     /// </summary>
     int[] Multinomial(ReadOnlySpan<double> weights, int count, bool replacement);
+
+    /// <summary>
+    /// A 63-bit seed (<c>torch.empty((), dtype=torch.int64).random_(generator=g)</c>): what PyTorch's
+    /// DataLoader draws as each epoch's base seed and RandomSampler as each epoch's own seed.
+    /// </summary>
+    long SeedDraw();
+
+    /// <summary>
+    /// The source one epoch of a <c>RandomSampler</c> draws from: the explicit generator itself when
+    /// there is one; otherwise, as PyTorch does, a fresh generator seeded by a draw from the default one.
+    /// </summary>
+    IRandomSource ForEpoch();
 }
 
-/// <summary>Builds random sources from the public <c>seed</c> arguments.</summary>
+/// <summary>Builds random sources from the public <c>seed</c> and <c>generator</c> arguments.</summary>
 internal static class RandomSources
 {
     /// <summary>
-    /// A source seeded with <paramref name="seed"/>, or, when it is null, with a fresh seed drawn
-    /// from the operating system (as PyTorch draws a fresh seed when no generator is given).
+    /// A source drawing from <paramref name="generator"/>, from a new generator seeded with
+    /// <paramref name="seed"/>, or, when both are null, from the default generator (so that
+    /// <c>Tensor.ManualSeed</c> makes the pipeline reproducible, as <c>torch.manual_seed</c> does).
     /// </summary>
-    public static IRandomSource FromSeed(int? seed) =>
-        new SeededRandomSource(seed is { } s ? (ulong)(uint)s : NonDeterministicSeed());
-
-    /// <summary>A seed from the OS entropy source, for unseeded pipelines.</summary>
-    public static ulong NonDeterministicSeed()
+    /// <exception cref="ArgumentException">Both a seed and a generator were given.</exception>
+    public static IRandomSource From(int? seed, Generator? generator, string op)
     {
-        Span<byte> b = stackalloc byte[8];
-        System.Security.Cryptography.RandomNumberGenerator.Fill(b);
-        return BitConverter.ToUInt64(b);
+        if (seed is not null && generator is not null)
+            throw new ArgumentException($"{op}: pass either a seed or a generator, not both (seed={seed}).", nameof(seed));
+        return new GeneratorRandomSource(seed is { } s ? new Generator((ulong)(uint)s) : generator);
     }
 }
 
 /// <summary>
-/// A seeded xoshiro256** stream (seeded through SplitMix64). Deterministic across platforms and
-/// .NET versions, unlike <see cref="System.Random"/>, whose seeded sequence .NET does not promise
-/// to keep. The numbers differ from PyTorch's mt19937/Philox streams; the real <c>Generator</c>
-/// replaces this class when it lands.
+/// Draws through a <see cref="Generator"/> (or the default generator at the time of each draw when
+/// none is given), with PyTorch 1.13's CPU algorithms for each kind of draw.
 /// </summary>
-internal sealed class SeededRandomSource : IRandomSource
+internal sealed class GeneratorRandomSource(Generator? generator) : IRandomSource
 {
-    private ulong _s0, _s1, _s2, _s3;
+    private Generator G => generator ?? Generator.Default;
 
-    public SeededRandomSource(ulong seed)
+    public int[] RandPerm(int n)
     {
-        ulong x = seed;
-        _s0 = SplitMix(ref x); _s1 = SplitMix(ref x); _s2 = SplitMix(ref x); _s3 = SplitMix(ref x);
-    }
-
-    private static ulong SplitMix(ref ulong x)
-    {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
-
-    private ulong Next()
-    {
-        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0; _s3 ^= _s1; _s1 ^= _s2; _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
+        long[] perm = Tensor.RandPerm(n, G).ToArray<long>();
+        var result = new int[n];
+        for (int i = 0; i < n; i++) result[i] = (int)perm[i];
         return result;
     }
-
-    // Unbiased bounded integer by rejection (Lemire's method without the multiply trick, kept simple).
-    private ulong Below(ulong bound)
-    {
-        if (bound == 0) throw new ArgumentOutOfRangeException(nameof(bound));
-        ulong limit = ulong.MaxValue - ulong.MaxValue % bound;
-        ulong r;
-        do r = Next(); while (r >= limit);
-        return r % bound;
-    }
-
-    public double Rand() => (Next() >> 11) * (1.0 / (1UL << 53));
 
     public long RandInt(long low, long high)
     {
         if (high <= low) throw new ArgumentException($"random_: expects 'from' to be less than 'to', but got from={low} >= to={high}.");
-        return low + (long)Below((ulong)(high - low));
+        return Tensor.RandInt(low, high, [], G).Item<long>();
     }
 
-    public int[] RandPerm(int n)
+    public double Rand() => Tensor.Rand([], G).Item<float>();
+
+    public long SeedDraw()
     {
-        var p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--)
-        {
-            int j = (int)Below((ulong)i + 1);
-            (p[i], p[j]) = (p[j], p[i]);
-        }
-        return p;
+        var g = G;
+        // uniform_int_distribution<int64_t> over the full range: random64() % (INT64_MAX + 1).
+        lock (g.Mutex) return (long)(g.Random64() % (1UL << 63));
     }
 
-    public int[] Multinomial(ReadOnlySpan<double> weights, int count, bool replacement)
+    public IRandomSource ForEpoch() =>
+        generator is not null ? this : new GeneratorRandomSource(new Generator((ulong)SeedDraw()));
+
+    public int[] Multinomial(ReadOnlySpan<double> weights, int count, bool replacement) =>
+        replacement ? WithReplacement(weights, count) : WithoutReplacement(weights, count);
+
+    // PyTorch's CPU multinomial with replacement: the normalised cumulative distribution, then for each
+    // sample one uniform double and a binary search for the first bin whose cumulative mass reaches it.
+    private int[] WithReplacement(ReadOnlySpan<double> weights, int count)
     {
-        var w = weights.ToArray();
+        var cum = new double[weights.Length];
+        double sum = 0;
+        for (int i = 0; i < weights.Length; i++) { sum += weights[i]; cum[i] = sum; }
+        for (int i = 0; i < cum.Length; i++) cum[i] /= sum;
+        var g = G;
         var result = new int[count];
-        if (replacement)
+        lock (g.Mutex)
         {
-            var cum = new double[w.Length];
-            double acc = 0;
-            for (int i = 0; i < w.Length; i++) { acc += w[i]; cum[i] = acc; }
             for (int k = 0; k < count; k++)
             {
-                double u = Rand() * acc;
-                int idx = Array.BinarySearch(cum, u);
-                idx = idx >= 0 ? idx + 1 : ~idx;
-                // Skip zero-weight entries that share the cumulative value of their predecessor.
-                while (idx < w.Length - 1 && w[idx] == 0) idx++;
-                result[k] = Math.Min(idx, w.Length - 1);
+                double u = g.UniformDouble();
+                int left = 0, right = cum.Length;
+                while (right - left > 0)
+                {
+                    int mid = left + (right - left) / 2;
+                    if (cum[mid] < u) left = mid + 1; else right = mid;
+                }
+                result[k] = left;
             }
-            return result;
         }
+        return result;
+    }
+
+    // Without replacement: successive weighted draws, each removing the drawn index. PyTorch 1.13 uses
+    // the exponential-race trick instead, so these orders are reproducible by seed but not PyTorch's.
+    private int[] WithoutReplacement(ReadOnlySpan<double> weights, int count)
+    {
+        var w = weights.ToArray();
         double total = 0;
         foreach (double x in w) total += x;
-        for (int k = 0; k < count; k++)
+        var result = new int[count];
+        var g = G;
+        lock (g.Mutex)
         {
-            double u = Rand() * total, acc = 0;
-            int pick = -1;
-            for (int i = 0; i < w.Length; i++)
+            for (int k = 0; k < count; k++)
             {
-                if (w[i] <= 0) continue;
-                acc += w[i];
-                pick = i;
-                if (u < acc) break;
+                double u = g.UniformDouble() * total, acc = 0;
+                int pick = -1;
+                for (int i = 0; i < w.Length; i++)
+                {
+                    if (w[i] <= 0) continue;
+                    acc += w[i];
+                    pick = i;
+                    if (u < acc) break;
+                }
+                result[k] = pick;
+                total -= w[pick];
+                w[pick] = 0;
             }
-            result[k] = pick;
-            total -= w[pick];
-            w[pick] = 0;
         }
         return result;
     }

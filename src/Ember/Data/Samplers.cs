@@ -1,3 +1,4 @@
+using Ember.Rng;
 using System.Collections;
 
 namespace Ember.Data;
@@ -58,10 +59,14 @@ public sealed class RandomSampler : Sampler
     /// <param name="count">The dataset's size.</param>
     /// <param name="replacement">Draw with replacement.</param>
     /// <param name="numSamples">Indices per epoch.</param>
-    /// <param name="seed">Seed for a reproducible order; null draws a fresh seed.</param>
-    /// <exception cref="ArgumentException"><paramref name="numSamples"/> is not positive.</exception>
-    public RandomSampler(int count, bool replacement = false, int? numSamples = null, int? seed = null)
-        : this(count, replacement, numSamples, RandomSources.FromSeed(seed)) { }
+    /// <param name="seed">Shorthand for a new generator seeded with this value.</param>
+    /// <param name="generator">
+    /// The generator every epoch draws from. With neither it nor a seed, each epoch seeds a fresh
+    /// generator from the default one, as PyTorch does, so <c>Tensor.ManualSeed</c> fixes the order.
+    /// </param>
+    /// <exception cref="ArgumentException"><paramref name="numSamples"/> is not positive, or both a seed and a generator were given.</exception>
+    public RandomSampler(int count, bool replacement = false, int? numSamples = null, int? seed = null, Generator? generator = null)
+        : this(count, replacement, numSamples, RandomSources.From(seed, generator, "RandomSampler")) { }
 
     internal RandomSampler(int count, bool replacement, int? numSamples, IRandomSource random)
     {
@@ -75,8 +80,8 @@ public sealed class RandomSampler : Sampler
     }
 
     /// <summary>A random sampler over the samples of <paramref name="dataset"/>.</summary>
-    public static RandomSampler For<T>(Dataset<T> dataset, bool replacement = false, int? numSamples = null, int? seed = null) =>
-        new(dataset.Count, replacement, numSamples, seed);
+    public static RandomSampler For<T>(Dataset<T> dataset, bool replacement = false, int? numSamples = null, int? seed = null, Generator? generator = null) =>
+        new(dataset.Count, replacement, numSamples, seed, generator);
 
     /// <summary>Whether indices are drawn with replacement.</summary>
     public bool Replacement { get; }
@@ -98,19 +103,18 @@ public sealed class RandomSampler : Sampler
         int total = Count;
         var order = new int[total];
         if (_n == 0) return total == 0 ? order : throw new InvalidOperationException("RandomSampler: cannot sample from an empty dataset.");
+        var random = _random.ForEpoch();
         if (Replacement)
         {
-            for (int i = 0; i < total; i++) order[i] = (int)_random.RandInt(0, _n);
+            for (int i = 0; i < total; i++) order[i] = (int)random.RandInt(0, _n);
             return order;
         }
+        // As PyTorch: total / n whole permutations, then one more of which only total % n indices are
+        // used (drawn even when that is none, which keeps an explicit generator's stream identical).
         int at = 0;
-        while (at < total)
-        {
-            int[] perm = _random.RandPerm(_n);
-            int take = Math.Min(_n, total - at);
-            Array.Copy(perm, 0, order, at, take);
-            at += take;
-        }
+        for (int k = 0; k < total / _n; k++, at += _n)
+            Array.Copy(random.RandPerm(_n), 0, order, at, _n);
+        Array.Copy(random.RandPerm(_n), 0, order, at, total % _n);
         return order;
     }
 }
@@ -124,8 +128,11 @@ public sealed class SubsetRandomSampler : Sampler
 
     /// <summary>A sampler over <paramref name="indices"/>.</summary>
     /// <param name="indices">The dataset indices to shuffle.</param>
-    /// <param name="seed">Seed for a reproducible order; null draws a fresh seed.</param>
-    public SubsetRandomSampler(IEnumerable<int> indices, int? seed = null) : this(indices, RandomSources.FromSeed(seed)) { }
+    /// <param name="seed">Shorthand for a new generator seeded with this value.</param>
+    /// <param name="generator">The generator to draw from; with neither it nor a seed, the default generator.</param>
+    /// <exception cref="ArgumentException">Both a seed and a generator were given.</exception>
+    public SubsetRandomSampler(IEnumerable<int> indices, int? seed = null, Generator? generator = null)
+        : this(indices, RandomSources.From(seed, generator, "SubsetRandomSampler")) { }
 
     internal SubsetRandomSampler(IEnumerable<int> indices, IRandomSource random)
     {
@@ -166,10 +173,11 @@ public sealed class WeightedRandomSampler : Sampler
     /// <param name="weights">Non-negative weights, one per sample; they need not sum to 1.</param>
     /// <param name="numSamples">Indices per epoch.</param>
     /// <param name="replacement">Draw with replacement (PyTorch's default); without it <paramref name="numSamples"/> may not exceed the number of non-zero weights.</param>
-    /// <param name="seed">Seed for a reproducible order; null draws a fresh seed.</param>
-    /// <exception cref="ArgumentException">A weight is negative or not finite, all are zero, or <paramref name="numSamples"/> is impossible.</exception>
-    public WeightedRandomSampler(IEnumerable<double> weights, int numSamples, bool replacement = true, int? seed = null)
-        : this(weights, numSamples, replacement, RandomSources.FromSeed(seed)) { }
+    /// <param name="seed">Shorthand for a new generator seeded with this value.</param>
+    /// <param name="generator">The generator to draw from; with neither it nor a seed, the default generator.</param>
+    /// <exception cref="ArgumentException">A weight is negative or not finite, all are zero, <paramref name="numSamples"/> is impossible, or both a seed and a generator were given.</exception>
+    public WeightedRandomSampler(IEnumerable<double> weights, int numSamples, bool replacement = true, int? seed = null, Generator? generator = null)
+        : this(weights, numSamples, replacement, RandomSources.From(seed, generator, "WeightedRandomSampler")) { }
 
     internal WeightedRandomSampler(IEnumerable<double> weights, int numSamples, bool replacement, IRandomSource random)
     {

@@ -45,6 +45,7 @@ internal sealed partial class CpuBackend
             case UnaryOp.Log2: RunUnary<T, T, Log2K<T>>(s, sl, d, dl); break;
             case UnaryOp.Log10: RunUnary<T, T, Log10K<T>>(s, sl, d, dl); break;
             case UnaryOp.Trunc: RunUnary<T, T, TruncK<T>>(s, sl, d, dl); break;
+            case UnaryOp.Erf: RunUnary<T, T, ErfK<T>>(s, sl, d, dl); break;
             default: throw new NotSupportedException($"cpu: unary kernel {op} is not implemented for {s.DType.TorchName()}.");
         }
     }

@@ -79,7 +79,7 @@ internal sealed partial class CpuBackend
         int[] rShape = StridedLoop.Collapse(redShape.ToArray(), rs);
         int[] rStr = rs[0];
         int kr = kShape.Length, m = kShape[kr - 1];
-        bool parallel = keptCount * redCount >= ParallelGrain && Environment.ProcessorCount > 1;
+        bool parallel = keptCount * redCount >= ParallelGrain && Threads.Count > 1;
 
         if (kSrc[kr - 1] == 1 && kDst[kr - 1] == 1 && m >= 8 && rStr[^1] != 1)
         {
@@ -87,7 +87,7 @@ internal sealed partial class CpuBackend
             // split into (outer index, column block) tasks, so x.sum(0) of one matrix still uses every core.
             int[] oShape = kShape[..^1], oSrc = kSrc[..^1], oDst = kDst[..^1];
             long outer = keptCount / m;
-            int colBlocks = parallel ? (int)Math.Clamp(Environment.ProcessorCount * 4L / outer, 1, Math.Max(1, m / 256)) : 1;
+            int colBlocks = parallel ? (int)Math.Clamp(Threads.Count * 4L / outer, 1, Math.Max(1, m / 256)) : 1;
             void Rows(long from, long to)
             {
                 for (long task = from; task < to; task++)
@@ -117,8 +117,8 @@ internal sealed partial class CpuBackend
     /// <summary>Splits [0, count) into a few chunks per core and runs them in parallel.</summary>
     private static void ParallelChunks(long count, Action<long, long> body)
     {
-        int chunks = (int)Math.Min(count, Environment.ProcessorCount * 4L);
-        Parallel.For(0, chunks, c => body(count * c / chunks, count * (c + 1) / chunks));
+        int chunks = (int)Math.Min(count, Threads.Count * 4L);
+        Parallel.For(0, chunks, Threads.Options, c => body(count * c / chunks, count * (c + 1) / chunks));
     }
 
     /// <summary>

@@ -35,18 +35,13 @@ public sealed class Linear : Module<Tensor, Tensor>
     /// <summary>Re-draws the weights as the constructor did (<c>reset_parameters</c>).</summary>
     public void ResetParameters()
     {
-        using var _ = Autograd.NoGrad();
-        if (InFeatures > 0)
-        {
-            // kaiming_uniform_(weight, a=sqrt(5)), computed in PyTorch's order of operations so the
-            // bound (about 1/sqrt(fan_in)) matches it to the last bit.
-            double a = Math.Sqrt(5.0);
-            double gain = Math.Sqrt(2.0 / (1 + a * a));
-            double wBound = Math.Sqrt(3.0) * (gain / Math.Sqrt(InFeatures));
-            Weight.Uniform_(-wBound, wBound);
-        }
-        double bound = InFeatures > 0 ? 1 / Math.Sqrt(InFeatures) : 0;
-        Bias?.Uniform_(-bound, bound);
+        // PyTorch's reset_parameters: kaiming_uniform_ with a = sqrt(5) (bound about 1/sqrt(fan_in)), then
+        // the bias uniform in ±1/sqrt(fan_in), in that order, so the same seed gives the same weights.
+        Init.KaimingUniform_(Weight, a: Math.Sqrt(5.0));
+        if (Bias is null) return;
+        long fanIn = Init.CalculateFanInAndFanOut(Weight).FanIn;
+        double bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
+        Init.Uniform_(Bias, -bound, bound);
     }
 
     /// <inheritdoc/>

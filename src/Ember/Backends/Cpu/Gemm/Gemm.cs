@@ -34,14 +34,14 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
     {
         int batch = p.Batch;
         long work = (long)batch * p.M * p.N * p.K;
-        bool parallel = work >= ParallelThreshold && Environment.ProcessorCount > 1;
+        bool parallel = work >= ParallelThreshold && Threads.Count > 1;
         int rowBlocks = (p.M + MC - 1) / MC;
         fixed (T* pa = a, pb = b, pc = c)
         {
             nint na = (nint)pa, nb = (nint)pb, nc = (nint)pc;
-            if (parallel && batch > 1 && (batch >= Environment.ProcessorCount || rowBlocks < 2))
+            if (parallel && batch > 1 && (batch >= Threads.Count || rowBlocks < 2))
             {
-                Parallel.For(0, batch, i => One((T*)na + p.AOffsets[i], (T*)nb + p.BOffsets[i], (T*)nc + p.COffsets[i], p, false));
+                Parallel.For(0, batch, Threads.Options, i => One((T*)na + p.AOffsets[i], (T*)nb + p.BOffsets[i], (T*)nc + p.COffsets[i], p, false));
             }
             else
             {
@@ -81,7 +81,7 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
                         if (parallelRows)
                         {
                             int jc0 = jc, pc0 = pc;
-                            Parallel.For(0, blocks,
+                            Parallel.For(0, blocks, Threads.Options,
                                 () => ArrayPool<T>.Shared.Rent(kcMax * mcMax),
                                 (blk, _, buf) =>
                                 {

@@ -1,0 +1,103 @@
+using System.Numerics;
+using TP = System.Numerics.Tensors.TensorPrimitives;
+
+namespace Ember.Backends.Cpu;
+
+// Softmax over one axis of a contiguous tensor, seen as [outer, dim, inner]. With inner == 1 (the
+// last axis) each row is a contiguous span, done with vectorised TensorPrimitives calls as PyTorch's
+// _vec_softmax_lastdim does: max, exp(x - max) with its sum, then a multiply by 1/sum (log-softmax:
+// x - max - log(sum)). With inner > 1 the same steps run across the inner spans, which are contiguous
+// too, so they vectorise over the inner dim instead.
+internal sealed partial class CpuBackend
+{
+    public void Softmax(Storage src, Layout sl, int axis, bool log, Storage dst, Layout dl)
+    {
+        if (src.DType == DType.Float32) SoftmaxT<float>(Data<float>(src), sl, axis, log, Data<float>(dst), dl);
+        else if (src.DType == DType.Float64) SoftmaxT<double>(Data<double>(src), sl, axis, log, Data<double>(dst), dl);
+        else throw new NotSupportedException($"cpu: softmax is not implemented for {src.DType.TorchName()}.");
+    }
+
+    private static void SoftmaxT<T>(T[] x, Layout sl, int axis, bool log, T[] d, Layout dl)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int[] shape = sl.Shape;
+        long outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++) outer *= shape[i];
+        for (int i = axis + 1; i < shape.Length; i++) inner *= shape[i];
+        int dim = shape.Length == 0 ? 1 : shape[axis];
+        if (outer * dim * inner == 0) return;
+        int xo = sl.Offset, dOff = dl.Offset, n = dim, m = (int)inner;
+
+        void Rows(long from, long to)
+        {
+            T[]? buf = m > 1 ? new T[2 * m] : null;
+            for (long o = from; o < to; o++)
+            {
+                int xs = xo + (int)(o * n * m), ds = dOff + (int)(o * n * m);
+                if (m == 1) LastDim(x.AsSpan(xs, n), d.AsSpan(ds, n), log);
+                else Strided(x, xs, d, ds, n, m, log, buf!);
+            }
+        }
+
+        // A few rows per task; small tensors stay on this thread.
+        if (outer > 1 && outer * n * m >= 1 << 15) ParallelChunks(outer, Rows);
+        else Rows(0, outer);
+    }
+
+    private static void LastDim<T>(ReadOnlySpan<T> x, Span<T> d, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T max = TP.Max(x);
+        TP.Subtract(x, max, d);
+        if (log)
+        {
+            // d holds x - max; the exponentials go to a scratch row so d can keep it.
+            T[] tmp = System.Buffers.ArrayPool<T>.Shared.Rent(x.Length);
+            var e = tmp.AsSpan(0, x.Length);
+            TP.Exp(d, e);
+            T lse = T.Log(TP.Sum<T>(e));
+            System.Buffers.ArrayPool<T>.Shared.Return(tmp);
+            TP.Subtract(d, lse, d);
+        }
+        else
+        {
+            TP.Exp(d, d);
+            T inv = T.One / TP.Sum<T>(d);
+            TP.Multiply(d, inv, d);
+        }
+    }
+
+    // One [dim, inner] block: buf[0..m) holds the running max, buf[m..2m) the running sum.
+    private static void Strided<T>(T[] x, int xs, T[] d, int ds, int n, int m, bool log, T[] buf) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var max = buf.AsSpan(0, m);
+        var sum = buf.AsSpan(m, m);
+        x.AsSpan(xs, m).CopyTo(max);
+        for (int k = 1; k < n; k++) TP.Max(max, x.AsSpan(xs + k * m, m), max);
+        sum.Clear();
+        for (int k = 0; k < n; k++)
+        {
+            var row = d.AsSpan(ds + k * m, m);
+            TP.Subtract(x.AsSpan(xs + k * m, m), max, row);
+            if (log)
+            {
+                // Exponentials of row are summed without overwriting it: row keeps x - max.
+                for (int j = 0; j < m; j++) sum[j] += T.Exp(row[j]);
+            }
+            else
+            {
+                TP.Exp(row, row);
+                TP.Add(sum, row, sum);
+            }
+        }
+        if (log)
+        {
+            TP.Log(sum, sum);
+            for (int k = 0; k < n; k++) { var row = d.AsSpan(ds + k * m, m); TP.Subtract(row, sum, row); }
+        }
+        else
+        {
+            TP.Reciprocal(sum, sum);
+            for (int k = 0; k < n; k++) { var row = d.AsSpan(ds + k * m, m); TP.Multiply(row, sum, row); }
+        }
+    }
+}
