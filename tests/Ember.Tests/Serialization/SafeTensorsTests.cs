@@ -95,3 +95,46 @@ public class SafeTensorsTests
         Directory.Delete(dir, true);
     }
 }
+
+/// <summary>safetensors loading that touches only what it is asked for, and modules loading its output.</summary>
+public class SafeTensorsMappingTests
+{
+    [Fact]
+    public void OpeningAHugeFileReadsOnlyTheHeaderAndOneTensorCopiesOnlyItself()
+    {
+        string dir = Fixtures.TempDir();
+        string path = Path.Combine(dir, "huge.safetensors");
+        const long big = 1L << 28; // 256 MiB of (sparse) zeros that must never be read
+        byte[] header = Encoding.UTF8.GetBytes($"{{\"big\":{{\"dtype\":\"U8\",\"shape\":[{big}],\"data_offsets\":[0,{big}]}},\"small\":{{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[{big},{big + 8}]}}}}");
+        using (var fs = new FileStream(path, FileMode.CreateNew))
+        {
+            Span<byte> n = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(n, (ulong)header.Length);
+            fs.Write(n); fs.Write(header);
+            fs.SetLength(8 + header.Length + big + 8);
+            fs.Position = 8 + header.Length + big;
+            fs.Write(BitConverter.GetBytes(1.5f)); fs.Write(BitConverter.GetBytes(-2f));
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        using (var f = SafeTensors.Open(path))
+        {
+            Assert.Equal(new[] { 1L << 28 }, f.Tensors[0].Shape.Select(d => (long)d));
+            TensorAssert.Equal(Tensor.From(new[] { 1.5f, -2f }), f.GetTensor("small"));
+        }
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "opening and reading one small tensor allocated more than 1 MiB");
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void AModuleLoadsWhatSafeTensorsReturns()
+    {
+        string dir = Fixtures.TempDir();
+        var a = new Ember.NN.Linear(3, 2);
+        SafeTensors.Save(a.StateDict(), Path.Combine(dir, "m.safetensors"));
+        var b = new Ember.NN.Linear(3, 2);
+        b.LoadStateDict(SafeTensors.Load(Path.Combine(dir, "m.safetensors")));
+        TensorAssert.Equal(a.Weight.Detach(), b.Weight.Detach());
+        TensorAssert.Equal(a.Bias!.Detach(), b.Bias!.Detach());
+        Directory.Delete(dir, true);
+    }
+}

@@ -98,3 +98,29 @@ public class TorchReadTests
         Assert.False(g.ContainsKey("foreach")); // None options are left out
     }
 }
+
+/// <summary>Archives marked big-endian (PyTorch 2's byteorder record) are byte-swapped on load.</summary>
+public class TorchByteOrderTests
+{
+    [Fact]
+    public void BigEndianArchivesAreSwapped()
+    {
+        using var z = new System.IO.Compression.ZipArchive(File.OpenRead(Fixtures.Path_("tensor.pt")));
+        var ms = new MemoryStream();
+        var w = new Ember.Serialization.Torch.StoredZipWriter(ms);
+        foreach (var e in z.Entries)
+        {
+            using var s = e.Open();
+            var b = new MemoryStream();
+            s.CopyTo(b);
+            var bytes = b.ToArray();
+            if (e.FullName.Contains("/data/", StringComparison.Ordinal))
+                for (int i = 0; i < bytes.Length; i += 8) bytes.AsSpan(i, 8).Reverse(); // float64 elements
+            w.Add(e.FullName, bytes);
+            if (e.FullName.EndsWith("data.pkl", StringComparison.Ordinal)) w.Add(e.FullName[..^"data.pkl".Length] + "byteorder", "big"u8);
+        }
+        w.Finish();
+        ms.Position = 0;
+        TensorAssert.Equal(Tensor.Linspace(-1, 1, 5, dtype: DType.Float64), (Tensor)TorchFile.Load(ms)!);
+    }
+}
