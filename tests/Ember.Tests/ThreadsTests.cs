@@ -2,6 +2,7 @@ using Xunit;
 
 namespace Ember.Tests;
 
+[Collection("DefaultGenerator")]
 public class ThreadsTests
 {
     [Fact]

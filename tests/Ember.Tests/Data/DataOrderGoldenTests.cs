@@ -8,6 +8,7 @@ namespace Ember.Tests.Data;
 /// Seeded shuffles, samplers and splits visit samples in exactly PyTorch's order
 /// (tests/golden/data_order.py), and leave the default generator where PyTorch leaves it.
 /// </summary>
+[Collection("DefaultGenerator")]
 public class DataOrderGoldenTests
 {
     private static readonly Ember.Tests.Golden G = Ember.Tests.Golden.Load("data_order");

@@ -1,0 +1,49 @@
+using Ember.Vision.Datasets;
+using Ember.Vision.Transforms;
+
+namespace Ember.Cli;
+
+/// <summary>A dataset the command line knows by name, with the chapter's transforms applied.</summary>
+internal sealed record DataChoice(string Name, VisionDataset Dataset, int Channels, int Size)
+{
+    /// <summary>The names <c>--dataset</c> accepts.</summary>
+    public static readonly string[] Names = ["cifar10", "fashion-mnist", "mnist"];
+
+    /// <summary>The class names, by label.</summary>
+    public IReadOnlyList<string> Classes => Dataset.Classes;
+
+    /// <summary>
+    /// Opens the training or test split of <paramref name="name"/> under <paramref name="dataDir"/>,
+    /// images turned into tensors normalised to [-1, 1] (ToTensor, then Normalize with mean and std 0.5
+    /// per channel, as the chapter does).
+    /// </summary>
+    /// <exception cref="CliException">The name is unknown, or the files are missing and not downloaded.</exception>
+    public static DataChoice Open(string name, string dataDir, bool train, bool download)
+    {
+        int channels = name == "cifar10" ? 3 : 1;
+        var transform = new Compose(new ToTensor(), new Normalize([.. Enumerable.Repeat(0.5, channels)], [.. Enumerable.Repeat(0.5, channels)]));
+        try
+        {
+            VisionDataset ds = name switch
+            {
+                "cifar10" => new Cifar10(dataDir, train, transform, download: download, downloadOptions: Downloads.WithProgress()),
+                "fashion-mnist" => new FashionMnist(dataDir, train, transform, download: download, downloadOptions: Downloads.WithProgress()),
+                "mnist" => new Mnist(dataDir, train, transform, download: download, downloadOptions: Downloads.WithProgress()),
+                _ => throw new CliException($"unknown dataset '{name}'; expected one of: {string.Join(", ", Names)}."),
+            };
+            return new DataChoice(name, ds, channels, ds.Height);
+        }
+        catch (InvalidOperationException e) when (!download)
+        {
+            throw new CliException($"{e.Message}\nTo fetch it, run again with --download (network needed), or copy the files into {Path.GetFullPath(dataDir)}" +
+                (name == "fashion-mnist" ? $" (or install Debian's dataset-fashion-mnist package, which puts them in {FashionMnist.DebianFolder})." : "."));
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException)
+        {
+            throw new CliException($"{name}: {e.Message}");
+        }
+    }
+}
+
+/// <summary>An error the command reports as one message, without a stack trace.</summary>
+internal sealed class CliException(string message) : Exception(message);

@@ -1,0 +1,24 @@
+using Ember.NN;
+using Ember.Vision.Models;
+
+namespace Ember.Cli;
+
+/// <summary>The models <c>--model</c> names.</summary>
+internal static class Models
+{
+    /// <summary>The names <c>--model</c> accepts.</summary>
+    public static readonly string[] Names = ["lenet", "mlp"];
+
+    /// <summary>
+    /// Builds <paramref name="name"/> for images of <paramref name="channels"/> x <paramref name="size"/>
+    /// x <paramref name="size"/>: LeNet pads its first convolution when the images are 28x28, so that
+    /// every later shape is the chapter's (32 -> 28 -> 14 -> 10 -> 5).
+    /// </summary>
+    /// <exception cref="CliException">The name is unknown.</exception>
+    public static Module<Tensor, Tensor> Create(string name, int channels, int size, int classes) => name switch
+    {
+        "lenet" => new LeNet(channels, classes, padding: (32 - size) / 2),
+        "mlp" => new Mlp(channels * size * size, 256, classes),
+        _ => throw new CliException($"unknown model '{name}'; expected one of: {string.Join(", ", Names)}."),
+    };
+}

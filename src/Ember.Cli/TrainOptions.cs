@@ -1,0 +1,49 @@
+using System.CommandLine;
+
+namespace Ember.Cli;
+
+/// <summary>The settings of one training run.</summary>
+internal sealed record TrainSettings(string Model, string Dataset, int Epochs, int BatchSize, double Lr, double Momentum, int Seed,
+    int? Threads, int Workers, string DataDir, string OutputDir, string Device, bool Download, int LogEvery);
+
+/// <summary>The options of <c>ember train</c>, with the chapter's recipe as defaults.</summary>
+internal sealed class TrainOptions
+{
+    private readonly Option<string> _model = new("--model") { Description = "lenet or mlp", DefaultValueFactory = _ => "lenet" };
+    private readonly Option<string> _dataset = new("--dataset") { Description = "cifar10, fashion-mnist or mnist", DefaultValueFactory = _ => "cifar10" };
+    private readonly Option<int> _epochs = new("--epochs") { Description = "passes over the training set", DefaultValueFactory = _ => 2 };
+    private readonly Option<int> _batchSize = new("--batch-size") { Description = "images per mini-batch", DefaultValueFactory = _ => 4 };
+    private readonly Option<double> _lr = new("--lr") { Description = "SGD learning rate", DefaultValueFactory = _ => 0.001 };
+    private readonly Option<double> _momentum = new("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0.9 };
+    private readonly Option<int> _seed = new("--seed") { Description = "seed of the initial weights and of the shuffles", DefaultValueFactory = _ => 0 };
+    private readonly Option<int?> _threads = new("--threads") { Description = "threads for the CPU kernels (default: all logical processors)" };
+    private readonly Option<int> _workers = new("--workers") { Description = "DataLoader worker threads", DefaultValueFactory = _ => 2 };
+    private readonly Option<string> _dataDir = new("--data-dir") { Description = "where the datasets are (or are downloaded to)", DefaultValueFactory = _ => "data" };
+    private readonly Option<string?> _outputDir = new("--output-dir") { Description = "where the checkpoint, loss curve and metrics go (default: runs/DATASET-MODEL)" };
+    private readonly Option<string> _device = new("--device") { Description = "cpu (cuda:N once Ember has a CUDA backend)", DefaultValueFactory = _ => "cpu" };
+    private readonly Option<bool> _download = new("--download") { Description = "download the dataset if it is not found" };
+    private readonly Option<int> _logEvery = new("--log-every") { Description = "print the average loss every this many mini-batches", DefaultValueFactory = _ => 2000 };
+
+    public void AddTo(Command command)
+    {
+        foreach (Option option in new Option[] { _model, _dataset, _epochs, _batchSize, _lr, _momentum, _seed, _threads, _workers, _dataDir, _outputDir, _device, _download, _logEvery })
+            command.Options.Add(option);
+    }
+
+    public TrainSettings Read(ParseResult r)
+    {
+        string model = r.GetValue(_model)!, dataset = r.GetValue(_dataset)!;
+        if (!Models.Names.Contains(model)) throw new CliException($"unknown model '{model}'; expected one of: {string.Join(", ", Models.Names)}.");
+        if (!DataChoice.Names.Contains(dataset)) throw new CliException($"unknown dataset '{dataset}'; expected one of: {string.Join(", ", DataChoice.Names)}.");
+        var s = new TrainSettings(model, dataset, r.GetValue(_epochs), r.GetValue(_batchSize), r.GetValue(_lr), r.GetValue(_momentum),
+            r.GetValue(_seed), r.GetValue(_threads), r.GetValue(_workers), r.GetValue(_dataDir)!,
+            r.GetValue(_outputDir) ?? Path.Combine("runs", $"{dataset}-{model}"), r.GetValue(_device)!, r.GetValue(_download), r.GetValue(_logEvery));
+        if (s.Epochs < 1) throw new CliException($"--epochs must be at least 1, got {s.Epochs}.");
+        if (s.BatchSize < 1) throw new CliException($"--batch-size must be at least 1, got {s.BatchSize}.");
+        if (s.Threads is < 1) throw new CliException($"--threads must be at least 1, got {s.Threads}.");
+        if (s.Workers < 0) throw new CliException($"--workers must not be negative, got {s.Workers}.");
+        if (s.LogEvery < 1) throw new CliException($"--log-every must be at least 1, got {s.LogEvery}.");
+        if (!(s.Lr > 0)) throw new CliException($"--lr must be positive, got {s.Lr}.");
+        return s;
+    }
+}
