@@ -21,6 +21,20 @@ public class TorchReadTests
             TensorAssert.Equal(G["lenet." + k], sd[k]);
     }
 
+    [Fact]
+    public void LeNetLoadedFromPyTorchGivesPyTorchsLogits()
+    {
+        // Ember.Vision's LeNet has the same module names as the PyTorch script's (its max-pool is a module
+        // without parameters), so the state dict loads strictly and unchanged.
+        var net = new Ember.Vision.Models.LeNet(inChannels: 1);
+        var result = net.LoadStateDict(TorchFile.LoadStateDict(Fixtures.Path_("lenet.pt")));
+        Assert.Empty(result.MissingKeys);
+        Assert.Empty(result.UnexpectedKeys);
+        Tensor logits;
+        using (Ember.Autograd.NoGrad()) logits = net.Forward(G["lenet.input"]);
+        Assert.True((logits - G["lenet.logits"]).Abs().Max().Item<float>() <= 1e-5f, "LeNet logits differ from PyTorch's by more than 1e-5");
+    }
+
     [Theory]
     [InlineData("float32")] [InlineData("float64")] [InlineData("float16")] [InlineData("bfloat16")]
     [InlineData("int64")] [InlineData("int32")] [InlineData("int16")] [InlineData("int8")]
