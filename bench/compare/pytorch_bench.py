@@ -53,6 +53,27 @@ def proc_status_mib(key):
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def blas_info():
+    """Which BLAS library this process loaded and, for OpenBLAS, the kernel set it chose."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = sorted({line.split()[-1] for line in f if "blas" in line.rsplit("/", 1)[-1]})
+    except OSError:
+        return None
+    info = ", ".join(os.path.realpath(p) for p in libs) or "none loaded"
+    for lib in libs:
+        try:
+            import ctypes
+            so = ctypes.CDLL(lib)
+            so.openblas_get_corename.restype = ctypes.c_char_p
+            so.openblas_get_config.restype = ctypes.c_char_p
+            info += f" (OpenBLAS core {so.openblas_get_corename().decode()}; {so.openblas_get_config().decode().strip()})"
+            break
+        except (OSError, AttributeError):
+            continue
+    return info
+
+
 def sgemm(n):
     a = torch.randn(n, n)
     b = torch.randn(n, n)
@@ -144,7 +165,7 @@ def main():
     torch.set_num_threads(a.threads)
     emit(framework=a.name, event="start", threads=a.threads, version=torch.__version__,
          torch_threads=torch.get_num_threads(), rss_mib=proc_status_mib("VmRSS:"),
-         openblas_num_threads=os.environ.get("OPENBLAS_NUM_THREADS"))
+         openblas_num_threads=os.environ.get("OPENBLAS_NUM_THREADS"), blas=blas_info())
     for item in a.run.split(","):
         name, _, size = item.partition(":")
         size = int(size or 0)
