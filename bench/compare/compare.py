@@ -301,9 +301,12 @@ def main():
         out.append(f"Ember allocates {alloc['ember'] / 1024 / 1024:.2f} MiB of managed memory per LeNet training step "
                    "at batch 64 (GC.GetTotalAllocatedBytes over the steps).\n")
     if failures:
-        out.append("Not measured: " + "; ".join(
-            f"{LABELS.get(f['framework'], f['framework'])} {f.get('workload', '')} {f.get('size', '')}: "
-            f"{f.get('error') or ('exit ' + str(f.get('rc')))}".replace("|", "/") for f in failures) + "\n")
+        missing = {}
+        for f in failures:
+            what = f"{LABELS.get(f['framework'], f['framework'])} {f.get('workload', 'run')} {f.get('size', '')}".strip()
+            why = (f.get("error") or f"exit {f.get('rc')}").replace("|", "/")
+            missing.setdefault((what, why), set()).add(str(f.get("threads", "")))
+        out.append("Not measured: " + "; ".join(f"{what} ({why})" for what, why in missing) + ".\n")
     out.append("### Machine and versions\n")
     for k, v in info.items():
         out.append(f"- {k}: {v}")
@@ -313,12 +316,14 @@ def main():
             out.append(f"- {LABELS[fw]}: {v}")
     out.append("")
     out.append("### Commands\n")
+    argv = sys.argv[1:]
+    forwarded = [a for i, a in enumerate(argv) if a != "--command" and (i == 0 or argv[i - 1] != "--command")]
     cmd = args.command or ("bench/compare/run.sh" + (" --quick" if quick else ""))
     out.append(f"```\n{cmd}\n```\n")
     out.append("which installed the peers (`apt-get install -y python3-torch libopenblas0-pthread`; TorchSharp-cpu 0.107.0 "
                "restored by NuGet into bench/compare/torchsharp), built the two .NET programs in Release, marked "
                "GLIBCXX_3.4.32 weak in its own copy of libLibTorchSharp.so where the system libstdc++ lacks it, and ran "
-               f"`bench/compare/compare.py {' '.join(sys.argv[1:])}`. Raw JSON lines: `bench/compare/results/{stamp}.jsonl` "
+               f"`bench/compare/compare.py {' '.join(forwarded)}`. Raw JSON lines: `bench/compare/results/{stamp}.jsonl` "
                "(not committed).")
     body = "\n".join(out)
     if args.out != "-":

@@ -34,7 +34,8 @@ for (int i = 0; i < args.Length; i++)
 
 torch.set_num_threads(threads);
 Harness.Emit(("framework", "torchsharp"), ("event", "start"), ("threads", threads), ("torch_threads", torch.get_num_threads()),
-    ("version", typeof(torch).Assembly.GetName().Version?.ToString() ?? "?"), ("rss_mib", Harness.RssMiB()));
+    ("version", typeof(torch).Assembly.GetName().Version?.ToString() ?? "?"),
+    ("libtorch", "2.10.0 (the TorchSharp-cpu 0.107.0 package's)"), ("rss_mib", Harness.RssMiB()));
 
 foreach (var (name, size) in runs)
 {
