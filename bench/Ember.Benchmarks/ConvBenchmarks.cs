@@ -5,7 +5,7 @@ namespace Ember.Benchmarks;
 
 /// <summary>
 /// 2-d convolution forward, and forward plus both backward passes (input and weight/bias gradients),
-/// at LeNet's shapes and at ResNet-like 3x3 shapes. A case is "N C H W -> O kK pP".
+/// at LeNet's shapes and at ResNet-like 3x3 shapes (the cases are listed with their shapes below).
 /// </summary>
 [MemoryDiagnoser]
 public class ConvBenchmarks
@@ -13,13 +13,20 @@ public class ConvBenchmarks
     private Tensor _x = null!, _w = null!, _b = null!, _xg = null!, _wg = null!, _bg = null!;
     private int _padding;
 
-    [Params(
-        "4x3x32x32 6 k5 p0",      // LeNet conv1, batch 4
-        "64x3x32x32 6 k5 p0",     // LeNet conv1, batch 64
-        "64x6x14x14 16 k5 p0",    // LeNet conv2, batch 64
-        "8x64x56x56 64 k3 p1",    // ResNet stage 1
-        "8x128x28x28 128 k3 p1")] // ResNet stage 2
+    /// <summary>Input [N, C, H, W], output channels, square kernel, padding.</summary>
+    private static readonly Dictionary<string, (int N, int C, int H, int W, int Out, int K, int Pad)> Cases = new()
+    {
+        ["LeNet1-b4"] = (4, 3, 32, 32, 6, 5, 0),      // LeNet conv1, batch 4
+        ["LeNet1-b64"] = (64, 3, 32, 32, 6, 5, 0),    // LeNet conv1, batch 64
+        ["LeNet2-b64"] = (64, 6, 14, 14, 16, 5, 0),   // LeNet conv2, batch 64
+        ["ResNet1-b8"] = (8, 64, 56, 56, 64, 3, 1),   // ResNet stage 1, 3x3
+        ["ResNet2-b8"] = (8, 128, 28, 28, 128, 3, 1), // ResNet stage 2, 3x3
+    };
+
+    [ParamsSource(nameof(CaseNames))]
     public string Case { get; set; } = "";
+
+    public static IEnumerable<string> CaseNames => Cases.Keys;
 
     [Params(1, 2)]
     public int Threads { get; set; }
@@ -29,13 +36,11 @@ public class ConvBenchmarks
     {
         Ember.Threads.Count = Threads;
         Tensor.ManualSeed(0);
-        var p = Case.Split(' ');
-        var d = p[0].Split('x').Select(int.Parse).ToArray();
-        int outC = int.Parse(p[1]), k = int.Parse(p[2][1..]);
-        _padding = int.Parse(p[3][1..]);
-        _x = Tensor.Randn(d[0], d[1], d[2], d[3]);
-        _w = Tensor.Randn(outC, d[1], k, k);
-        _b = Tensor.Randn(outC);
+        var c = Cases[Case];
+        _padding = c.Pad;
+        _x = Tensor.Randn(c.N, c.C, c.H, c.W);
+        _w = Tensor.Randn(c.Out, c.C, c.K, c.K);
+        _b = Tensor.Randn(c.Out);
         _xg = _x.Detach().RequiresGrad_();
         _wg = _w.Detach().RequiresGrad_();
         _bg = _b.Detach().RequiresGrad_();
@@ -70,7 +75,6 @@ public class MaxPoolBenchmarks
     {
         Tensor.ManualSeed(0);
         var d = Shape.Split('x').Select(int.Parse).ToArray();
-        _x = Tensor.Randn(d[0], d[1], d[2], d[3]);
         _xg = _x.Detach().RequiresGrad_();
     }
 
