@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import statistics
 import subprocess
 import sys
@@ -149,9 +150,11 @@ def summarise(records, threads_list):
     samples = {}
     mem, alloc, versions, failures = {}, {}, {}, []
     for r in records:
+        if r.get("event") == "meta":
+            continue
         fw = r["framework"]
         if r.get("event") == "start":
-            versions[fw] = {k: v for k, v in r.items() if k not in ("framework", "event", "threads", "rss_mib")}
+            versions[fw] = {k: v for k, v in r.items() if k not in ("framework", "event", "threads", "torch_threads", "rss_mib")}
             continue
         if r.get("event") == "failed":
             failures.append(r)
@@ -227,34 +230,11 @@ def write_doc(path, body):
         f.write(text)
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--quick", action="store_true", help="few sizes, 1 round, short repetitions (for development)")
-    p.add_argument("--threads", default="1,2")
-    p.add_argument("--rounds", type=int)
-    p.add_argument("--reps", type=int)
-    p.add_argument("--warmup", type=float)
-    p.add_argument("--rep-time", type=float)
-    p.add_argument("--mem-steps", type=int, default=30)
-    p.add_argument("--frameworks", default=",".join(FRAMEWORKS))
-    p.add_argument("--process-timeout", type=int, default=1800)
-    p.add_argument("--note", default="", help="a remark printed above the table (e.g. that the machine was shared)")
-    p.add_argument("--out", default="docs/performance.md", help="the page to write ('-' for none)")
-    p.add_argument("--command", default="", help="the command line to record on the page")
-    args = p.parse_args()
-    quick = args.quick
-    args.rounds = args.rounds or (1 if quick else 3)
-    args.reps = args.reps or (3 if quick else 5)
-    args.warmup = args.warmup if args.warmup is not None else (0.2 if quick else 1.0)
-    args.rep_time = args.rep_time if args.rep_time is not None else (0.05 if quick else 0.25)
-    if args.rounds * args.reps < 5 and not quick:
-        p.error("a figure needs at least 5 repetitions (rounds x reps)")
-    threads_list = [int(t) for t in args.threads.split(",")]
-    frameworks = [f for f in args.frameworks.split(",") if f]
-    workloads = QUICK if quick else FULL
+def run_all(args, quick, threads_list, frameworks, workloads):
+    """Runs every framework for every thread count and round, then the memory processes; returns the
+    records, the run's metadata (also written as the last line of the raw results), and where they are."""
     run = ",".join(f"{w}:{n}" for w, n in workloads)
     timing = ["--reps", str(args.reps), "--warmup", str(args.warmup), "--rep-time", str(args.rep_time)]
-
     os.makedirs(os.path.join(ROOT, "bench/compare/results"), exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     log_path = os.path.join(ROOT, "bench/compare/results", f"{stamp}.jsonl")
@@ -273,8 +253,60 @@ def main():
             order = frameworks[r % len(frameworks):] + frameworks[:r % len(frameworks)]
             for fw in order:
                 records += run_process(fw, max(threads_list), args, "lenet_mem:64", ["--mem-steps", str(args.mem_steps)], log)
-    load_after = os.getloadavg()
-    minutes = (datetime.datetime.now() - started).total_seconds() / 60
+        argv = sys.argv[1:]
+        meta = {"event": "meta", "started": started.isoformat(timespec="seconds"), "load_before": list(load_before),
+                "load_after": list(os.getloadavg()), "minutes": (datetime.datetime.now() - started).total_seconds() / 60,
+                "quick": quick, "threads": threads_list, "rounds": args.rounds, "reps": args.reps,
+                "warmup": args.warmup, "rep_time": args.rep_time, "mem_steps": args.mem_steps,
+                "argv": [a for i, a in enumerate(argv) if a != "--command" and (i == 0 or argv[i - 1] != "--command")]}
+        log.write(json.dumps(meta) + "\n")
+    return records, meta, stamp, log_path
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="few sizes, 1 round, short repetitions (for development)")
+    p.add_argument("--threads", default="1,2")
+    p.add_argument("--rounds", type=int)
+    p.add_argument("--reps", type=int)
+    p.add_argument("--warmup", type=float)
+    p.add_argument("--rep-time", type=float)
+    p.add_argument("--mem-steps", type=int, default=30)
+    p.add_argument("--frameworks", default=",".join(FRAMEWORKS))
+    p.add_argument("--process-timeout", type=int, default=1800)
+    p.add_argument("--note", default="", help="a remark printed above the table (e.g. that the machine was shared)")
+    p.add_argument("--out", default="docs/performance.md", help="the page to write ('-' for none)")
+    p.add_argument("--command", default="", help="the command line to record on the page")
+    p.add_argument("--from", dest="from_file", metavar="RESULTS.jsonl",
+                   help="run nothing: write the page again from the raw results of an earlier run")
+    args = p.parse_args()
+    quick = args.quick
+    args.rounds = args.rounds or (1 if quick else 3)
+    args.reps = args.reps or (3 if quick else 5)
+    args.warmup = args.warmup if args.warmup is not None else (0.2 if quick else 1.0)
+    args.rep_time = args.rep_time if args.rep_time is not None else (0.05 if quick else 0.25)
+    if args.rounds * args.reps < 5 and not quick:
+        p.error("a figure needs at least 5 repetitions (rounds x reps)")
+    threads_list = [int(t) for t in args.threads.split(",")]
+    frameworks = [f for f in args.frameworks.split(",") if f]
+    workloads = QUICK if quick else FULL
+    if args.from_file:
+        with open(args.from_file) as f:
+            records = [json.loads(line) for line in f if line.strip()]
+        meta = next(r for r in records if r.get("event") == "meta")
+        for k in ("quick", "rounds", "reps", "warmup", "rep_time", "mem_steps"):
+            setattr(args, k, meta[k])
+        quick, threads_list = meta["quick"], meta["threads"]
+        workloads = QUICK if quick else FULL
+        log_path = os.path.abspath(args.from_file)
+        stamp = os.path.splitext(os.path.basename(log_path))[0]
+        forwarded = meta["argv"]
+    else:
+        records, meta, stamp, log_path = run_all(args, quick, threads_list, frameworks, workloads)
+        argv = sys.argv[1:]
+        forwarded = [a for i, a in enumerate(argv) if a != "--command" and (i == 0 or argv[i - 1] != "--command")]
+    started = datetime.datetime.fromisoformat(meta["started"])
+    load_before, load_after, minutes = meta["load_before"], meta["load_after"], meta["minutes"]
 
     figures, mem, alloc, versions, failures = summarise(records, threads_list)
     tbl = table(figures, mem, threads_list, workloads)
@@ -285,7 +317,7 @@ def main():
     out = []
     out.append(f"## Latest run: {started.strftime('%Y-%m-%d %H:%M')} ({'quick' if quick else 'full'}, {minutes:.0f} min)\n")
     if args.note:
-        out.append(f"**Note:** {args.note}\n")
+        out.append(f"**Note:** {args.note.rstrip('.')}.\n")
     out.append(f"Load average (1, 5, 15 min) before the run: {', '.join(f'{x:.1f}' for x in load_before)}; "
                f"after: {', '.join(f'{x:.1f}' for x in load_after)} (on {os.cpu_count()} logical CPUs).\n")
     out.append("Figures are medians over "
@@ -316,14 +348,12 @@ def main():
             out.append(f"- {LABELS[fw]}: {v}")
     out.append("")
     out.append("### Commands\n")
-    argv = sys.argv[1:]
-    forwarded = [a for i, a in enumerate(argv) if a != "--command" and (i == 0 or argv[i - 1] != "--command")]
-    cmd = args.command or ("bench/compare/run.sh" + (" --quick" if quick else ""))
+    cmd = args.command or ("bench/compare/run.sh " + shlex.join(forwarded)).strip()
     out.append(f"```\n{cmd}\n```\n")
     out.append("which installed the peers (`apt-get install -y python3-torch libopenblas0-pthread`; TorchSharp-cpu 0.107.0 "
                "restored by NuGet into bench/compare/torchsharp), built the two .NET programs in Release, marked "
                "GLIBCXX_3.4.32 weak in its own copy of libLibTorchSharp.so where the system libstdc++ lacks it, and ran "
-               f"`bench/compare/compare.py {' '.join(forwarded)}`. Raw JSON lines: `bench/compare/results/{stamp}.jsonl` "
+               f"`bench/compare/compare.py {shlex.join(forwarded)}`. Raw JSON lines: `bench/compare/results/{stamp}.jsonl` "
                "(not committed).")
     body = "\n".join(out)
     if args.out != "-":

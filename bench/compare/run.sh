@@ -53,4 +53,6 @@ fi
 rm -rf bench/compare/torchsharp/bin/Release/net10.0/cpu
 
 echo "== compare"
-exec /usr/bin/python3 bench/compare/compare.py --command "bench/compare/run.sh $*" "$@"
+cmdline="bench/compare/run.sh"
+[ $# -gt 0 ] && cmdline+=$(printf ' %q' "$@")
+exec /usr/bin/python3 bench/compare/compare.py --command "$cmdline" "$@"

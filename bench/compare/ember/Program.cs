@@ -60,4 +60,4 @@ foreach (var (name, size) in runs)
 }
 
 static void Unavailable(string name, int size) =>
-    Harness.Emit(("framework", "ember"), ("workload", name), ("size", size), ("error", "not available in this build (see EmberCompare.csproj)"));
+    Harness.Emit(("framework", "ember"), ("workload", name), ("size", size), ("error", "not in this build: needs Conv2d, MaxPool2d, CrossEntropyLoss; see EmberHasConv in EmberCompare.csproj"));
