@@ -109,7 +109,11 @@ internal static partial class Derivatives
         return [Tensor.Where(xb.Gt(a.Threshold), g[0], g[0] * xb.Sigmoid())];
     });
 
-    /// <summary>z = hardswish(x) (saved: x): 0 below -3, g * (x / 3 + 1/2) on [-3, 3], g above 3.</summary>
+    /// <summary>
+    /// z = hardswish(x) (saved: x): 0 below -3, g * (x / 3 + 1/2) on [-3, 3], g above 3. At exactly 3
+    /// PyTorch 1.13's scalar and vectorised CPU kernels disagree (1.5 g and g, so its answer depends on
+    /// where the element sits in the tensor); this follows the scalar kernel, hardswish_backward's formula.
+    /// </summary>
     public static readonly Rule Hardswish = new("HardswishBackward0", static (c, g) =>
     {
         var x = c.Saved(0);

@@ -2,7 +2,8 @@ namespace Ember.NN;
 
 /// <summary>
 /// How a loss reduces its per-element values (PyTorch's <c>reduction=</c> string):
-/// <c>"none"</c>, <c>"mean"</c> (the default) or <c>"sum"</c>.
+/// <c>"none"</c>, <c>"mean"</c> (the default), <c>"sum"</c>, and for the KL divergence only
+/// <c>"batchmean"</c>.
 /// </summary>
 public enum Reduction
 {
@@ -12,4 +13,10 @@ public enum Reduction
     Mean,
     /// <summary>The sum of the per-element values.</summary>
     Sum,
+    /// <summary>
+    /// The sum divided by the batch size, the input's first dimension (PyTorch's <c>"batchmean"</c>),
+    /// which gives the true KL divergence per sample. Only <see cref="F.KlDiv"/> and
+    /// <see cref="KlDivLoss"/> accept it; every other loss refuses it, as PyTorch does.
+    /// </summary>
+    BatchMean,
 }

@@ -40,7 +40,7 @@ internal sealed partial class CpuBackend
         }
 
         // A few rows per task; small tensors stay on this thread.
-        if (outer > 1 && outer * n * m >= 1 << 15) ParallelChunks(outer, Rows);
+        if (outer > 1 && outer * n * m >= 1 << 15 && Threads.Count > 1) ParallelChunks(outer, Rows);
         else Rows(0, outer);
     }
 

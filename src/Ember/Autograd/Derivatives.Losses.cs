@@ -1,0 +1,32 @@
+using Ember.Graph;
+
+namespace Ember;
+
+// Loss rows of the derivative table. Most losses are composites and need none; binary
+// cross-entropy is a primitive so that its gradient stays finite where the input is exactly 0 or 1
+// (a sigmoid saturates to 1.0f easily), as PyTorch's binary_cross_entropy_backward does.
+internal static partial class Derivatives
+{
+    /// <summary>State of binary_cross_entropy: the reduction, and whether a weight was saved (third).</summary>
+    internal sealed record BceState(NN.Reduction Reduction, bool HasWeight, long Count);
+
+    // PyTorch's EPSILON in binary_cross_entropy_backward is a float: 1e-12f, 9.999999960e-13 as a double.
+    private const double BceEpsilon = 1e-12f;
+
+    /// <summary>
+    /// binary_cross_entropy(x, t, w) (BinaryCrossEntropyBackward0). Input: g w (x - t) / max((1 - x) x, ε), with
+    /// PyTorch's ε = 1e-12f, so the gradient at x = 0 or 1 is finite and equals PyTorch's;
+    /// target: g w (log(1 - x) - log x), i.e. -logit(x) (PyTorch's binary_cross_entropy_target_backward).
+    /// Under the mean reduction both are divided by the element count.
+    /// </summary>
+    public static readonly Rule BinaryCrossEntropy = new("BinaryCrossEntropyBackward0", static (c, g) =>
+    {
+        var s = c.State<BceState>();
+        Tensor x = c.Saved(0), t = c.Saved(1);
+        var grad = s.Reduction == NN.Reduction.Mean ? g[0] / (double)s.Count : g[0];
+        if (s.HasWeight) grad = grad * c.Saved(2);
+        Tensor? gx = c.NeedsGrad(0) ? grad * (x - t) / ((1 - x) * x).ClampMin(BceEpsilon) : null;
+        Tensor? gt = c.NeedsGrad(1) ? grad * ((1 - x).Log() - x.Log()) : null;
+        return [gx, gt];
+    });
+}

@@ -1,0 +1,89 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Ember.Backends.Cpu.Conv;
+
+/// <summary>
+/// Unfolds the input patches of one sample and one group into a matrix (im2col) and folds such a
+/// matrix back, accumulating (col2im). Row r = (c·KH + kh)·KW + kw of the matrix holds, for every
+/// output position (oh, ow), the input element under kernel tap (kh, kw) of channel c, or zero in
+/// the padding. Rows are <c>ld</c> elements apart so the weight gradient can lay several samples
+/// side by side. Unit-stride rows copy whole runs; the zero edges are cut off once per row.
+/// </summary>
+internal static class Im2Col<T> where T : unmanaged, INumber<T>
+{
+    /// <summary>
+    /// Writes the Cg·KH·KW x OH·OW matrix of the Cg channels starting at <paramref name="xo"/> to
+    /// <paramref name="col"/> at <paramref name="co"/>, with rows <paramref name="ld"/> apart.
+    /// </summary>
+    public static void Unfold(T[] x, int xo, ConvGeometry g, T[] col, int co, int ld)
+    {
+        int h = g.H, w = g.W, oh = g.OH, ow = g.OW;
+        for (int c = 0; c < g.Cg; c++)
+        {
+            int plane = xo + c * h * w;
+            for (int kh = 0; kh < g.KH; kh++)
+            {
+                for (int kw = 0; kw < g.KW; kw++)
+                {
+                    int dst = co + ((c * g.KH + kh) * g.KW + kw) * ld;
+                    int iw0 = kw * g.DW - g.PW;
+                    // Output columns whose input column is inside [0, W): lo <= ow < hi.
+                    int lo = iw0 >= 0 ? 0 : Math.Min(ow, (-iw0 + g.SW - 1) / g.SW);
+                    int hi = w - iw0 <= 0 ? 0 : Math.Min(ow, (w - iw0 + g.SW - 1) / g.SW);
+                    if (hi < lo) hi = lo;
+                    for (int r = 0; r < oh; r++, dst += ow)
+                    {
+                        int ih = r * g.SH - g.PH + kh * g.DH;
+                        var row = col.AsSpan(dst, ow);
+                        if ((uint)ih >= (uint)h) { row.Clear(); continue; }
+                        int src = plane + ih * w + iw0;
+                        row[..lo].Clear();
+                        if (g.SW == 1) x.AsSpan(src + lo, hi - lo).CopyTo(row[lo..hi]);
+                        else for (int q = lo; q < hi; q++) row[q] = x[src + q * g.SW];
+                        row[hi..].Clear();
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="Unfold"/>: adds each matrix element to the input element it was read
+    /// from (padding taps are dropped). The destination is accumulated into, not overwritten.
+    /// </summary>
+    public static void Fold(T[] col, int co, int ld, ConvGeometry g, T[] x, int xo)
+    {
+        int h = g.H, w = g.W, oh = g.OH, ow = g.OW;
+        for (int c = 0; c < g.Cg; c++)
+        {
+            int plane = xo + c * h * w;
+            for (int kh = 0; kh < g.KH; kh++)
+            {
+                for (int kw = 0; kw < g.KW; kw++)
+                {
+                    int src = co + ((c * g.KH + kh) * g.KW + kw) * ld;
+                    int iw0 = kw * g.DW - g.PW;
+                    int lo = iw0 >= 0 ? 0 : Math.Min(ow, (-iw0 + g.SW - 1) / g.SW);
+                    int hi = w - iw0 <= 0 ? 0 : Math.Min(ow, (w - iw0 + g.SW - 1) / g.SW);
+                    if (hi <= lo) continue;
+                    for (int r = 0; r < oh; r++, src += ow)
+                    {
+                        int ih = r * g.SH - g.PH + kh * g.DH;
+                        if ((uint)ih >= (uint)h) continue;
+                        int dst = plane + ih * w + iw0;
+                        if (g.SW == 1)
+                        {
+                            var d = x.AsSpan(dst + lo, hi - lo);
+                            TensorPrimitives.Add(d, col.AsSpan(src + lo, hi - lo), d);
+                        }
+                        else
+                        {
+                            for (int q = lo; q < hi; q++) x[dst + q * g.SW] += col[src + q];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+namespace Ember.NN;
+
+// Dropout as PyTorch 1.13 does it on the CPU (aten/src/ATen/native/Dropout.cpp, _dropout_impl): a
+// noise tensor of the input's dtype filled by bernoulli_(1 - p) from the default generator, divided by
+// 1 - p, then multiplied into the input. The same draws in the same order give the same masks as
+// PyTorch after the same seed. The product is an ordinary recorded multiply, so no derivative row is
+// needed: the gradient is the same mask times the incoming gradient.
+public static partial class F
+{
+    /// <summary>
+    /// Zeroes each element with probability <paramref name="p"/> and scales the rest by 1 / (1 - p)
+    /// (<c>F.dropout</c>), when <paramref name="training"/>; otherwise (or with p = 0, or an empty input)
+    /// the input itself is returned, as PyTorch does. With <paramref name="inplace"/> the input is overwritten.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="p"/> is outside [0, 1].</exception>
+    public static Tensor Dropout(Tensor input, double p = 0.5, bool training = true, bool inplace = false) =>
+        DropoutCore(input, p, training, inplace, feature: false, "dropout");
+
+    /// <summary>
+    /// Zeroes whole channels (dim 1, for every sample) with probability <paramref name="p"/> and scales
+    /// the rest by 1 / (1 - p) (<c>F.dropout2d</c>, PyTorch's feature dropout). The input is (N, C, H, W);
+    /// a 3-d input is read as (N, C, L), as PyTorch 1.13 does (it warns; Ember does not).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="p"/> is outside [0, 1], or the input has fewer than 2 dims.</exception>
+    public static Tensor Dropout2d(Tensor input, double p = 0.5, bool training = true, bool inplace = false) =>
+        DropoutCore(input, p, training, inplace, feature: true, "dropout2d");
+
+    internal static void CheckDropoutP(double p)
+    {
+        if (!(p >= 0 && p <= 1))
+            throw new ArgumentException($"dropout probability has to be between 0 and 1, but got {PyRepr.Float(p)}.", nameof(p));
+    }
+
+    private static Tensor DropoutCore(Tensor input, double p, bool training, bool inplace, bool feature, string name)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        CheckDropoutP(p);
+        if (p == 0 || !training || input.Numel() == 0) return input;
+        if (feature && input.NDim < 2)
+            throw new ArgumentException($"{name}: Feature dropout requires at least 2 dimensions in the input, got shape {input.Shape}.");
+        if (!input.DType.IsFloatingPoint())
+            throw new NotSupportedException($"{name}: not implemented for {input.DType.TorchName()}; dropout needs a floating-point input.");
+        if (p == 1)
+        {
+            var zero = Tensor.Zeros([], input.DType, input.Device);
+            return inplace ? input.Mul_(zero) : input * zero;
+        }
+        int[] noiseShape = input.Shape.ToArray();
+        if (feature) for (int i = 2; i < noiseShape.Length; i++) noiseShape[i] = 1;
+        Tensor noise;
+        using (Autograd.NoGrad())
+        {
+            noise = Tensor.Empty(noiseShape, input.DType, input.Device);
+            noise.Bernoulli_(1 - p);
+            noise.Div_(1 - p);
+        }
+        return inplace ? input.Mul_(noise) : input * noise;
+    }
+}

@@ -1,0 +1,90 @@
+namespace Ember.NN;
+
+public static partial class F
+{
+    /// <summary>
+    /// Pads (or, with negative sizes, crops) the last dims of <paramref name="input"/> (<c>F.pad</c>).
+    /// <paramref name="pad"/> lists (before, after) pairs starting from the last dim:
+    /// <c>[left, right, top, bottom, ...]</c>. Modes: <c>"constant"</c> (any dims, filled with
+    /// <paramref name="value"/>), <c>"reflect"</c> (mirrored without repeating the edge; each pad
+    /// smaller than its dim), <c>"replicate"</c> (the edge repeated) and <c>"circular"</c> (wrapped
+    /// around; each pad at most its dim). The non-constant modes pad 1 or 2 dims of an input with one
+    /// or two more dims (a batch and a channel dim, or a channel dim alone), as in PyTorch.
+    /// Built from <c>Cat</c>, <c>Narrow</c> and <c>IndexSelect</c>, so it is differentiable everywhere.
+    /// </summary>
+    /// <exception cref="ArgumentException">Odd or too long <paramref name="pad"/>, an unknown mode, a pad too large, or a negative result size.</exception>
+    public static Tensor Pad(Tensor input, int[] pad, string mode = "constant", double value = 0)
+    {
+        const string op = "pad";
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(pad);
+        ArgumentNullException.ThrowIfNull(mode);
+        if (pad.Length % 2 != 0) throw new ArgumentException($"{op}: Padding length must be divisible by 2");
+        if (pad.Length / 2 > input.NDim)
+            throw new ArgumentException($"{op}: Padding length should be less than or equal to two times the input dimension but got padding length {pad.Length} and input of dimension {input.NDim}");
+        int dims = pad.Length / 2;
+        if (mode == "constant")
+        {
+            var x = input;
+            for (int i = 0; i < dims; i++)
+            {
+                int d = input.NDim - 1 - i, lo = pad[2 * i], hi = pad[2 * i + 1], n = input.Layout.Shape[d];
+                if (n + lo + hi < 0)
+                    throw new ArgumentException($"{op}: The input size {n}, plus negative padding {lo} and {hi} resulted in a negative output size, which is invalid. Check dimension {d} of your input.");
+                if (lo < 0 || hi < 0)
+                {
+                    int start = Math.Max(-lo, 0);
+                    x = x.Narrow(d, start, n - start - Math.Max(-hi, 0));
+                }
+                if (lo > 0 || hi > 0)
+                {
+                    var parts = new List<Tensor>(3);
+                    if (lo > 0) parts.Add(FullLike(x, d, lo, value));
+                    parts.Add(x);
+                    if (hi > 0) parts.Add(FullLike(x, d, hi, value));
+                    x = Tensor.Cat(parts, d);
+                }
+            }
+            return x;
+        }
+        if (mode != "reflect" && mode != "replicate" && mode != "circular")
+            throw new ArgumentException($"{op}: Unrecognised padding mode {mode}: expected one of 'constant', 'reflect', 'replicate', 'circular'");
+        if (dims < 1 || dims > 2 || (input.NDim != dims + 1 && input.NDim != dims + 2))
+            throw new ArgumentException($"{op}: {mode} padding of {dims} dim(s) needs a {dims + 1}-D or {dims + 2}-D input, but got input of size {input.Shape} " +
+                "(Ember pads 1 or 2 trailing dims in the non-constant modes)");
+        var y = input;
+        for (int i = 0; i < dims; i++)
+        {
+            int d = input.NDim - 1 - i, lo = pad[2 * i], hi = pad[2 * i + 1], n = input.Layout.Shape[d];
+            if (mode == "reflect" && (lo >= n || hi >= n))
+                throw new ArgumentException($"{op}: Argument #4: Padding size should be less than the corresponding input dimension, but got: padding ({lo}, {hi}) at dimension {d} of input {Shape.Format(input.Layout.Shape)}");
+            if (mode == "circular" && (lo > n || hi > n))
+                throw new ArgumentException($"{op}: Padding value causes wrapping around more than once (padding ({lo}, {hi}) at dimension {d} of input {Shape.Format(input.Layout.Shape)}).");
+            if (mode == "replicate" && n == 0 && lo + hi > 0)
+                throw new ArgumentException($"{op}: replicate padding of an empty dimension {d} (input {Shape.Format(input.Layout.Shape)})");
+            int len = n + lo + hi;
+            if (len < 0)
+                throw new ArgumentException($"{op}: The input size {n}, plus negative padding {lo} and {hi} resulted in a negative output size, which is invalid. Check dimension {d} of your input.");
+            var idx = new long[len];
+            for (int j = 0; j < len; j++)
+            {
+                int s = j - lo;
+                idx[j] = mode switch
+                {
+                    "reflect" => s < 0 ? -s : s >= n ? 2 * (n - 1) - s : s,
+                    "replicate" => Math.Clamp(s, 0, n - 1),
+                    _ => ((s % n) + n) % n,
+                };
+            }
+            y = y.IndexSelect(d, Tensor.From(idx, input.Device));
+        }
+        return y;
+    }
+
+    private static Tensor FullLike(Tensor x, int dim, int size, double value)
+    {
+        var shape = x.Layout.Shape.ToArray();
+        shape[dim] = size;
+        return Tensor.Full(shape, value, x.DType, x.Device);
+    }
+}

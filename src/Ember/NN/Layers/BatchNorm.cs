@@ -1,0 +1,129 @@
+namespace Ember.NN;
+
+/// <summary>
+/// The shared part of <see cref="BatchNorm1d"/> and <see cref="BatchNorm2d"/> (PyTorch's <c>_BatchNorm</c>):
+/// affine weight (ones) and bias (zeros), and the buffers <c>running_mean</c> (zeros),
+/// <c>running_var</c> (ones) and <c>num_batches_tracked</c> (int64 0) when tracking running statistics.
+/// Training normalises with the batch's biased variance and updates the running variance with the
+/// unbiased one; evaluation uses the running statistics (or the batch's, when none are tracked).
+/// A null momentum makes the running statistics a cumulative average (factor 1 / num_batches_tracked).
+/// </summary>
+public abstract class BatchNormBase : Module<Tensor, Tensor>
+{
+    /// <summary>Creates the layer.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="numFeatures"/> is negative.</exception>
+    protected BatchNormBase(int numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device)
+    {
+        if (numFeatures < 0) throw new ArgumentOutOfRangeException(nameof(numFeatures), $"{GetType().Name}: num_features must be non-negative, got {numFeatures}.");
+        NumFeatures = numFeatures;
+        Eps = eps;
+        Momentum = momentum;
+        Affine = affine;
+        TrackRunningStats = trackRunningStats;
+        var dt = dtype ?? DTypes.DefaultFloat;
+        if (affine)
+        {
+            Weight = new Parameter(Tensor.Ones([numFeatures], dt, device));
+            Bias = new Parameter(Tensor.Zeros([numFeatures], dt, device));
+        }
+        if (trackRunningStats)
+        {
+            RunningMean = Tensor.Zeros([numFeatures], dt, device);
+            RunningVar = Tensor.Ones([numFeatures], dt, device);
+            NumBatchesTracked = Tensor.Zeros([], DType.Int64, device);
+        }
+    }
+
+    /// <summary>The number of channels C.</summary>
+    public int NumFeatures { get; }
+    /// <summary>Added to the variance before the square root.</summary>
+    public double Eps { get; }
+    /// <summary>The running-statistics update factor; null for a cumulative average.</summary>
+    public double? Momentum { get; }
+    /// <summary>Whether there is a learnable weight and bias.</summary>
+    public bool Affine { get; }
+    /// <summary>Whether running statistics are kept.</summary>
+    public bool TrackRunningStats { get; }
+
+    /// <summary>The scale, shape [C] (null without affine).</summary>
+    public Parameter? Weight { get; }
+    /// <summary>The shift, shape [C] (null without affine).</summary>
+    public Parameter? Bias { get; }
+    /// <summary>The running mean, shape [C] (null when not tracking).</summary>
+    [Buffer, Named("running_mean")] public Tensor? RunningMean { get; }
+    /// <summary>The running (unbiased) variance, shape [C] (null when not tracking).</summary>
+    [Buffer, Named("running_var")] public Tensor? RunningVar { get; }
+    /// <summary>How many training batches have updated the running statistics (int64, 0-d).</summary>
+    [Buffer, Named("num_batches_tracked")] public Tensor? NumBatchesTracked { get; }
+
+    /// <summary>Resets the running statistics (<c>reset_running_stats</c>).</summary>
+    public void ResetRunningStats()
+    {
+        using var _ = Autograd.NoGrad();
+        RunningMean?.Zero_();
+        RunningVar?.Fill_(1);
+        NumBatchesTracked?.Zero_();
+    }
+
+    /// <summary>Resets the running statistics and sets weight to ones and bias to zeros (<c>reset_parameters</c>).</summary>
+    public void ResetParameters()
+    {
+        ResetRunningStats();
+        using var _ = Autograd.NoGrad();
+        Weight?.Fill_(1);
+        Bias?.Zero_();
+    }
+
+    /// <summary>Refuses inputs of the wrong rank, with PyTorch's message.</summary>
+    protected abstract void CheckInputDim(Tensor input);
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        CheckInputDim(input);
+        double factor = Momentum ?? 0.0;
+        if (Training && TrackRunningStats && NumBatchesTracked is not null)
+        {
+            using (Autograd.NoGrad()) NumBatchesTracked.Add_(1);
+            factor = Momentum ?? 1.0 / NumBatchesTracked.Item<long>();
+        }
+        bool useBatchStats = Training || (RunningMean is null && RunningVar is null);
+        bool passStats = !Training || TrackRunningStats;
+        return F.BatchNorm(input, passStats ? RunningMean : null, passStats ? RunningVar : null, Weight, Bias, useBatchStats, factor, Eps);
+    }
+
+    /// <inheritdoc/>
+    public override string ExtraRepr() =>
+        $"{NumFeatures}, eps={PyRepr.Float(Eps)}, momentum={(Momentum is { } m ? PyRepr.Float(m) : "None")}, affine={PyRepr.Bool(Affine)}, track_running_stats={PyRepr.Bool(TrackRunningStats)}";
+}
+
+/// <summary>Batch normalisation of (N, C) or (N, C, L) inputs (<c>nn.BatchNorm1d</c>); see <see cref="BatchNormBase"/>.</summary>
+public sealed class BatchNorm1d : BatchNormBase
+{
+    /// <summary>Creates the layer (<c>nn.BatchNorm1d(num_features, eps, momentum, affine, track_running_stats)</c>).</summary>
+    public BatchNorm1d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType? dtype = null, Device? device = null)
+        : base(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device) { }
+
+    /// <inheritdoc/>
+    protected override void CheckInputDim(Tensor input)
+    {
+        if (input.NDim != 2 && input.NDim != 3)
+            throw new ArgumentException($"BatchNorm1d: expected 2D or 3D input (got {input.NDim}D input).");
+    }
+}
+
+/// <summary>Batch normalisation of (N, C, H, W) inputs (<c>nn.BatchNorm2d</c>); see <see cref="BatchNormBase"/>.</summary>
+public sealed class BatchNorm2d : BatchNormBase
+{
+    /// <summary>Creates the layer (<c>nn.BatchNorm2d(num_features, eps, momentum, affine, track_running_stats)</c>).</summary>
+    public BatchNorm2d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType? dtype = null, Device? device = null)
+        : base(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device) { }
+
+    /// <inheritdoc/>
+    protected override void CheckInputDim(Tensor input)
+    {
+        if (input.NDim != 4)
+            throw new ArgumentException($"BatchNorm2d: expected 4D input (got {input.NDim}D input).");
+    }
+}
