@@ -1,0 +1,365 @@
+#!/usr/bin/python3
+"""The comparison driver: runs the workloads of issue 6 in Ember, PyTorch and TorchSharp, alternating,
+and writes the table to docs/performance.md. Normally started by bench/compare/run.sh, which installs
+the peers and builds the .NET programs first.
+
+    compare.py [--quick] [--threads 1,2] [--rounds 3] [--reps 5] [--note TEXT] [--out docs/performance.md]
+
+Protocol. For each thread count, `rounds` rounds; in each round every framework runs once, in an order
+rotated from round to round, as a fresh process that runs all the workloads in turn. Each workload
+warms up (>= --warmup seconds and 3 iterations), sizes its repetitions to about --rep-time seconds,
+then times --reps repetitions. A figure is the median over all repetitions of all rounds
+(rounds x reps >= 5). Peak memory: a separate process per framework and round runs only LeNet
+training (batch 64) and reports its peak RSS (VmHWM); the figure is the median over rounds.
+
+PyTorch runs twice per round: as installed (OpenBLAS free to start its own threads: "PyTorch") and with
+OPENBLAS_NUM_THREADS=1 ("PyTorch, OpenBLAS 1 thread"), because Debian's build runs OpenMP and OpenBLAS
+threads against each other. Both are peers; the ratio uses the best of all three peers.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+EMBER_DLL = "bench/compare/ember/bin/Release/net10.0/EmberCompare.dll"
+TORCHSHARP_DLL = "bench/compare/torchsharp/bin/Release/net10.0/TorchSharpCompare.dll"
+PYTHON = "/usr/bin/python3"
+
+FRAMEWORKS = ["ember", "pytorch", "pytorch-ob1", "torchsharp"]
+LABELS = {
+    "ember": "Ember",
+    "pytorch": "PyTorch",
+    "pytorch-ob1": "PyTorch, OpenBLAS 1 thread",
+    "torchsharp": "TorchSharp",
+}
+
+# workload -> (unit, higher is better, figure from seconds per iteration and size)
+METRICS = {
+    "sgemm": ("GFLOP/s", True, lambda s, n: 2.0 * n ** 3 / s / 1e9),
+    "mlp_seed": ("ms/iter", False, lambda s, n: s * 1e3),
+    "lenet_step": ("images/s", True, lambda s, n: n / s),
+    "lenet_infer": ("images/s", True, lambda s, n: n / s),
+}
+
+# Figures to reach (issue 6), as the smallest acceptable Ember / best-peer ratio, or the largest for
+# lower-is-better figures.
+TARGETS = {"sgemm": ">= 1.0", "mlp_seed": "<= 1.0", ("lenet_step", 4): ">= 3.0", ("lenet_step", 64): ">= 1.0",
+           "lenet_infer": ">= 1.0", "lenet_mem": "<= 0.5"}
+
+FULL = [("sgemm", n) for n in (64, 128, 256, 512, 1024, 2048)] + [
+    ("mlp_seed", 64), ("lenet_step", 4), ("lenet_step", 64), ("lenet_infer", 256)]
+QUICK = [("sgemm", 64), ("sgemm", 256), ("mlp_seed", 64), ("lenet_step", 4), ("lenet_infer", 256)]
+
+
+def command(fw, threads, args, run, extra):
+    common = ["--threads", str(threads), "--run", run] + extra
+    env = dict(os.environ)
+    env.pop("OPENBLAS_NUM_THREADS", None)
+    if fw == "ember":
+        return ["dotnet", EMBER_DLL] + common, env
+    if fw == "torchsharp":
+        return ["dotnet", TORCHSHARP_DLL] + common, env
+    if fw == "pytorch-ob1":
+        env["OPENBLAS_NUM_THREADS"] = "1"
+    return [PYTHON, "bench/compare/pytorch_bench.py", "--name", fw] + common, env
+
+
+def run_process(fw, threads, args, run, extra, log):
+    cmd, env = command(fw, threads, args, run, extra)
+    started = time.time()
+    try:
+        p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=args.process_timeout)
+        out, err, rc = p.stdout, p.stderr, p.returncode
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        err, rc = f"timed out after {args.process_timeout} s", -1
+    records = []
+    for line in out.splitlines():
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            rec["framework"] = fw
+            records.append(rec)
+            log.write(json.dumps(rec) + "\n")
+    log.flush()
+    if rc != 0:
+        tail = " | ".join(err.strip().splitlines()[-3:])
+        print(f"  ! {fw} (threads {threads}) exited {rc}: {tail[:400]}", file=sys.stderr)
+        records.append({"framework": fw, "event": "failed", "threads": threads, "rc": rc, "stderr": err[-2000:]})
+    print(f"  {fw:12s} threads={threads} {run[:60]:60s} {time.time() - started:6.1f} s", flush=True)
+    return records
+
+
+def machine_info():
+    info = {}
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        for key in ("Model name", "CPU(s)", "Thread(s) per core", "Core(s) per socket", "Socket(s)", "L2 cache", "L3 cache"):
+            m = re.search(rf"^{re.escape(key)}:\s*(.+)$", lscpu, re.M)
+            if m:
+                info[key] = m.group(1).strip()
+        flags = re.search(r"^Flags:\s*(.+)$", lscpu, re.M)
+        if flags:
+            f = flags.group(1).split()
+            info["SIMD"] = " ".join(x for x in ("avx2", "fma", "avx512f", "avx512_bf16", "avx_vnni") if x in f) or "?"
+    except OSError:
+        pass
+    try:
+        with open("/proc/meminfo") as f:
+            info["Memory"] = f"{int(f.readline().split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    try:
+        with open("/etc/os-release") as f:
+            m = re.search(r'^PRETTY_NAME="?([^"\n]+)', f.read(), re.M)
+            info["OS"] = m.group(1) if m else platform.platform()
+    except OSError:
+        info["OS"] = platform.platform()
+    info["Kernel"] = platform.release()
+    try:
+        info[".NET SDK"] = subprocess.run(["dotnet", "--version"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        pass
+    info["OPENBLAS_* in the environment"] = ", ".join(f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("OPENBLAS")) or "none"
+    return info
+
+
+def fmt(x, unit):
+    if x is None:
+        return "n/a"
+    if unit == "ms/iter":
+        return f"{x:.3g}" if x < 10 else f"{x:,.1f}"
+    if unit == "MiB":
+        return f"{x:,.0f}"
+    return f"{x:,.0f}" if x >= 100 else f"{x:.3g}"
+
+
+def summarise(records, threads_list):
+    """Figures: {(workload, size, threads): {fw: median}} plus memory {fw: median peak MiB}."""
+    samples = {}
+    mem, alloc, versions, failures = {}, {}, {}, []
+    for r in records:
+        if r.get("event") == "meta":
+            continue
+        fw = r["framework"]
+        if r.get("event") == "start":
+            versions[fw] = {k: v for k, v in r.items() if k not in ("framework", "event", "threads", "torch_threads", "rss_mib")}
+            continue
+        if r.get("event") == "failed":
+            failures.append(r)
+            continue
+        if "error" in r:
+            failures.append(r)
+            continue
+        if r.get("workload") == "lenet_mem":
+            mem.setdefault(fw, []).append(r["peak_rss_mib"])
+            if "alloc_bytes_per_step" in r:
+                alloc.setdefault(fw, []).append(r["alloc_bytes_per_step"])
+            continue
+        key = (r["workload"], r["size"], r["threads"])
+        samples.setdefault(key, {}).setdefault(fw, []).extend(r["sec_per_iter"])
+    figures = {}
+    for (w, n, t), per_fw in samples.items():
+        unit, _, conv = METRICS[w]
+        figures[(w, n, t)] = {fw: (conv(statistics.median(s), n), len(s)) for fw, s in per_fw.items()}
+    mem = {fw: statistics.median(v) for fw, v in mem.items()}
+    alloc = {fw: statistics.median(v) for fw, v in alloc.items()}
+    return figures, mem, alloc, versions, failures
+
+
+def target_for(w, n):
+    return TARGETS.get((w, n)) or TARGETS.get(w, "")
+
+
+def table(figures, mem, threads_list, workloads):
+    lines = []
+    peers = [fw for fw in FRAMEWORKS if fw != "ember"]
+    head = ["workload", "unit", "threads"] + [LABELS[fw] for fw in FRAMEWORKS] + ["best peer", "Ember / best peer", "target"]
+    lines.append("| " + " | ".join(head) + " |")
+    lines.append("|" + "|".join(["---"] * 3 + ["---:"] * (len(FRAMEWORKS) + 2) + [":---:"]) + "|")
+    for w, n in workloads:
+        unit, higher, _ = METRICS[w]
+        for t in threads_list:
+            fig = figures.get((w, n, t), {})
+            cells = [fmt(fig[fw][0], unit) if fw in fig else "n/a" for fw in FRAMEWORKS]
+            avail = {fw: fig[fw][0] for fw in peers if fw in fig}
+            best, ratio = "n/a", "n/a"
+            if avail:
+                best = (max if higher else min)(avail, key=avail.get)
+                if "ember" in fig:
+                    ratio = f"{fig['ember'][0] / avail[best]:.2f}x"
+                best = LABELS[best]
+            name = f"{w} n={n}" if w == "sgemm" else f"{w} batch {n}" if w.startswith("lenet") else f"{w} N={n}"
+            lines.append("| " + " | ".join([name, unit, str(t)] + cells + [best, ratio, target_for(w, n)]) + " |")
+    if mem:
+        cells = [fmt(mem.get(fw), "MiB") for fw in FRAMEWORKS]
+        avail = {fw: mem[fw] for fw in peers if fw in mem}
+        best, ratio = "n/a", "n/a"
+        if avail:
+            b = min(avail, key=avail.get)
+            best = LABELS[b]
+            if "ember" in mem:
+                ratio = f"{mem['ember'] / avail[b]:.2f}x"
+        lines.append("| " + " | ".join(["peak RSS, lenet_step batch 64", "MiB", str(max(threads_list))] + cells + [best, ratio, target_for("lenet_mem", 64)]) + " |")
+    return "\n".join(lines)
+
+
+def write_doc(path, body):
+    """Replaces the generated part of the page between the markers, keeping any prose around it."""
+    begin, end = "<!-- compare.py: begin generated -->", "<!-- compare.py: end generated -->"
+    text = open(path).read() if os.path.exists(path) else ""
+    block = f"{begin}\n{body}\n{end}"
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+    else:
+        text = ("# Performance: Ember side by side with PyTorch and TorchSharp\n\n"
+                "The table below is written by the comparison runner (`bench/compare/run.sh`, see\n"
+                "`bench/README.md`); rerunning it replaces only the part between the markers.\n\n" + block + "\n")
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def run_all(args, quick, threads_list, frameworks, workloads):
+    """Runs every framework for every thread count and round, then the memory processes; returns the
+    records, the run's metadata (also written as the last line of the raw results), and where they are."""
+    run = ",".join(f"{w}:{n}" for w, n in workloads)
+    timing = ["--reps", str(args.reps), "--warmup", str(args.warmup), "--rep-time", str(args.rep_time)]
+    os.makedirs(os.path.join(ROOT, "bench/compare/results"), exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    log_path = os.path.join(ROOT, "bench/compare/results", f"{stamp}.jsonl")
+    started = datetime.datetime.now()
+    load_before = os.getloadavg()
+    records = []
+    with open(log_path, "w") as log:
+        for t in threads_list:
+            for r in range(args.rounds):
+                order = frameworks[r % len(frameworks):] + frameworks[:r % len(frameworks)]
+                print(f"threads {t}, round {r + 1}/{args.rounds}", flush=True)
+                for fw in order:
+                    records += run_process(fw, t, args, run, timing, log)
+        print(f"peak memory, threads {max(threads_list)}", flush=True)
+        for r in range(args.rounds):
+            order = frameworks[r % len(frameworks):] + frameworks[:r % len(frameworks)]
+            for fw in order:
+                records += run_process(fw, max(threads_list), args, "lenet_mem:64", ["--mem-steps", str(args.mem_steps)], log)
+        argv = sys.argv[1:]
+        meta = {"event": "meta", "started": started.isoformat(timespec="seconds"), "load_before": list(load_before),
+                "load_after": list(os.getloadavg()), "minutes": (datetime.datetime.now() - started).total_seconds() / 60,
+                "quick": quick, "threads": threads_list, "rounds": args.rounds, "reps": args.reps,
+                "warmup": args.warmup, "rep_time": args.rep_time, "mem_steps": args.mem_steps,
+                "argv": [a for i, a in enumerate(argv) if a != "--command" and (i == 0 or argv[i - 1] != "--command")]}
+        log.write(json.dumps(meta) + "\n")
+    return records, meta, stamp, log_path
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="few sizes, 1 round, short repetitions (for development)")
+    p.add_argument("--threads", default="1,2")
+    p.add_argument("--rounds", type=int)
+    p.add_argument("--reps", type=int)
+    p.add_argument("--warmup", type=float)
+    p.add_argument("--rep-time", type=float)
+    p.add_argument("--mem-steps", type=int, default=30)
+    p.add_argument("--frameworks", default=",".join(FRAMEWORKS))
+    p.add_argument("--process-timeout", type=int, default=1800)
+    p.add_argument("--note", default="", help="a remark printed above the table (e.g. that the machine was shared)")
+    p.add_argument("--out", default="docs/performance.md", help="the page to write ('-' for none)")
+    p.add_argument("--command", default="", help="the command line to record on the page")
+    p.add_argument("--from", dest="from_file", metavar="RESULTS.jsonl",
+                   help="run nothing: write the page again from the raw results of an earlier run")
+    args = p.parse_args()
+    quick = args.quick
+    args.rounds = args.rounds or (1 if quick else 3)
+    args.reps = args.reps or (3 if quick else 5)
+    args.warmup = args.warmup if args.warmup is not None else (0.2 if quick else 1.0)
+    args.rep_time = args.rep_time if args.rep_time is not None else (0.05 if quick else 0.25)
+    if args.rounds * args.reps < 5 and not quick:
+        p.error("a figure needs at least 5 repetitions (rounds x reps)")
+    threads_list = [int(t) for t in args.threads.split(",")]
+    frameworks = [f for f in args.frameworks.split(",") if f]
+    workloads = QUICK if quick else FULL
+    if args.from_file:
+        with open(args.from_file) as f:
+            records = [json.loads(line) for line in f if line.strip()]
+        meta = next(r for r in records if r.get("event") == "meta")
+        for k in ("quick", "rounds", "reps", "warmup", "rep_time", "mem_steps"):
+            setattr(args, k, meta[k])
+        quick, threads_list = meta["quick"], meta["threads"]
+        workloads = QUICK if quick else FULL
+        log_path = os.path.abspath(args.from_file)
+        stamp = os.path.splitext(os.path.basename(log_path))[0]
+        forwarded = meta["argv"]
+    else:
+        records, meta, stamp, log_path = run_all(args, quick, threads_list, frameworks, workloads)
+        argv = sys.argv[1:]
+        forwarded = [a for i, a in enumerate(argv) if a != "--command" and (i == 0 or argv[i - 1] != "--command")]
+    started = datetime.datetime.fromisoformat(meta["started"])
+    load_before, load_after, minutes = meta["load_before"], meta["load_after"], meta["minutes"]
+
+    figures, mem, alloc, versions, failures = summarise(records, threads_list)
+    tbl = table(figures, mem, threads_list, workloads)
+    print()
+    print(tbl)
+
+    info = machine_info()
+    out = []
+    out.append(f"## Latest run: {started.strftime('%Y-%m-%d %H:%M')} ({'quick' if quick else 'full'}, {minutes:.0f} min)\n")
+    if args.note:
+        out.append(f"**Note:** {args.note.rstrip('.')}.\n")
+    out.append(f"Load average (1, 5, 15 min) before the run: {', '.join(f'{x:.1f}' for x in load_before)}; "
+               f"after: {', '.join(f'{x:.1f}' for x in load_after)} (on {os.cpu_count()} logical CPUs).\n")
+    out.append("Figures are medians over "
+               f"{args.rounds} round(s) x {args.reps} repetitions (each repetition about {args.rep_time} s after "
+               f"a warm-up of at least {args.warmup} s); in every round each framework ran once, in rotated order. "
+               "`Ember / best peer` is Ember's figure divided by the best peer's: above 1 is better for GFLOP/s and "
+               "images/s, below 1 is better for ms/iter and MiB. **PyTorch** is Debian's build as installed "
+               "(OpenBLAS free to start its own threads beside PyTorch's OpenMP threads); **PyTorch, OpenBLAS 1 "
+               "thread** is the same with `OPENBLAS_NUM_THREADS=1`. Peak RSS is each process's VmHWM after "
+               f"{args.mem_steps + 3} LeNet training steps at batch 64, runtime and libraries included.\n")
+    out.append(tbl + "\n")
+    if "ember" in alloc:
+        out.append(f"Ember allocates {alloc['ember'] / 1024 / 1024:.2f} MiB of managed memory per LeNet training step "
+                   "at batch 64 (GC.GetTotalAllocatedBytes over the steps).\n")
+    if failures:
+        missing = {}
+        for f in failures:
+            what = f"{LABELS.get(f['framework'], f['framework'])} {f.get('workload', 'run')} {f.get('size', '')}".strip()
+            why = (f.get("error") or f"exit {f.get('rc')}").replace("|", "/")
+            missing.setdefault((what, why), set()).add(str(f.get("threads", "")))
+        out.append("Not measured: " + "; ".join(f"{what} ({why})" for what, why in missing) + ".\n")
+    out.append("### Machine and versions\n")
+    for k, v in info.items():
+        out.append(f"- {k}: {v}")
+    for fw in FRAMEWORKS:
+        if fw in versions:
+            v = ", ".join(f"{k} {val}" for k, val in versions[fw].items() if val is not None)
+            out.append(f"- {LABELS[fw]}: {v}")
+    out.append("")
+    out.append("### Commands\n")
+    cmd = args.command or ("bench/compare/run.sh " + shlex.join(forwarded)).strip()
+    out.append(f"```\n{cmd}\n```\n")
+    out.append("which installed the peers (`apt-get install -y python3-torch libopenblas0-pthread`; TorchSharp-cpu 0.107.0 "
+               "restored by NuGet into bench/compare/torchsharp), built the two .NET programs in Release, marked "
+               "GLIBCXX_3.4.32 weak in its own copy of libLibTorchSharp.so where the system libstdc++ lacks it, and ran "
+               f"`bench/compare/compare.py {shlex.join(forwarded)}`. Raw JSON lines: `bench/compare/results/{stamp}.jsonl` "
+               "(not committed).")
+    body = "\n".join(out)
+    if args.out != "-":
+        write_doc(os.path.join(ROOT, args.out), body)
+        print(f"\nwrote {args.out}; raw results in {os.path.relpath(log_path, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+// Ember's side of the comparison runner. Usage (the driver bench/compare/compare.py passes these):
+//   EmberCompare --threads 2 --reps 5 --warmup 0.5 --rep-time 0.25 --run sgemm:64,mlp_seed:64,lenet_step:4
+//   EmberCompare --threads 2 --mem-steps 30 --run lenet_mem:64
+// Prints one JSON object per line: seconds per iteration for each repetition, or the peak RSS.
+using System.Globalization;
+using Ember;
+using EmberCompare;
+
+int threads = Environment.ProcessorCount, reps = 5, memSteps = 30;
+double warmup = 0.5, repTime = 0.25;
+var runs = new List<(string Name, int Size)>();
+for (int i = 0; i < args.Length; i++)
+{
+    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+    switch (args[i])
+    {
+        case "--threads": threads = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--reps": reps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--warmup": warmup = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--rep-time": repTime = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--mem-steps": memSteps = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--run":
+            foreach (var item in Next().Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var parts = item.Split(':');
+                runs.Add((parts[0], parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : 0));
+            }
+            break;
+        default: throw new ArgumentException($"unknown argument {args[i]}");
+    }
+}
+
+Threads.Count = threads;
+var workloads = Workloads.All();
+Harness.Emit(("framework", "ember"), ("event", "start"), ("threads", threads), ("version", typeof(Tensor).Assembly.GetName().Version?.ToString() ?? "?"),
+    ("rss_mib", Harness.RssMiB()));
+
+foreach (var (name, size) in runs)
+{
+    Tensor.ManualSeed(0);
+    if (name == "lenet_mem")
+    {
+        // Peak memory of the LeNet training workload: this process runs nothing else before it.
+        if (!workloads.TryGetValue("lenet_step", out var makeStep)) { Unavailable(name, size); continue; }
+        var step = makeStep(size);
+        for (int s = 0; s < 3; s++) step();
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        for (int s = 0; s < memSteps; s++) step();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Harness.Emit(("framework", "ember"), ("workload", name), ("size", size), ("threads", threads),
+            ("peak_rss_mib", Harness.PeakRssMiB()), ("steps", memSteps + 3),
+            ("alloc_bytes_per_step", (double)allocated / memSteps), ("gc_gen0", GC.CollectionCount(0)), ("gc_gen2", GC.CollectionCount(2)));
+        continue;
+    }
+    if (!workloads.TryGetValue(name, out var make)) { Unavailable(name, size); continue; }
+    var body = make(size);
+    var (samples, iters) = Harness.Measure(body, reps, warmup, repTime);
+    Harness.Emit(("framework", "ember"), ("workload", name), ("size", size), ("threads", threads),
+        ("iters", iters), ("sec_per_iter", samples));
+}
+
+static void Unavailable(string name, int size) =>
+    Harness.Emit(("framework", "ember"), ("workload", name), ("size", size), ("error", "not in this build: needs Conv2d, MaxPool2d, CrossEntropyLoss; see EmberHasConv in EmberCompare.csproj"));
