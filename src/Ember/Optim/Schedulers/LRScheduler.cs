@@ -14,8 +14,11 @@ namespace Ember.Optim;
 /// the values agree with PyTorch to the bit); <see cref="Step(int)"/> jumps to an epoch with the closed
 /// form where PyTorch has one. PyTorch's <c>verbose</c> printing and its step-order warnings are not reproduced.
 /// </remarks>
-public abstract class LRScheduler
+public abstract class LRScheduler : Ember.Serialization.IStateful
 {
+    // Checkpoints hold schedulers through IStateful, whose StateDict is read-only.
+    IReadOnlyDictionary<string, object?> Ember.Serialization.IStateful.StateDict() => StateDict();
+
     private double[] _baseLrs;
     private double[] _lastLr = [];
 

@@ -12,7 +12,7 @@ namespace Ember.Optim;
 /// than <see cref="Eps"/> is skipped. As in PyTorch 1.13 this is not an <see cref="LRScheduler"/>; its
 /// <see cref="GetLastLr"/> starts as the groups' lrs at construction (as PyTorch 2's does).
 /// </remarks>
-public sealed class ReduceLROnPlateau
+public sealed class ReduceLROnPlateau : Ember.Serialization.IStateful
 {
     private double[] _minLrs;
     private double[] _lastLr;
@@ -198,4 +198,6 @@ public sealed class ReduceLROnPlateau
         _lastLr = Get("_last_lr", _lastLr);
         InitIsBetter(Get("mode", Mode), Get("threshold", Threshold), Get("threshold_mode", ThresholdMode));
     }
+
+    IReadOnlyDictionary<string, object?> Ember.Serialization.IStateful.StateDict() => StateDict();
 }
