@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Ember.NN;
 using Ember.Optim;
-using EmberCompare;
+using Ember.Vision.Models;
 
 namespace Ember.Benchmarks;
 

@@ -1,6 +1,7 @@
 using Ember;
 using Ember.NN;
 using Ember.Optim;
+using Ember.Vision.Models;
 
 namespace EmberCompare;
 

@@ -84,14 +84,7 @@ public abstract class ConvNd : Module<Tensor, Tensor>
     /// </summary>
     public void ResetParameters()
     {
-        // PyTorch's _ConvNd.reset_parameters: kaiming_uniform_ with a = sqrt(5), then the bias uniform in
-        // ±1/sqrt(fan_in) (fan_in from the weight's shape, also for the transposed layout), in that order.
-        Init.KaimingUniform_(Weight, a: Math.Sqrt(5.0));
-        if (Bias is null) return;
-        long fanIn = Init.CalculateFanInAndFanOut(Weight).FanIn;
-        if (fanIn == 0) return;
-        double bound = 1 / Math.Sqrt(fanIn);
-        Init.Uniform_(Bias, -bound, bound);
+        Init.ResetLinearOrConv(Weight, Bias, drawBiasWithoutFanIn: false);
     }
 
     /// <summary>

@@ -35,13 +35,7 @@ public sealed class Linear : Module<Tensor, Tensor>
     /// <summary>Re-draws the weights as the constructor did (<c>reset_parameters</c>).</summary>
     public void ResetParameters()
     {
-        // PyTorch's reset_parameters: kaiming_uniform_ with a = sqrt(5) (bound about 1/sqrt(fan_in)), then
-        // the bias uniform in ±1/sqrt(fan_in), in that order, so the same seed gives the same weights.
-        Init.KaimingUniform_(Weight, a: Math.Sqrt(5.0));
-        if (Bias is null) return;
-        long fanIn = Init.CalculateFanInAndFanOut(Weight).FanIn;
-        double bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
-        Init.Uniform_(Bias, -bound, bound);
+        Init.ResetLinearOrConv(Weight, Bias, drawBiasWithoutFanIn: true);
     }
 
     /// <inheritdoc/>
