@@ -27,7 +27,7 @@ public partial class Tensor
     internal Tensor UnaryOp(Backends.UnaryOp op, DType computeType)
     {
         var x = AsType(computeType);
-        var outT = Alloc(x.Layout.Shape, UnaryOps.ResultType(op, computeType), Device);
+        var outT = Alloc(x.Layout.Shape, UnaryOps.ResultType(op, computeType), Device, uninitialized: true);
         Backend.Unary(op, x.Storage, x.Layout, outT.Storage, outT.Layout);
         return outT;
     }
@@ -58,7 +58,7 @@ public partial class Tensor
         int[] shape = SameShape(a.Layout.Shape, b.Layout.Shape) ? a.Layout.Shape : Dims.Broadcast(a.Layout.Shape, b.Layout.Shape, name);
         var ac = a.AsType(computeType);
         var bc = b.AsType(computeType);
-        var outT = Alloc(shape, BinaryOps.ResultType(op, computeType), a.Device);
+        var outT = Alloc(shape, BinaryOps.ResultType(op, computeType), a.Device, uninitialized: true);
         a.Backend.Binary(op, ac.Storage, ac.Layout.BroadcastTo(shape), bc.Storage, bc.Layout.BroadcastTo(shape), outT.Storage, outT.Layout);
         return outT;
     }

@@ -212,7 +212,7 @@ public partial class Tensor
     private static Tensor RunMatMul(Tensor a, Layout al, Tensor b, Layout bl, int[] batch, int m, int k, int n, int[] outShape)
     {
         int[] full = [.. batch, m, n];
-        var result = Alloc(outShape, a.DType, a.Device);
+        var result = Alloc(outShape, a.DType, a.Device, uninitialized: true);
         var cl = Layout.Contiguous(full);
         a.Backend.MatMul(a.Storage, al.BroadcastTo([.. batch, m, k]), b.Storage, bl.BroadcastTo([.. batch, k, n]), result.Storage, cl);
         return result;

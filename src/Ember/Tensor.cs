@@ -65,11 +65,14 @@ public partial class Tensor
 
     internal IBackend Backend => BackendRegistry.Get(Device);
 
-    /// <summary>Allocates an uninitialised-in-spirit (zeroed in practice) contiguous tensor.</summary>
-    internal static Tensor Alloc(int[] shape, DType dtype, Device device)
+    /// <summary>
+    /// Allocates a contiguous tensor, zero-filled unless <paramref name="uninitialized"/>: pass that only
+    /// where the kernel about to run writes every element (its memory may be a recycled buffer).
+    /// </summary>
+    internal static Tensor Alloc(int[] shape, DType dtype, Device device, bool uninitialized = false)
     {
         var layout = Layout.Contiguous(shape);
-        var storage = BackendRegistry.Get(device).Allocate(dtype, layout.NumElements);
+        var storage = BackendRegistry.Get(device).Allocate(dtype, layout.NumElements, uninitialized);
         return new Tensor(storage, layout);
     }
 

@@ -149,6 +149,11 @@ public class MatMulShapeTests
     [InlineData(DType.Float32, 97, 1, 65)]       // K = 1
     [InlineData(DType.Float64, 1, 70, 130)]      // row vector times matrix
     [InlineData(DType.Float32, 130, 70, 1)]      // matrix times column
+    [InlineData(DType.Float32, 25, 37, 35)]      // partial tiles in both directions (6 x 16 and 12 x 32 tiles)
+    [InlineData(DType.Float64, 25, 37, 35)]
+    [InlineData(DType.Float32, 24, 300, 64)]     // whole tiles only, K over one slice
+    [InlineData(DType.Float64, 36, 64, 16)]
+    [InlineData(DType.Float32, 100, 257, 70)]    // K one past a slice
     public void BlockedSizesMatchNaiveProduct(DType dt, int m, int k, int n)
     {
         var a = Random(dt, 1, m, k); var b = Random(dt, 2, k, n);

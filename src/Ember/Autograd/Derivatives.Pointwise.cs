@@ -140,7 +140,15 @@ internal static partial class Derivatives
     });
 
     /// <summary>z = max(x, 0) (saved: z): threshold_backward(grad, z, 0), so the gradient at 0 is 0.</summary>
-    public static readonly Rule Relu = new("ReluBackward0", static (c, g) => [Tensor.Where(c.Saved(0).Le(0), 0, g[0])]);
+    /// Without a graph to build (the usual backward) one fused kernel; under create_graph the
+    /// differentiable where.
+    public static readonly Rule Relu = new("ReluBackward0", static (c, g) =>
+    {
+        var y = c.Saved(0);
+        if (Autograd.IsGradEnabled || y.DType != g[0].DType || !y.DType.IsFloatingPoint())
+            return [Tensor.Where(y.Le(0), 0, g[0])];
+        return [Tensor.BinaryOp(Backends.BinaryOp.ReluBackward, y, g[0], y.DType, "threshold_backward")];
+    });
 
     /// <summary>z = 1 / x (saved: z).</summary>
     public static readonly Rule Reciprocal = new("ReciprocalBackward0", static (c, g) =>

@@ -12,8 +12,11 @@ internal partial interface IBackend
 {
     Device Device { get; }
 
-    /// <summary>A zero-filled storage.</summary>
-    Storage Allocate(DType dtype, int length);
+    /// <summary>
+    /// A storage of <paramref name="length"/> elements, zero-filled unless <paramref name="uninitialized"/>
+    /// (for results a kernel overwrites entirely: skipping the fill saves a pass over the memory).
+    /// </summary>
+    Storage Allocate(DType dtype, int length, bool uninitialized = false);
 
     /// <summary>Elementwise copy between layouts of equal shape, converting dtype if they differ.</summary>
     void Copy(Storage src, Layout srcLayout, Storage dst, Layout dstLayout);

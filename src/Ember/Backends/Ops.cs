@@ -16,6 +16,9 @@ internal enum BinaryOp
     Eq, Ne, Lt, Le, Gt, Ge,
     LogicalAnd, LogicalOr, LogicalXor,
     DivTrunc, DivFloor, BitwiseAnd, BitwiseOr, BitwiseXor,
+
+    /// <summary>ReLU's backward (internal, no public op): a = saved output, b = gradient; 0 where a &lt;= 0.</summary>
+    ReluBackward,
 }
 
 internal static class UnaryOps

@@ -134,6 +134,7 @@ internal sealed partial class CpuBackend
             case BinaryOp.Div: RunBinary<T, T, DivK<T>>(a, al, b, bl, d, dl); break;
             case BinaryOp.Maximum: RunBinary<T, T, MaximumK<T>>(a, al, b, bl, d, dl); break;
             case BinaryOp.Minimum: RunBinary<T, T, MinimumK<T>>(a, al, b, bl, d, dl); break;
+            case BinaryOp.ReluBackward: RunBinary<T, T, ReluBackwardK<T>>(a, al, b, bl, d, dl); break;
             case BinaryOp.Eq: RunBinary<T, byte, EqK<T>>(a, al, b, bl, d, dl); break;
             case BinaryOp.Ne: RunBinary<T, byte, NeK<T>>(a, al, b, bl, d, dl); break;
             case BinaryOp.Lt: RunBinary<T, byte, LtK<T>>(a, al, b, bl, d, dl); break;

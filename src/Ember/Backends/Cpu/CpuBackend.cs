@@ -14,13 +14,13 @@ internal sealed partial class CpuBackend : IBackend
 
     public Device Device => Device.Cpu;
 
-    public Storage Allocate(DType dtype, int length) => dtype switch
+    public Storage Allocate(DType dtype, int length, bool uninitialized = false) => dtype switch
     {
-        DType.Float32 => new CpuStorage<float>(dtype, new float[length]),
-        DType.Float64 => new CpuStorage<double>(dtype, new double[length]),
-        DType.Int64 => new CpuStorage<long>(dtype, new long[length]),
-        DType.Int32 => new CpuStorage<int>(dtype, new int[length]),
-        DType.UInt8 or DType.Bool => new CpuStorage<byte>(dtype, new byte[length]),
+        DType.Float32 => new CpuStorage<float>(dtype, BufferPool.Rent<float>(length, !uninitialized)),
+        DType.Float64 => new CpuStorage<double>(dtype, BufferPool.Rent<double>(length, !uninitialized)),
+        DType.Int64 => new CpuStorage<long>(dtype, BufferPool.Rent<long>(length, !uninitialized)),
+        DType.Int32 => new CpuStorage<int>(dtype, BufferPool.Rent<int>(length, !uninitialized)),
+        DType.UInt8 or DType.Bool => new CpuStorage<byte>(dtype, BufferPool.Rent<byte>(length, !uninitialized)),
         _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
     };
 

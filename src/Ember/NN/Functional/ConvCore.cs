@@ -15,7 +15,7 @@ internal static class ConvCore
     public static Tensor Conv(Tensor x, Tensor w, Tensor? b, ConvGeometry g)
     {
         var (xc, wc, bc) = Dense(x, w, b);
-        var y = Tensor.Alloc([g.N, g.O, g.OH, g.OW], x.DType, x.Device);
+        var y = Tensor.Alloc([g.N, g.O, g.OH, g.OW], x.DType, x.Device, uninitialized: true);
         x.Backend.ConvForward(xc.Storage, xc.Layout, wc.Storage, wc.Layout, bc?.Storage, bc?.Layout, y.Storage, y.Layout, g);
         if (Autograd.Recording([x, w, b])) Derivatives.Convolution.Record(y, [x, w, b], saved: [x, w], state: g);
         return y;
@@ -28,7 +28,7 @@ internal static class ConvCore
     public static Tensor ConvTranspose(Tensor x, Tensor w, Tensor? b, ConvGeometry g)
     {
         var (xc, wc, bc) = Dense(x, w, b);
-        var y = Tensor.Alloc([g.N, g.C, g.H, g.W], x.DType, x.Device);
+        var y = Tensor.Alloc([g.N, g.C, g.H, g.W], x.DType, x.Device, uninitialized: true);
         x.Backend.ConvTranspose(xc.Storage, xc.Layout, wc.Storage, wc.Layout, bc?.Storage, bc?.Layout, y.Storage, y.Layout, g);
         if (Autograd.Recording([x, w, b])) Derivatives.ConvTranspose.Record(y, [x, w, b], saved: [x, w], state: g);
         return y;
@@ -38,7 +38,7 @@ internal static class ConvCore
     public static Tensor WeightGrad(Tensor x, Tensor gy, ConvGeometry g)
     {
         var (xc, gc, _) = Dense(x, gy, null);
-        var gw = Tensor.Alloc([g.O, g.Cg, g.KH, g.KW], x.DType, x.Device);
+        var gw = Tensor.Alloc([g.O, g.Cg, g.KH, g.KW], x.DType, x.Device, uninitialized: true);
         x.Backend.ConvWeightGrad(xc.Storage, xc.Layout, gc.Storage, gc.Layout, gw.Storage, gw.Layout, g);
         if (Autograd.Recording(x, gy)) Derivatives.ConvWeightGrad.Record(gw, [x, gy], saved: [x, gy], state: g);
         return gw;

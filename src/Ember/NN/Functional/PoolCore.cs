@@ -16,8 +16,8 @@ internal static class PoolCore
     {
         var xc = ConvCore.Dense(x, x, null).A;
         int[] outShape = [x.Layout.Shape[0], x.Layout.Shape[1], p.OH, p.OW];
-        var y = Tensor.Alloc(outShape, x.DType, x.Device);
-        var idx = Tensor.Alloc(outShape, DType.Int64, x.Device);
+        var y = Tensor.Alloc(outShape, x.DType, x.Device, uninitialized: true);
+        var idx = Tensor.Alloc(outShape, DType.Int64, x.Device, uninitialized: true);
         x.Backend.MaxPool2d(xc.Storage, xc.Layout, y.Storage, y.Layout, idx.Storage, idx.Layout, p);
         if (Autograd.Recording(x)) rule.Record(y, [x], saved: [idx], state: x.Layout.Shape);
         return (y, idx);
@@ -27,7 +27,7 @@ internal static class PoolCore
     public static Tensor MaxBackward(Tensor gy, Tensor indices, int[] inputShape)
     {
         var (gc, ic, _) = ConvCore.Dense(gy, indices, null);
-        var gx = Tensor.Alloc(inputShape, gy.DType, gy.Device);
+        var gx = Tensor.Alloc(inputShape, gy.DType, gy.Device, uninitialized: true);
         int planes = inputShape[0] * inputShape[1];
         gy.Backend.MaxPool2dBackward(gc.Storage, gc.Layout, ic.Storage, ic.Layout, gx.Storage, gx.Layout,
             planes, inputShape[2] * inputShape[3], gy.Layout.Shape[2] * gy.Layout.Shape[3]);
@@ -39,7 +39,7 @@ internal static class PoolCore
     public static Tensor Avg(Tensor x, PoolWindows p, Rule rule)
     {
         var xc = ConvCore.Dense(x, x, null).A;
-        var y = Tensor.Alloc([x.Layout.Shape[0], x.Layout.Shape[1], p.OH, p.OW], x.DType, x.Device);
+        var y = Tensor.Alloc([x.Layout.Shape[0], x.Layout.Shape[1], p.OH, p.OW], x.DType, x.Device, uninitialized: true);
         x.Backend.AvgPool2d(xc.Storage, xc.Layout, y.Storage, y.Layout, p);
         if (Autograd.Recording(x)) rule.Record(y, [x], state: p);
         return y;
@@ -49,7 +49,7 @@ internal static class PoolCore
     public static Tensor AvgBackward(Tensor gy, PoolWindows p)
     {
         var gc = ConvCore.Dense(gy, gy, null).A;
-        var gx = Tensor.Alloc([gy.Layout.Shape[0], gy.Layout.Shape[1], p.H, p.W], gy.DType, gy.Device);
+        var gx = Tensor.Alloc([gy.Layout.Shape[0], gy.Layout.Shape[1], p.H, p.W], gy.DType, gy.Device, uninitialized: true);
         gy.Backend.AvgPool2dBackward(gc.Storage, gc.Layout, gx.Storage, gx.Layout, p);
         if (Autograd.Recording(gy)) Derivatives.AvgPoolBackward.Record(gx, [gy], state: p);
         return gx;

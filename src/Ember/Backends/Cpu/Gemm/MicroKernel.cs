@@ -6,18 +6,24 @@ using System.Runtime.Intrinsics.X86;
 namespace Ember.Backends.Cpu.Gemm;
 
 /// <summary>
-/// The register-blocked inner kernel: an <see cref="MR"/> x <see cref="NR"/> tile of C held in twelve
-/// 256-bit accumulators (6 rows x 2 vectors) while it streams one packed panel of A and one of B, one
-/// broadcast and two fused multiply-adds per row per k step. Twelve accumulators, two B vectors and
-/// one broadcast fit the sixteen AVX registers.
+/// The register-blocked inner kernel and its tile shape. Where AVX-512 is present the tile is
+/// <see cref="MicroKernel512{T}"/>'s 12 x 2 zmm vectors; otherwise a 6 x 2-vector tile of 256-bit
+/// accumulators (twelve accumulators, two B vectors and one broadcast fit the sixteen AVX registers),
+/// or the same tile in scalar code where there is no vector hardware. Packing follows
+/// <see cref="MR"/> and <see cref="NR"/>, so every kernel sees panels of its own shape.
 /// </summary>
 internal static unsafe class MicroKernel<T> where T : unmanaged, INumber<T>
 {
-    /// <summary>Rows of C per tile.</summary>
-    public const int MR = 6;
+    private const int MR256 = 6;
 
-    /// <summary>Columns of C per tile: two vectors (16 floats or 8 doubles).</summary>
-    public static readonly int NR = 2 * Vector256<T>.Count;
+    /// <summary>True when the AVX-512 kernel runs.</summary>
+    public static readonly bool Wide = MicroKernel512<T>.Supported;
+
+    /// <summary>Rows of C per tile (a divisor of <see cref="Gemm{T}.MC"/>).</summary>
+    public static readonly int MR = Wide ? MicroKernel512<T>.MR : MR256;
+
+    /// <summary>Columns of C per tile: two vectors (32 floats or 16 doubles with AVX-512, else 16 or 8).</summary>
+    public static readonly int NR = Wide ? MicroKernel512<T>.NR : 2 * Vector256<T>.Count;
 
     /// <summary>True when the vector kernel runs; otherwise the scalar one (same packing, same results up to rounding).</summary>
     public static bool Vectorized => Vector256.IsHardwareAccelerated;
@@ -29,7 +35,8 @@ internal static unsafe class MicroKernel<T> where T : unmanaged, INumber<T>
     /// </summary>
     public static void Run(int kc, T* ap, T* bp, T* c, int rs, int cs, int mr, int nr, bool accumulate)
     {
-        if (Vectorized) RunVector(kc, ap, bp, c, rs, cs, mr, nr, accumulate);
+        if (Wide) MicroKernel512<T>.Run(kc, ap, bp, c, rs, cs, mr, nr, accumulate);
+        else if (Vectorized) RunVector(kc, ap, bp, c, rs, cs, mr, nr, accumulate);
         else RunScalar(kc, ap, bp, c, rs, cs, mr, nr, accumulate);
     }
 
@@ -46,7 +53,8 @@ internal static unsafe class MicroKernel<T> where T : unmanaged, INumber<T>
         return a * b + acc;
     }
 
-    private static void RunVector(int kc, T* ap, T* bp, T* c, int rs, int cs, int mr, int nr, bool accumulate)
+    /// <summary>The 6 x 2-vector AVX2 kernel (internal so that tests reach it on AVX-512 machines too).</summary>
+    internal static void RunVector(int kc, T* ap, T* bp, T* c, int rs, int cs, int mr, int nr, bool accumulate)
     {
         int w = Vector256<T>.Count;
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -61,10 +69,10 @@ internal static unsafe class MicroKernel<T> where T : unmanaged, INumber<T>
             a = Vector256.Create(ap[3]); c30 = MulAdd(a, b0, c30); c31 = MulAdd(a, b1, c31);
             a = Vector256.Create(ap[4]); c40 = MulAdd(a, b0, c40); c41 = MulAdd(a, b1, c41);
             a = Vector256.Create(ap[5]); c50 = MulAdd(a, b0, c50); c51 = MulAdd(a, b1, c51);
-            ap += MR;
+            ap += MR256;
             bp += 2 * w;
         }
-        if (mr == MR && nr == 2 * w && cs == 1)
+        if (mr == MR256 && nr == 2 * w && cs == 1)
         {
             StoreRow(c, w, c00, c01, accumulate);
             StoreRow(c + rs, w, c10, c11, accumulate);
@@ -76,7 +84,7 @@ internal static unsafe class MicroKernel<T> where T : unmanaged, INumber<T>
         }
         // Edge tile or strided C: spill the tile and copy out only the valid corner.
         int nrFull = 2 * w;
-        T* tile = stackalloc T[MR * 16];
+        T* tile = stackalloc T[MR256 * 16];
         c00.Store(tile); c01.Store(tile + w);
         c10.Store(tile + nrFull); c11.Store(tile + nrFull + w);
         c20.Store(tile + 2 * nrFull); c21.Store(tile + 2 * nrFull + w);
@@ -117,7 +125,7 @@ internal static unsafe class MicroKernel<T> where T : unmanaged, INumber<T>
         WriteTile(tile, nrFull, c, rs, cs, mr, nr, accumulate);
     }
 
-    private static void WriteTile(T* tile, int ld, T* c, int rs, int cs, int mr, int nr, bool accumulate)
+    internal static void WriteTile(T* tile, int ld, T* c, int rs, int cs, int mr, int nr, bool accumulate)
     {
         for (int i = 0; i < mr; i++)
         {

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Ember.Backends.Cpu.Gemm;
 
 /// <summary>
@@ -56,7 +58,28 @@ internal static unsafe class Packing<T> where T : unmanaged
             int cols = Math.Min(nr, nc - jr);
             T* d = dst + (long)jr * kc;
             T* s = src + (long)jr * cs;
-            if (cs == 1)
+            if (cs == 1 && cols == nr && nr == 2 * Vector512<T>.Count && Vector512.IsHardwareAccelerated)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    T* row = s + (long)p * rs;
+                    T* dp = d + p * nr;
+                    Vector512.Store(Vector512.Load(row), dp);
+                    Vector512.Store(Vector512.Load(row + Vector512<T>.Count), dp + Vector512<T>.Count);
+                }
+            }
+            else if (cs == 1 && cols == nr && nr == 2 * Vector256<T>.Count)
+            {
+                // A full panel of a row-major B: each k step is two vectors, copied without a call.
+                for (int p = 0; p < kc; p++)
+                {
+                    T* row = s + (long)p * rs;
+                    T* dp = d + p * nr;
+                    Vector256.Store(Vector256.Load(row), dp);
+                    Vector256.Store(Vector256.Load(row + Vector256<T>.Count), dp + Vector256<T>.Count);
+                }
+            }
+            else if (cs == 1)
             {
                 for (int p = 0; p < kc; p++)
                 {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Ember.Backends.Cpu.Kernels;
@@ -19,10 +20,25 @@ internal struct SignK<T> : IUnaryKernel<SignK<T>, T, T> where T : INumber<T>
     // PyTorch's (0 < x) - (x < 0): NaN and -0.0 both give +0.
     public static T Apply(T x) => x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero;
 }
-internal struct ReluK<T> : IUnaryKernel<ReluK<T>, T, T> where T : INumber<T>
+internal struct ReluK<T> : IUnaryKernel<ReluK<T>, T, T> where T : unmanaged, INumber<T>
 {
-    // As PyTorch's clamp_min(0): NaN stays NaN and -0.0 stays -0.0.
+    // As PyTorch's clamp_min(0): NaN stays NaN and -0.0 stays -0.0 (a select on x < 0, not a max).
     public static T Apply(T x) => x < T.Zero ? T.Zero : x;
+
+    // Branch-free: on random signs the scalar form mispredicts every other element.
+    public static void Contig(ReadOnlySpan<T> x, Span<T> d)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            var xv = MemoryMarshal.Cast<T, Vector<T>>(x);
+            var dv = MemoryMarshal.Cast<T, Vector<T>>(d);
+            for (int v = 0; v < xv.Length; v++)
+                dv[v] = Vector.ConditionalSelect(Vector.LessThan(xv[v], Vector<T>.Zero), Vector<T>.Zero, xv[v]);
+            i = xv.Length * Vector<T>.Count;
+        }
+        for (; i < d.Length; i++) d[i] = Apply(x[i]);
+    }
 }
 internal struct IdentityK<T> : IUnaryKernel<IdentityK<T>, T, T>
 {
