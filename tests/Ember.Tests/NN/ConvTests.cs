@@ -39,6 +39,27 @@ public class ConvTests
     [MemberData(nameof(FunctionalCases))]
     public void FunctionalFormsMatchPyTorch(string name) => ConvGolden.Check(name, (x, w, b) => Run(name, x, w, b));
 
+    [Theory]
+    [InlineData(DType.Float32, 32, 50, 50, 1, 1, 1)]  // 288 unfolded rows (two K slices), 2,500 positions (two column blocks)
+    [InlineData(DType.Float64, 3, 9, 7, 2, 0, 2)]     // strided, dilated, a partial last panel
+    [InlineData(DType.Float32, 4, 6, 11, 1, 2, 1)]    // padding wider than some windows
+    public void EachOutputChannelAloneGivesTheSameAsAll(DType dt, int c, int h, int w, int stride, int pad, int dilation)
+    {
+        // With several output channels the input is unfolded straight into the GEMM's packed order;
+        // with one it is unfolded as a plain matrix. Both must give the same numbers, including where
+        // the packed order spans more than one slice or block.
+        var gen = new Generator(11);
+        var x = Tensor.Randn([2, c, h, w], dtype: dt, generator: gen);
+        var weight = Tensor.Randn([5, c, 3, 3], dtype: dt, generator: gen);
+        var all = F.Conv2d(x, weight, stride: stride, padding: pad, dilation: dilation);
+        for (int o = 0; o < 5; o++)
+        {
+            var one = F.Conv2d(x, weight.Narrow(0, o, 1).Contiguous(), stride: stride, padding: pad, dilation: dilation);
+            double tol = dt == DType.Float32 ? 1e-4 : 1e-12;
+            TensorAssert.Close(one, all.Narrow(1, o, 1), tol, tol);
+        }
+    }
+
     [Fact]
     public void ABatchLargeEnoughToBeChunkedGivesTheSameAsOneSampleAtATime()
     {

@@ -42,22 +42,31 @@ internal static class ConvKernels<T> where T : unmanaged, INumber<T>
         }
         else
         {
-            int chunk = Chunk(g.N, groups * k * l);
-            T[] col = ArrayPool<T>.Shared.Rent(chunk * groups * k * l);
+            // Unfold straight into the GEMM's packed order where the product has no matrix-vector
+            // shortcut to take (more than one output channel and position); else the plain matrix.
+            bool packed = g.Og > 1 && l > 1;
+            int colSize = packed ? checked((int)Gemm<T>.PackedBSize(k, l)) : k * l;
+            int chunk = Chunk(g.N, (long)groups * colSize);
+            T[] col = ArrayPool<T>.Shared.Rent(chunk * groups * colSize);
             try
             {
                 for (int n0 = 0; n0 < g.N; n0 += chunk)
                 {
                     int nc = Math.Min(chunk, g.N - n0), jobs = nc * groups;
                     int first = n0;
-                    For(jobs, jobs * k * l, j =>
-                        Im2Col<T>.Unfold(x, xo + (first + j / groups) * xSample + j % groups * g.Cg * g.InPlane, g, col, j * k * l, l));
+                    For(jobs, (long)jobs * colSize, j =>
+                    {
+                        int xAt = xo + (first + j / groups) * xSample + j % groups * g.Cg * g.InPlane;
+                        if (packed) Im2Col<T>.UnfoldPacked(x, xAt, g, col, j * colSize);
+                        else Im2Col<T>.Unfold(x, xAt, g, col, j * colSize, l);
+                    });
                     var p = Problem(g.Og, l, k, jobs);
+                    p.BPrepacked = packed;
                     for (int j = 0; j < jobs; j++)
                     {
                         int n = n0 + j / groups, grp = j % groups;
                         p.AOffsets[j] = wo + grp * g.Og * k;
-                        p.BOffsets[j] = j * k * l;
+                        p.BOffsets[j] = j * colSize;
                         p.COffsets[j] = yo + n * ySample + grp * g.Og * l;
                     }
                     SetStrides(p, k, 1, l, 1, l, 1);

@@ -54,6 +54,8 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
     /// <summary>One matrix product C = A·B with the problem's sizes and strides.</summary>
     private static void One(T* a, T* b, T* c, GemmProblem p, bool parallelRows)
     {
+        if (p.BPrepacked && (p.M == 1 || p.N == 1))
+            throw new InvalidOperationException("gemm: a prepacked B needs M > 1 and N > 1.");
         if (p.N == 1) { Gemv(a, p.ARowStride, p.AColStride, p.M, p.K, b, p.BRowStride, c, p.CRowStride); return; }
         // A row vector times B is B^T times that vector.
         if (p.M == 1) { Gemv(b, p.BColStride, p.BRowStride, p.N, p.K, a, p.AColStride, c, p.CColStride); return; }
@@ -62,20 +64,23 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
         int ncMax = Math.Min(NC, RoundUp(n, NR));
         int kcMax = Math.Min(KC, k);
         int mcMax = Math.Min(MC, RoundUp(m, MR));
-        T[] bufB = ArrayPool<T>.Shared.Rent(kcMax * ncMax);
+        T[] bufB = ArrayPool<T>.Shared.Rent(p.BPrepacked ? 1 : kcMax * ncMax);
         T[]? bufA = parallelRows ? null : ArrayPool<T>.Shared.Rent(kcMax * mcMax);
         try
         {
             fixed (T* pb = bufB)
             {
-                nint nbp = (nint)pb, na = (nint)a, nc = (nint)c;
+                nint na = (nint)a, nc = (nint)c;
                 for (int jc = 0; jc < n; jc += NC)
                 {
                     int ncur = Math.Min(NC, n - jc);
                     for (int pc = 0; pc < k; pc += KC)
                     {
                         int kcur = Math.Min(KC, k - pc);
-                        Packing<T>.PackB(b + (long)pc * p.BRowStride + (long)jc * p.BColStride, p.BRowStride, p.BColStride, kcur, ncur, NR, pb);
+                        T* packed = pb;
+                        if (p.BPrepacked) packed = b + PackedBBlock(k, jc, pc, ncur);
+                        else Packing<T>.PackB(b + (long)pc * p.BRowStride + (long)jc * p.BColStride, p.BRowStride, p.BColStride, kcur, ncur, NR, pb);
+                        nint packedAt = (nint)packed;
                         bool acc = pc > 0;
                         int blocks = (m + MC - 1) / MC;
                         if (parallelRows)
@@ -85,7 +90,7 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
                                 () => ArrayPool<T>.Shared.Rent(kcMax * mcMax),
                                 (blk, _, buf) =>
                                 {
-                                    Block((T*)na, (T*)nbp, (T*)nc, p, blk * MC, jc0, pc0, kcur, ncur, acc, buf);
+                                    Block((T*)na, (T*)packedAt, (T*)nc, p, blk * MC, jc0, pc0, kcur, ncur, acc, buf);
                                     return buf;
                                 },
                                 buf => ArrayPool<T>.Shared.Return(buf));
@@ -93,7 +98,7 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
                         else
                         {
                             for (int blk = 0; blk < blocks; blk++)
-                                Block(a, pb, c, p, blk * MC, jc, pc, kcur, ncur, acc, bufA!);
+                                Block(a, packed, c, p, blk * MC, jc, pc, kcur, ncur, acc, bufA!);
                         }
                     }
                 }
@@ -178,4 +183,30 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
     }
 
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
+
+    // The packed order of a whole k x n B, as the GEMM would produce it block by block: blocks of NC
+    // columns one after another (each k x RoundUp(ncur, NR)); within one, slices of KC rows (each
+    // kcur x RoundUp(ncur, NR)); within a slice, panels of NR columns, row by row (element (p, jj) of
+    // a panel at p * NR + jj); columns past n are zero.
+
+    /// <summary>Elements of a packed k x n B.</summary>
+    public static long PackedBSize(int k, int n) => (long)k * (n / NC * NC + RoundUp(n % NC, NR));
+
+    /// <summary>Where the block for columns from <paramref name="jc"/> and rows from <paramref name="pc"/> starts.</summary>
+    private static long PackedBBlock(int k, int jc, int pc, int ncur) => (long)jc * k + (long)pc * RoundUp(ncur, NR);
+
+    /// <summary>
+    /// Index in a packed k x n B of element (<paramref name="row"/>, <paramref name="col"/>); consecutive
+    /// columns within one panel of <see cref="NR"/> are consecutive in memory.
+    /// </summary>
+    public static long PackedBIndex(int k, int n, int row, int col)
+    {
+        int jc = col - col % NC, pc = row - row % KC;
+        int ncur = Math.Min(NC, n - jc), kcur = Math.Min(KC, k - pc);
+        int q = (col - jc) / NR;
+        return PackedBBlock(k, jc, pc, ncur) + (long)q * NR * kcur + (long)(row - pc) * NR + (col - jc) % NR;
+    }
+
+    /// <summary>Columns per packed panel of B (the micro-kernel's tile width).</summary>
+    public static int PanelWidth => NR;
 }

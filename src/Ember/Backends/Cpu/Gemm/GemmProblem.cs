@@ -10,5 +10,12 @@ internal sealed class GemmProblem
     public int ARowStride, AColStride, BRowStride, BColStride, CRowStride, CColStride;
     public int[] AOffsets = [], BOffsets = [], COffsets = [];
 
+    /// <summary>
+    /// B is already in packed panel order (<see cref="Gemm{T}.PackedBIndex"/>), written that way by its
+    /// producer (the convolution's im2col), so the GEMM reads it in place instead of packing it; B's
+    /// strides are then unused. Requires M &gt; 1 and N &gt; 1 (no matrix-vector shortcut).
+    /// </summary>
+    public bool BPrepacked;
+
     public int Batch => COffsets.Length;
 }
