@@ -40,22 +40,24 @@ public class ConvTests
     public void FunctionalFormsMatchPyTorch(string name) => ConvGolden.Check(name, (x, w, b) => Run(name, x, w, b));
 
     [Theory]
-    [InlineData(DType.Float32, 32, 50, 50, 1, 1, 1)]  // 288 unfolded rows (two K slices), 2,500 positions (two column blocks)
-    [InlineData(DType.Float64, 3, 9, 7, 2, 0, 2)]     // strided, dilated, a partial last panel
-    [InlineData(DType.Float32, 4, 6, 11, 1, 2, 1)]    // padding wider than some windows
-    public void EachOutputChannelAloneGivesTheSameAsAll(DType dt, int c, int h, int w, int stride, int pad, int dilation)
+    [InlineData(DType.Float32, 32, 50, 50, 1, 1, 1, 70)] // all: im2col into 288 packed rows (two K slices) x 2,500 positions (two blocks); one: direct
+    [InlineData(DType.Float64, 3, 9, 7, 2, 0, 2, 5)]     // strided: im2col, packed (all) against the plain matrix (one)
+    [InlineData(DType.Float32, 4, 6, 11, 1, 2, 1, 11)]   // direct: a full and a partial block of channels, padding wider than some windows
+    [InlineData(DType.Float64, 2, 5, 19, 1, 0, 2, 3)]    // direct, dilated, a partial last vector of a row
+    public void EachOutputChannelAloneGivesTheSameAsAll(DType dt, int c, int h, int w, int stride, int pad, int dilation, int outChannels)
     {
-        // With several output channels the input is unfolded straight into the GEMM's packed order;
-        // with one it is unfolded as a plain matrix. Both must give the same numbers, including where
-        // the packed order spans more than one slice or block.
+        // Different output channel counts take different kernels: direct convolution for a few
+        // channels at unit stride, else im2col, unfolded straight into the GEMM's packed order when
+        // there are several channels and as a plain matrix for one. All must agree.
         var gen = new Generator(11);
         var x = Tensor.Randn([2, c, h, w], dtype: dt, generator: gen);
-        var weight = Tensor.Randn([5, c, 3, 3], dtype: dt, generator: gen);
-        var all = F.Conv2d(x, weight, stride: stride, padding: pad, dilation: dilation);
-        for (int o = 0; o < 5; o++)
+        var weight = Tensor.Randn([outChannels, c, 3, 3], dtype: dt, generator: gen);
+        var bias = Tensor.Randn([outChannels], dtype: dt, generator: gen);
+        var all = F.Conv2d(x, weight, bias, stride: stride, padding: pad, dilation: dilation);
+        double tol = dt == DType.Float32 ? 1e-4 : 1e-12;
+        for (int o = 0; o < outChannels; o++)
         {
-            var one = F.Conv2d(x, weight.Narrow(0, o, 1).Contiguous(), stride: stride, padding: pad, dilation: dilation);
-            double tol = dt == DType.Float32 ? 1e-4 : 1e-12;
+            var one = F.Conv2d(x, weight.Narrow(0, o, 1).Contiguous(), bias.Narrow(0, o, 1).Contiguous(), stride: stride, padding: pad, dilation: dilation);
             TensorAssert.Close(one, all.Narrow(1, o, 1), tol, tol);
         }
     }

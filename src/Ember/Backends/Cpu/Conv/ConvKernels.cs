@@ -18,13 +18,14 @@ internal static class ConvKernels<T> where T : unmanaged, INumber<T>
     private const int ColBudget = 1 << 22;
 
     /// <summary>Below this many unfolded elements a chunk is unfolded on the calling thread.</summary>
-    private const int ParallelUnfold = 1 << 15;
+    private const int ParallelUnfold = 1 << 18;
 
     public static void Forward(T[] x, int xo, T[] w, int wo, T[]? bias, int bo, T[] y, int yo, ConvGeometry g)
     {
         int k = g.ColRows, l = g.OutPlane, groups = g.Groups;
         int ySample = g.O * l, xSample = g.C * g.InPlane;
         if (g.N == 0 || ySample == 0) return;
+        if (DirectConv<T>.Applies(g)) { DirectConv<T>.Forward(x, xo, w, wo, bias, bo, y, yo, g); return; }
         if (k == 0) y.AsSpan(yo, g.N * ySample).Clear();
         else if (g.IsPointwise)
         {

@@ -9,7 +9,7 @@ namespace Ember.Backends.Cpu.Conv;
 /// </summary>
 internal static class PoolKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const long ParallelWork = 1 << 16;
+    private const long ParallelWork = 1 << 18;
 
     public static void Max(T[] x, int xo, T[] y, int yo, long[] idx, int io, PoolWindows p)
     {

@@ -1,0 +1,147 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Ember.Backends.Cpu.Conv;
+
+/// <summary>
+/// Direct convolution for small layers (few output channels, unit stride, one group), the shape of
+/// the chapter's LeNet. im2col would copy every input element KH·KW times into a matrix far larger
+/// than the arithmetic it feeds; here each output row segment of one vector (16 floats, 8 doubles)
+/// for <see cref="Block"/> output channels stays in registers while the kernel taps stream past: per
+/// tap one load of the input row and eight broadcast multiply-adds. Padding costs nothing extra: each
+/// sample is first copied into a zero-bordered scratch plane (with a tail, so that the last vector
+/// of a row may read past its end without leaving the buffer). Unit stride only: a strided window
+/// would turn the row loads into gathers.
+/// </summary>
+internal static unsafe class DirectConv<T> where T : unmanaged, INumber<T>
+{
+    /// <summary>Output channels computed together (eight accumulators).</summary>
+    public const int Block = 8;
+
+    /// <summary>Layers with more output channels go to im2col + GEMM, whose larger tiles then win.</summary>
+    public const int MaxOutChannels = 64;
+
+    private const long ParallelWork = 1 << 20;
+
+    /// <summary>True where this kernel handles the layer.</summary>
+    public static bool Applies(ConvGeometry g) =>
+        Avx512F.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double))
+        && g.Groups == 1 && g.SH == 1 && g.SW == 1 && g.O <= MaxOutChannels && g.OH > 0 && g.OW > 0 && g.C > 0;
+
+    public static void Forward(T[] x, int xo, T[] w, int wo, T[]? bias, int bo, T[] y, int yo, ConvGeometry g)
+    {
+        int vw = Vector512<T>.Count;
+        int taps = g.C * g.KH * g.KW, blocks = (g.O + Block - 1) / Block;
+        // The padded plane as far as the windows reach (padding after the input may differ from
+        // before it, as with padding="same" and an even kernel).
+        int ph = g.OH + g.DH * (g.KH - 1), pw = g.OW + g.DW * (g.KW - 1);
+        int scratchLen = g.C * ph * pw + pw + vw + g.KW * g.DW; // a tail for reads past the last row
+        // Weights regrouped as [block][tap][8] (channels past O are zero), so the eight broadcasts of a tap are adjacent.
+        T[] wt = ArrayPool<T>.Shared.Rent(blocks * taps * Block);
+        try
+        {
+            Array.Clear(wt, 0, blocks * taps * Block);
+            for (int o = 0; o < g.O; o++)
+                for (int t = 0; t < taps; t++)
+                    wt[((o / Block) * taps + t) * Block + o % Block] = w[wo + o * taps + t];
+            long work = (long)g.N * g.O * g.OH * g.OW * taps;
+            int n = g.N;
+            if (n > 1 && work >= ParallelWork && Threads.Count > 1)
+                Parallel.For(0, n, Threads.Options, () => ArrayPool<T>.Shared.Rent(scratchLen),
+                    (s, _, scratch) => { Sample(x, xo, wt, bias, bo, y, yo, g, s, scratch, scratchLen, ph, pw); return scratch; },
+                    scratch => ArrayPool<T>.Shared.Return(scratch));
+            else
+            {
+                T[] scratch = ArrayPool<T>.Shared.Rent(scratchLen);
+                try { for (int s = 0; s < n; s++) Sample(x, xo, wt, bias, bo, y, yo, g, s, scratch, scratchLen, ph, pw); }
+                finally { ArrayPool<T>.Shared.Return(scratch); }
+            }
+        }
+        finally { ArrayPool<T>.Shared.Return(wt); }
+    }
+
+    private static void Sample(T[] x, int xo, T[] wt, T[]? bias, int bo, T[] y, int yo, ConvGeometry g, int s, T[] scratch, int scratchLen, int ph, int pw)
+    {
+        // The sample, zero-bordered: plane c row r column q holds x[c, r - PH, q - PW] or zero.
+        int plane = ph * pw;
+        Array.Clear(scratch, 0, scratchLen);
+        int rows = Math.Min(g.H, ph - g.PH), cols = Math.Min(g.W, pw - g.PW);
+        for (int c = 0; c < g.C; c++)
+            for (int r = 0; r < rows; r++)
+                x.AsSpan(xo + ((s * g.C + c) * g.H + r) * g.W, cols).CopyTo(scratch.AsSpan(c * plane + (r + g.PH) * pw + g.PW, cols));
+        int vw = Vector512<T>.Count, taps = g.C * g.KH * g.KW;
+        int blocks = (g.O + Block - 1) / Block;
+        T* tail = stackalloc T[Block * 16];
+        fixed (T* sp = scratch, wp0 = wt, yp0 = y)
+        {
+            for (int b = 0; b < blocks; b++)
+            {
+                int live = Math.Min(Block, g.O - b * Block);
+                T* wb = wp0 + (long)b * taps * Block;
+                for (int oh = 0; oh < g.OH; oh++)
+                {
+                    for (int ow0 = 0; ow0 < g.OW; ow0 += vw)
+                    {
+                        Vector512<T> a0 = Init(bias, bo, b, 0, live), a1 = Init(bias, bo, b, 1, live);
+                        Vector512<T> a2 = Init(bias, bo, b, 2, live), a3 = Init(bias, bo, b, 3, live);
+                        Vector512<T> a4 = Init(bias, bo, b, 4, live), a5 = Init(bias, bo, b, 5, live);
+                        Vector512<T> a6 = Init(bias, bo, b, 6, live), a7 = Init(bias, bo, b, 7, live);
+                        T* wp = wb;
+                        for (int c = 0; c < g.C; c++)
+                        {
+                            for (int kh = 0; kh < g.KH; kh++)
+                            {
+                                T* row = sp + c * plane + (oh + kh * g.DH) * pw + ow0;
+                                for (int kw = 0; kw < g.KW; kw++, wp += Block)
+                                {
+                                    var v = Vector512.Load(row + kw * g.DW);
+                                    a0 = MulAdd(v, wp[0], a0); a1 = MulAdd(v, wp[1], a1);
+                                    a2 = MulAdd(v, wp[2], a2); a3 = MulAdd(v, wp[3], a3);
+                                    a4 = MulAdd(v, wp[4], a4); a5 = MulAdd(v, wp[5], a5);
+                                    a6 = MulAdd(v, wp[6], a6); a7 = MulAdd(v, wp[7], a7);
+                                }
+                            }
+                        }
+                        int valid = Math.Min(vw, g.OW - ow0);
+                        T* yAt = yp0 + yo + (((long)s * g.O + b * Block) * g.OH + oh) * g.OW + ow0;
+                        long chan = (long)g.OH * g.OW;
+                        if (valid == vw)
+                        {
+                            Store(a0, yAt, 0, live, chan); Store(a1, yAt, 1, live, chan); Store(a2, yAt, 2, live, chan); Store(a3, yAt, 3, live, chan);
+                            Store(a4, yAt, 4, live, chan); Store(a5, yAt, 5, live, chan); Store(a6, yAt, 6, live, chan); Store(a7, yAt, 7, live, chan);
+                        }
+                        else
+                        {
+                            // A row's last, partial vector: spill, then copy only the output columns that exist.
+                            a0.Store(tail); a1.Store(tail + vw); a2.Store(tail + 2 * vw); a3.Store(tail + 3 * vw);
+                            a4.Store(tail + 4 * vw); a5.Store(tail + 5 * vw); a6.Store(tail + 6 * vw); a7.Store(tail + 7 * vw);
+                            for (int o = 0; o < live; o++)
+                                for (int q = 0; q < valid; q++) yAt[o * chan + q] = tail[o * vw + q];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static Vector512<T> Init(T[]? bias, int bo, int block, int i, int live) =>
+        bias is null || i >= live ? Vector512<T>.Zero : Vector512.Create(bias[bo + block * Block + i]);
+
+    private static void Store(Vector512<T> v, T* yAt, int i, int live, long chan)
+    {
+        if (i < live) v.Store(yAt + i * chan);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> MulAdd(Vector512<T> x, T w, Vector512<T> acc)
+    {
+        if (typeof(T) == typeof(float))
+            return Avx512F.FusedMultiplyAdd(x.AsSingle(), Vector512.Create((float)(object)w), acc.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double))
+            return Avx512F.FusedMultiplyAdd(x.AsDouble(), Vector512.Create((double)(object)w), acc.AsDouble()).As<double, T>();
+        return x * Vector512.Create(w) + acc;
+    }
+}
