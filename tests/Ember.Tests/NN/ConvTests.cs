@@ -46,20 +46,30 @@ public class ConvTests
     [InlineData(DType.Float64, 2, 5, 19, 1, 0, 2, 3)]    // direct, dilated, a partial last vector of a row
     public void EachOutputChannelAloneGivesTheSameAsAll(DType dt, int c, int h, int w, int stride, int pad, int dilation, int outChannels)
     {
-        // Different output channel counts take different kernels: direct convolution for a few
-        // channels at unit stride, else im2col, unfolded straight into the GEMM's packed order when
-        // there are several channels and as a plain matrix for one. All must agree.
+        // Different output channel counts take different kernels: direct convolution (forward, input
+        // and weight gradients) for a few channels at unit stride, else im2col, unfolded straight into
+        // the GEMM's packed order when there are several channels and as a plain matrix for one. All
+        // must agree, values and gradients.
         var gen = new Generator(11);
-        var x = Tensor.Randn([2, c, h, w], dtype: dt, generator: gen);
-        var weight = Tensor.Randn([outChannels, c, 3, 3], dtype: dt, generator: gen);
+        var x = Tensor.Randn([2, c, h, w], dtype: dt, generator: gen).RequiresGrad_();
+        var weight = Tensor.Randn([outChannels, c, 3, 3], dtype: dt, generator: gen).RequiresGrad_();
         var bias = Tensor.Randn([outChannels], dtype: dt, generator: gen);
         var all = F.Conv2d(x, weight, bias, stride: stride, padding: pad, dilation: dilation);
-        double tol = dt == DType.Float32 ? 1e-4 : 1e-12;
+        var gy = Tensor.Randn(all.Shape.ToArray(), dtype: dt, generator: gen);
+        (all * gy).Sum().Backward();
+        double tol = dt == DType.Float32 ? 2e-4 : 1e-11;
+        var xGrad = Tensor.Zeros(x.Shape.ToArray(), dt);
         for (int o = 0; o < outChannels; o++)
         {
-            var one = F.Conv2d(x, weight.Narrow(0, o, 1).Contiguous(), bias.Narrow(0, o, 1).Contiguous(), stride: stride, padding: pad, dilation: dilation);
-            TensorAssert.Close(one, all.Narrow(1, o, 1), tol, tol);
+            var xo = x.Detach().RequiresGrad_();
+            var wo = weight.Detach().Narrow(0, o, 1).Contiguous().RequiresGrad_();
+            var one = F.Conv2d(xo, wo, bias.Narrow(0, o, 1).Contiguous(), stride: stride, padding: pad, dilation: dilation);
+            TensorAssert.Close(one.Detach(), all.Detach().Narrow(1, o, 1), tol, tol);
+            (one * gy.Narrow(1, o, 1)).Sum().Backward();
+            TensorAssert.Close(wo.Grad!, weight.Grad!.Narrow(0, o, 1), tol, tol);
+            xGrad = xGrad + xo.Grad!;
         }
+        TensorAssert.Close(xGrad, x.Grad!, tol * 10, tol * 10);
     }
 
     [Fact]

@@ -85,6 +85,11 @@ internal static class ConvKernels<T> where T : unmanaged, INumber<T>
         int k = g.ColRows, l = g.OutPlane, groups = g.Groups;
         int ySample = g.O * l, xSample = g.C * g.InPlane;
         if (g.N == 0 || xSample == 0) return;
+        if (k > 0 && l > 0 && DirectConv<T>.TransposedGeometry(g) is { } t)
+        {
+            DirectConv<T>.InputGrad(gy, gyo, w, wo, bias, bo, gx, gxo, t);
+            return;
+        }
         if (k == 0 || l == 0 || g.Og == 0) gx.AsSpan(gxo, g.N * xSample).Clear();
         else if (g.IsPointwise)
         {
@@ -141,6 +146,7 @@ internal static class ConvKernels<T> where T : unmanaged, INumber<T>
         int ySample = g.O * l, xSample = g.C * g.InPlane, wSize = g.O * k;
         if (wSize == 0) return;
         if (g.N == 0 || l == 0) { gw.AsSpan(gwo, wSize).Clear(); return; }
+        if (DirectConv<T>.Applies(g)) { DirectConv<T>.WeightGrad(x, xo, gy, gyo, gw, gwo, g); return; }
         int chunk = Chunk(g.N, groups * k * l);
         T[] col = ArrayPool<T>.Shared.Rent(chunk * groups * k * l);
         T[]? gyBuf = chunk > 1 ? ArrayPool<T>.Shared.Rent(chunk * ySample) : null;

@@ -65,13 +65,8 @@ internal static unsafe class DirectConv<T> where T : unmanaged, INumber<T>
 
     private static void Sample(T[] x, int xo, T[] wt, T[]? bias, int bo, T[] y, int yo, ConvGeometry g, int s, T[] scratch, int scratchLen, int ph, int pw)
     {
-        // The sample, zero-bordered: plane c row r column q holds x[c, r - PH, q - PW] or zero.
         int plane = ph * pw;
-        Array.Clear(scratch, 0, scratchLen);
-        int rows = Math.Min(g.H, ph - g.PH), cols = Math.Min(g.W, pw - g.PW);
-        for (int c = 0; c < g.C; c++)
-            for (int r = 0; r < rows; r++)
-                x.AsSpan(xo + ((s * g.C + c) * g.H + r) * g.W, cols).CopyTo(scratch.AsSpan(c * plane + (r + g.PH) * pw + g.PW, cols));
+        CopyPadded(x, xo, g, s, scratch, scratchLen, ph, pw);
         int vw = Vector512<T>.Count, taps = g.C * g.KH * g.KW;
         int blocks = (g.O + Block - 1) / Block;
         T* tail = stackalloc T[Block * 16];
@@ -125,6 +120,155 @@ internal static unsafe class DirectConv<T> where T : unmanaged, INumber<T>
                 }
             }
         }
+    }
+
+    /// <summary>Sample <paramref name="s"/> zero-bordered: plane c, row r, column q holds x[c, r - PH, q - PW] or zero.</summary>
+    private static void CopyPadded(T[] x, int xo, ConvGeometry g, int s, T[] scratch, int scratchLen, int ph, int pw)
+    {
+        int plane = ph * pw;
+        Array.Clear(scratch, 0, scratchLen);
+        int rows = Math.Min(g.H, ph - g.PH), cols = Math.Min(g.W, pw - g.PW);
+        for (int c = 0; c < g.C; c++)
+            for (int r = 0; r < rows; r++)
+                x.AsSpan(xo + ((s * g.C + c) * g.H + r) * g.W, cols).CopyTo(scratch.AsSpan(c * plane + (r + g.PH) * pw + g.PW, cols));
+    }
+
+    /// <summary>
+    /// The input gradient of a unit-stride convolution is itself one: the output gradient, padded by
+    /// DH·(KH-1) - PH (and the like for columns), correlated with the weight flipped in both spatial
+    /// dimensions and with its channel dimensions swapped. Null where that padding would be negative.
+    /// </summary>
+    public static ConvGeometry? TransposedGeometry(ConvGeometry g)
+    {
+        int ph = g.DH * (g.KH - 1) - g.PH, pw = g.DW * (g.KW - 1) - g.PW;
+        if (ph < 0 || pw < 0) return null;
+        var t = new ConvGeometry(g.N, g.O, g.OH, g.OW, g.C, g.H, g.W, g.KH, g.KW, 1, 1, ph, pw, g.DH, g.DW, 1);
+        return Applies(t) && g.Groups == 1 && g.SH == 1 && g.SW == 1 ? t : null;
+    }
+
+    /// <summary>gx = conv(gy, flipped wᵀ) for the geometry <paramref name="t"/> from <see cref="TransposedGeometry"/>.</summary>
+    public static void InputGrad(T[] gy, int gyo, T[] w, int wo, T[]? bias, int bo, T[] gx, int gxo, ConvGeometry t)
+    {
+        // t.C is the forward convolution's O, t.O its C; w is [t.C, t.O, KH, KW].
+        int kk = t.KH * t.KW;
+        int size = t.O * t.C * kk;
+        T[] flipped = ArrayPool<T>.Shared.Rent(size);
+        try
+        {
+            for (int o = 0; o < t.C; o++)
+                for (int c = 0; c < t.O; c++)
+                    for (int kh = 0; kh < t.KH; kh++)
+                        for (int kw = 0; kw < t.KW; kw++)
+                            flipped[((c * t.C + o) * t.KH + (t.KH - 1 - kh)) * t.KW + (t.KW - 1 - kw)] = w[wo + ((o * t.O + c) * t.KH + kh) * t.KW + kw];
+            Forward(gy, gyo, flipped, 0, bias, bo, gx, gxo, t);
+        }
+        finally { ArrayPool<T>.Shared.Return(flipped); }
+    }
+
+    /// <summary>
+    /// gw[o, c, kh, kw] = Σ over samples and output positions of gy[n, o, oh, ow] · x[n, c, oh·1 + kh·DH - PH, ow + kw·DW - PW].
+    /// Per sample, x is zero-bordered and gy copied into rows padded to whole vectors (zeros past OW),
+    /// then for each kernel tap and block of eight output channels the products accumulate in eight
+    /// vector registers over all output rows: one input load and eight output-gradient loads per eight
+    /// multiply-adds, no unfolded matrix and no transposition. Samples run in parallel, each thread
+    /// with its own accumulators, summed at the end.
+    /// </summary>
+    public static void WeightGrad(T[] x, int xo, T[] gy, int gyo, T[] gw, int gwo, ConvGeometry g)
+    {
+        int vw = Vector512<T>.Count, taps = g.C * g.KH * g.KW, blocks = (g.O + Block - 1) / Block;
+        int chunks = (g.OW + vw - 1) / vw, rowPad = chunks * vw;
+        // x rows are zero-padded as far as the last vector of a row reaches, so lanes past OW read
+        // zeros (never the next row's values: an infinity there would turn 0 · inf into NaN).
+        int ph = g.OH + g.DH * (g.KH - 1), pw = g.DW * (g.KW - 1) + rowPad;
+        int xLen = g.C * ph * pw + vw;
+        int gyLen = blocks * Block * g.OH * rowPad;
+        int accLen = blocks * taps * Block * vw;
+        long work = (long)g.N * g.O * g.OH * g.OW * taps;
+        bool parallel = g.N > 1 && work >= ParallelWork && Threads.Count > 1;
+        int workers = parallel ? Math.Min(Threads.Count, g.N) : 1;
+        var accs = new T[workers][];
+        try
+        {
+            void Worker(int wi)
+            {
+                T[] acc = accs[wi] = ArrayPool<T>.Shared.Rent(accLen);
+                T[] xs = ArrayPool<T>.Shared.Rent(xLen), gs = ArrayPool<T>.Shared.Rent(gyLen);
+                try
+                {
+                    Array.Clear(acc, 0, accLen);
+                    for (int s = wi * g.N / workers; s < (wi + 1) * g.N / workers; s++)
+                        WeightGradSample(x, xo, gy, gyo, g, s, xs, xLen, gs, gyLen, acc, ph, pw, rowPad);
+                }
+                finally { ArrayPool<T>.Shared.Return(xs); ArrayPool<T>.Shared.Return(gs); }
+            }
+            if (workers == 1) Worker(0);
+            else Parallel.For(0, workers, Threads.Options, Worker);
+            // Sum the workers' vector accumulators and their lanes into gw.
+            for (int o = 0; o < g.O; o++)
+                for (int t = 0; t < taps; t++)
+                {
+                    T sum = T.Zero;
+                    int at = (((o / Block) * taps + t) * Block + o % Block) * vw;
+                    foreach (var acc in accs)
+                        for (int q = 0; q < vw; q++) sum += acc[at + q];
+                    gw[gwo + o * taps + t] = sum;
+                }
+        }
+        finally { foreach (var acc in accs) if (acc is not null) ArrayPool<T>.Shared.Return(acc); }
+    }
+
+    private static void WeightGradSample(T[] x, int xo, T[] gy, int gyo, ConvGeometry g, int s, T[] xs, int xLen, T[] gs, int gyLen,
+        T[] accArr, int ph, int pw, int rowPad)
+    {
+        int vw = Vector512<T>.Count, taps = g.C * g.KH * g.KW, blocks = (g.O + Block - 1) / Block;
+        int plane = ph * pw, gPlane = g.OH * rowPad;
+        CopyPadded(x, xo, g, s, xs, xLen, ph, pw);
+        Array.Clear(gs, 0, gyLen);
+        for (int o = 0; o < g.O; o++)
+            for (int r = 0; r < g.OH; r++)
+                gy.AsSpan(gyo + ((s * g.O + o) * g.OH + r) * g.OW, g.OW).CopyTo(gs.AsSpan(o * gPlane + r * rowPad, g.OW));
+        fixed (T* xp = xs, gp = gs, ap = accArr)
+        {
+            for (int b = 0; b < blocks; b++)
+            {
+                T* gb = gp + (long)b * Block * gPlane;
+                int t = 0;
+                for (int c = 0; c < g.C; c++)
+                    for (int kh = 0; kh < g.KH; kh++)
+                        for (int kw = 0; kw < g.KW; kw++, t++)
+                        {
+                            T* acc = ap + (((long)b * taps + t) * Block) * vw;
+                            Vector512<T> a0 = Vector512.Load(acc), a1 = Vector512.Load(acc + vw), a2 = Vector512.Load(acc + 2 * vw), a3 = Vector512.Load(acc + 3 * vw);
+                            Vector512<T> a4 = Vector512.Load(acc + 4 * vw), a5 = Vector512.Load(acc + 5 * vw), a6 = Vector512.Load(acc + 6 * vw), a7 = Vector512.Load(acc + 7 * vw);
+                            for (int oh = 0; oh < g.OH; oh++)
+                            {
+                                T* xr = xp + c * plane + (oh + kh * g.DH) * pw + kw * g.DW;
+                                T* gr = gb + oh * rowPad;
+                                for (int q = 0; q < rowPad; q += vw)
+                                {
+                                    var v = Vector512.Load(xr + q);
+                                    T* gq = gr + q;
+                                    a0 = MulAddV(v, Vector512.Load(gq), a0); a1 = MulAddV(v, Vector512.Load(gq + gPlane), a1);
+                                    a2 = MulAddV(v, Vector512.Load(gq + 2 * gPlane), a2); a3 = MulAddV(v, Vector512.Load(gq + 3 * gPlane), a3);
+                                    a4 = MulAddV(v, Vector512.Load(gq + 4 * gPlane), a4); a5 = MulAddV(v, Vector512.Load(gq + 5 * gPlane), a5);
+                                    a6 = MulAddV(v, Vector512.Load(gq + 6 * gPlane), a6); a7 = MulAddV(v, Vector512.Load(gq + 7 * gPlane), a7);
+                                }
+                            }
+                            a0.Store(acc); a1.Store(acc + vw); a2.Store(acc + 2 * vw); a3.Store(acc + 3 * vw);
+                            a4.Store(acc + 4 * vw); a5.Store(acc + 5 * vw); a6.Store(acc + 6 * vw); a7.Store(acc + 7 * vw);
+                        }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> MulAddV(Vector512<T> x, Vector512<T> y, Vector512<T> acc)
+    {
+        if (typeof(T) == typeof(float))
+            return Avx512F.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double))
+            return Avx512F.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
+        return x * y + acc;
     }
 
     private static Vector512<T> Init(T[]? bias, int bo, int block, int i, int live) =>
