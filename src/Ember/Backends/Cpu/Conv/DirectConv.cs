@@ -24,7 +24,7 @@ internal static unsafe class DirectConv<T> where T : unmanaged, INumber<T>
     /// <summary>Layers with more output channels go to im2col + GEMM, whose larger tiles then win.</summary>
     public const int MaxOutChannels = 64;
 
-    private const long ParallelWork = 1 << 20;
+    private const long ParallelWork = 1 << 22;
 
     /// <summary>True where this kernel handles the layer.</summary>
     public static bool Applies(ConvGeometry g) =>
@@ -192,7 +192,7 @@ internal static unsafe class DirectConv<T> where T : unmanaged, INumber<T>
             void Worker(int wi)
             {
                 T[] acc = accs[wi] = ArrayPool<T>.Shared.Rent(accLen);
-                T[] xs = ArrayPool<T>.Shared.Rent(xLen), gs = ArrayPool<T>.Shared.Rent(gyLen);
+                T[] xs = ArrayPool<T>.Shared.Rent(xLen), gs = ArrayPool<T>.Shared.Rent(gyLen + 64 / sizeof(T));
                 try
                 {
                     Array.Clear(acc, 0, accLen);
@@ -223,12 +223,15 @@ internal static unsafe class DirectConv<T> where T : unmanaged, INumber<T>
         int vw = Vector512<T>.Count, taps = g.C * g.KH * g.KW, blocks = (g.O + Block - 1) / Block;
         int plane = ph * pw, gPlane = g.OH * rowPad;
         CopyPadded(x, xo, g, s, xs, xLen, ph, pw);
-        Array.Clear(gs, 0, gyLen);
-        for (int o = 0; o < g.O; o++)
-            for (int r = 0; r < g.OH; r++)
-                gy.AsSpan(gyo + ((s * g.O + o) * g.OH + r) * g.OW, g.OW).CopyTo(gs.AsSpan(o * gPlane + r * rowPad, g.OW));
-        fixed (T* xp = xs, gp = gs, ap = accArr)
+        fixed (T* xp = xs, gp0 = gs, ap = accArr)
         {
+            // gy's rows are whole vectors long; from a 64-byte boundary every load of them is aligned.
+            T* gp = Gemm.Gemm<T>.Aligned(gp0);
+            int shift = (int)(gp - gp0);
+            Array.Clear(gs, shift, gyLen);
+            for (int o = 0; o < g.O; o++)
+                for (int r = 0; r < g.OH; r++)
+                    gy.AsSpan(gyo + ((s * g.O + o) * g.OH + r) * g.OW, g.OW).CopyTo(gs.AsSpan(shift + o * gPlane + r * rowPad, g.OW));
             for (int b = 0; b < blocks; b++)
             {
                 T* gb = gp + (long)b * Block * gPlane;
