@@ -8,10 +8,24 @@ namespace Ember;
 // product and the transpose view) and differentiates again.
 internal static partial class Derivatives
 {
-    /// <summary>z = a.Mm(b), [n, m] · [m, p] (recorded inputs: a, b; saved: a, b).</summary>
+    /// <summary>
+    /// z = a.Mm(b), [n, m] · [m, p] (recorded inputs: a, b; saved: a, b). As PyTorch's
+    /// mm_mat1_backward / mm_mat2_backward, an operand stored column-major (a transposed view, such as
+    /// a linear layer's <c>weight.T</c>) gets its gradient column-major too, computed as the transpose
+    /// of the product the other way round: the transpose view's backward then hands a row-major
+    /// gradient to the weight, with no strided copy.
+    /// </summary>
     public static readonly Rule Mm = new("MmBackward0", static (c, g) =>
-        [c.NeedsGrad(0) ? g[0].Mm(c.Saved(1).T) : null,
-         c.NeedsGrad(1) ? c.Saved(0).T.Mm(g[0]) : null]);
+    {
+        Tensor a = c.Saved(0), b = c.Saved(1);
+        Tensor? ga = null, gb = null;
+        if (c.NeedsGrad(0)) ga = IsColumnMajor(a) ? b.Mm(g[0].T).T : g[0].Mm(b.T);
+        if (c.NeedsGrad(1)) gb = IsColumnMajor(b) ? g[0].T.Mm(a).T : a.T.Mm(g[0]);
+        return [ga, gb];
+    });
+
+    /// <summary>A matrix laid out column by column (PyTorch's test: strides (1, rows)).</summary>
+    private static bool IsColumnMajor(Tensor t) => t.Layout.Strides[0] == 1 && t.Layout.Strides[1] == t.Layout.Shape[0] && t.Layout.Shape[1] > 1;
 
     /// <summary>z = a.Bmm(b), [B, n, m] · [B, m, p] (recorded inputs: a, b; saved: a, b).</summary>
     public static readonly Rule Bmm = new("BmmBackward0", static (c, g) =>

@@ -77,7 +77,7 @@ internal static class BufferPool
     private static long _collectAfterBytes = MinCollectBytes;
 
     /// <summary>The least pooled-size bytes handed out between two collections the pool asks for.</summary>
-    public const long MinCollectBytes = 32L << 20;
+    public const long MinCollectBytes = 16L << 20;
 
     /// <summary>
     /// Counts the bytes handed out since the last full collection. Arrays come back only from a full

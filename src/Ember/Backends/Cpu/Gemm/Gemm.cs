@@ -59,6 +59,7 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
         if (p.N == 1) { Gemv(a, p.ARowStride, p.AColStride, p.M, p.K, b, p.BRowStride, c, p.CRowStride); return; }
         // A row vector times B is B^T times that vector.
         if (p.M == 1) { Gemv(b, p.BColStride, p.BRowStride, p.N, p.K, a, p.AColStride, c, p.CColStride); return; }
+        if (p.M <= SmallM && p.K <= SmallRowsMaxK && (long)p.N * p.K >= SmallRowsMinB && !p.BPrepacked && SmallRows(a, b, c, p)) return;
 
         int m = p.M, n = p.N, k = p.K;
         int ncMax = Math.Min(NC, RoundUp(n, NR));
@@ -134,6 +135,53 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
                 }
             }
         }
+    }
+
+    /// <summary>At most this many rows of C take <see cref="SmallRows"/> when the operands' layout suits it.</summary>
+    public const int SmallM = 8;
+
+    /// <summary>
+    /// Longer reductions stay on the packed path, whose sums run in the same order as BLAS kernels'
+    /// (one multiply-add chain per element), so that long float32 sums (a convolution's weight
+    /// gradient over a whole batch) keep matching PyTorch's to its last digits.
+    /// </summary>
+    public const int SmallRowsMaxK = 2048;
+
+    /// <summary>Below this many elements of B packing it costs little, and the packed path keeps its summation order.</summary>
+    public const int SmallRowsMinB = 8192;
+
+    /// <summary>
+    /// A few rows of C (a linear layer on a small batch) without packing: packing B would move as
+    /// many elements as the product has multiply-adds per row. Two layouts qualify. A's rows and B's
+    /// columns contiguous (x · Wᵀ, the forward of a linear layer): each element is one dot product.
+    /// B's rows and C's rows contiguous (g · W, its input gradient): each row of C accumulates scaled
+    /// rows of B. Returns false for other layouts, which the packed path handles.
+    /// </summary>
+    private static bool SmallRows(T* a, T* b, T* c, GemmProblem p)
+    {
+        int m = p.M, n = p.N, k = p.K;
+        if (p.AColStride == 1 && p.BRowStride == 1)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                var row = new ReadOnlySpan<T>(a + (long)i * p.ARowStride, k);
+                for (int j = 0; j < n; j++)
+                    c[(long)i * p.CRowStride + (long)j * p.CColStride] = TensorPrimitives.Dot(row, new ReadOnlySpan<T>(b + (long)j * p.BColStride, k));
+            }
+            return true;
+        }
+        if (p.BColStride == 1 && p.CColStride == 1)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                var dst = new Span<T>(c + (long)i * p.CRowStride, n);
+                dst.Clear();
+                for (int q = 0; q < k; q++)
+                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(b + (long)q * p.BRowStride, n), a[(long)i * p.ARowStride + (long)q * p.AColStride], dst, dst);
+            }
+            return true;
+        }
+        return false;
     }
 
     /// <summary>
