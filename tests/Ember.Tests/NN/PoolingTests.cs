@@ -44,6 +44,44 @@ public class PoolingTests
     [MemberData(nameof(FunctionalCases))]
     public void FunctionalFormsMatchPyTorch(string name) => ConvGolden.Check(name, (x, _, _) => Run(name, x));
 
+    [Theory]
+    [InlineData(DType.Float32, 40)]   // two vectors of sixteen windows and a scalar tail per row
+    [InlineData(DType.Float32, 6)]    // scalar only
+    [InlineData(DType.Float64, 40)]
+    public void TwoByTwoWindowsPickPyTorchsValueAndIndex(DType dt, int width)
+    {
+        // Small integers make ties common; NaNs and infinities test the rule "greater, or NaN" in
+        // scan order (row by row), which decides both value and index.
+        var rng = new Random(7);
+        int n = 2 * 3 * 6 * width;
+        var data = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            int r = rng.Next(20);
+            data[i] = r == 0 ? double.NaN : r == 1 ? double.NegativeInfinity : r == 2 ? double.PositiveInfinity : rng.Next(-3, 4);
+        }
+        var x = Tensor.From(data).Reshape(2, 3, 6, width).To(dt);
+        var (y, idx) = F.MaxPool2dWithIndices(x, 2);
+        var xv = x.To(DType.Float64).ToArray<double>();
+        var yv = y.To(DType.Float64).ToArray<double>();
+        var iv = idx.ToArray<long>();
+        int ow = width / 2, q = 0;
+        for (int plane = 0; plane < 6; plane++)
+            for (int i = 0; i < 3; i++)
+                for (int j = 0; j < ow; j++, q++)
+                {
+                    double best = double.NegativeInfinity;
+                    long at = 2 * i * width + 2 * j;
+                    foreach (var (h, w) in new[] { (2 * i, 2 * j), (2 * i, 2 * j + 1), (2 * i + 1, 2 * j), (2 * i + 1, 2 * j + 1) })
+                    {
+                        double v = xv[plane * 6 * width + h * width + w];
+                        if (v > best || double.IsNaN(v)) { best = v; at = h * width + w; }
+                    }
+                    Assert.Equal(best, yv[q]);
+                    Assert.Equal(at, iv[q]);
+                }
+    }
+
     [Fact]
     public void MaxUnpoolPutsValuesBackAtTheirIndices()
     {

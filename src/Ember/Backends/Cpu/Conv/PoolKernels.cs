@@ -1,4 +1,8 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Ember.Backends.Cpu.Conv;
 
@@ -69,7 +73,9 @@ internal static class PoolKernels<T> where T : unmanaged, IFloatingPointIeee754<
                 var r1 = x.AsSpan(xb + top + w, 2 * ow);
                 var yRow = y.AsSpan(yb + i * ow, ow);
                 var iRow = idx.AsSpan(ib + i * ow, ow);
-                for (int j = 0; j < ow; j++)
+                int j = typeof(T) == typeof(float) && Avx512F.IsSupported ? MaxTwoByTwoFloat16(MemoryMarshal.Cast<T, float>(r0), MemoryMarshal.Cast<T, float>(r1),
+                    MemoryMarshal.Cast<T, float>(yRow), iRow, top, w) : 0;
+                for (; j < ow; j++)
                 {
                     int c = 2 * j;
                     T best = r0[c];
@@ -88,6 +94,44 @@ internal static class PoolKernels<T> where T : unmanaged, IFloatingPointIeee754<
                 }
             }
         });
+    }
+
+    /// <summary>
+    /// Sixteen float windows at a time with AVX-512: each row pair's even and odd columns are separated
+    /// with a two-source permute, and the scalar loop's four steps (take a candidate if it is greater
+    /// or NaN) become compares and blends on values and int32 indices. Returns the first column left
+    /// for the scalar loop.
+    /// </summary>
+    private static int MaxTwoByTwoFloat16(ReadOnlySpan<float> r0, ReadOnlySpan<float> r1, Span<float> y, Span<long> idx, int top, int w)
+    {
+        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var odd = even + Vector512<int>.One;
+        int j = 0;
+        for (; j + 16 <= y.Length; j += 16)
+        {
+            int c = 2 * j;
+            var a0 = Vector512.Create(r0.Slice(c, 16)); var a1 = Vector512.Create(r0.Slice(c + 16, 16));
+            var b0 = Vector512.Create(r1.Slice(c, 16)); var b1 = Vector512.Create(r1.Slice(c + 16, 16));
+            var at = Vector512.Create(top + c) + even;
+            var best = Avx512F.PermuteVar16x32x2(a0, even, a1);
+            Take(Avx512F.PermuteVar16x32x2(a0, odd, a1), Vector512.Create(top + c + 1) + even, ref best, ref at);
+            Take(Avx512F.PermuteVar16x32x2(b0, even, b1), Vector512.Create(top + w + c) + even, ref best, ref at);
+            Take(Avx512F.PermuteVar16x32x2(b0, odd, b1), Vector512.Create(top + w + c + 1) + even, ref best, ref at);
+            best.CopyTo(y.Slice(j, 16));
+            var (lo, hi) = Vector512.Widen(at);
+            lo.CopyTo(idx.Slice(j, 8));
+            hi.CopyTo(idx.Slice(j + 8, 8));
+        }
+        return j;
+    }
+
+    /// <summary>Lanes where <paramref name="v"/> is greater than the best so far, or NaN, take it and its index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take(Vector512<float> v, Vector512<int> at, ref Vector512<float> best, ref Vector512<int> bestAt)
+    {
+        var take = Vector512.GreaterThan(v, best) | ~Vector512.Equals(v, v);
+        best = Vector512.ConditionalSelect(take, v, best);
+        bestAt = Vector512.ConditionalSelect(take.AsInt32(), at, bestAt);
     }
 
     public static void MaxBackward(T[] gy, int gyo, long[] idx, int io, T[] gx, int gxo, int planes, int inPlane, int outPlane)
