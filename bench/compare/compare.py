@@ -283,7 +283,7 @@ def main():
     quick = args.quick
     args.rounds = args.rounds or (1 if quick else 3)
     args.reps = args.reps or (3 if quick else 5)
-    args.warmup = args.warmup if args.warmup is not None else (0.2 if quick else 1.0)
+    args.warmup = args.warmup if args.warmup is not None else (0.2 if quick else 2.0)
     args.rep_time = args.rep_time if args.rep_time is not None else (0.05 if quick else 0.25)
     if args.rounds * args.reps < 5 and not quick:
         p.error("a figure needs at least 5 repetitions (rounds x reps)")
