@@ -4,6 +4,8 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
+using Ember.Backends.Cpu;
+
 namespace Ember.Optim;
 
 /// <summary>
@@ -63,14 +65,14 @@ internal static class FusedUpdates
                 var d = Vector512.LoadUnsafe(ref g0, at);
                 if (maximize) d = -d;
                 var pv = Vector512.LoadUnsafe(ref p0, at);
-                if (useWd) d = Fma(pv, vWd, d);
+                if (useWd) d = Simd.Fma(pv, vWd, d);
                 if (useMom)
                 {
-                    var b = fresh ? d : Fma(d, vDamp, Vector512.LoadUnsafe(ref b0, at) * vMom);
+                    var b = fresh ? d : Simd.Fma(d, vDamp, Vector512.LoadUnsafe(ref b0, at) * vMom);
                     b.StoreUnsafe(ref b0, at);
-                    d = nesterov ? Fma(b, vMom, d) : b;
+                    d = nesterov ? Simd.Fma(b, vMom, d) : b;
                 }
-                Fma(d, vLr, pv).StoreUnsafe(ref p0, at);
+                Simd.Fma(d, vLr, pv).StoreUnsafe(ref p0, at);
             }
         }
         for (; i < p.Length; i++)
@@ -85,13 +87,6 @@ internal static class FusedUpdates
             }
             p[i] = T.FusedMultiplyAdd(d, negLr, p[i]);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Fma<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float)) return Avx512F.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
-        return Avx512F.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
     }
 
     /// <summary>Adam / AdamW (<paramref name="decoupled"/>), with AMSGrad when <paramref name="maxExpAvgSq"/> is given.</summary>

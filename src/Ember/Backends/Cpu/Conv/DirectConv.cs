@@ -93,10 +93,10 @@ internal static unsafe class DirectConv<T> where T : unmanaged, INumber<T>
                                 for (int kw = 0; kw < g.KW; kw++, wp += Block)
                                 {
                                     var v = Vector512.Load(row + kw * g.DW);
-                                    a0 = MulAdd(v, wp[0], a0); a1 = MulAdd(v, wp[1], a1);
-                                    a2 = MulAdd(v, wp[2], a2); a3 = MulAdd(v, wp[3], a3);
-                                    a4 = MulAdd(v, wp[4], a4); a5 = MulAdd(v, wp[5], a5);
-                                    a6 = MulAdd(v, wp[6], a6); a7 = MulAdd(v, wp[7], a7);
+                                    a0 = Simd.Fma(v, Vector512.Create(wp[0]), a0); a1 = Simd.Fma(v, Vector512.Create(wp[1]), a1);
+                                    a2 = Simd.Fma(v, Vector512.Create(wp[2]), a2); a3 = Simd.Fma(v, Vector512.Create(wp[3]), a3);
+                                    a4 = Simd.Fma(v, Vector512.Create(wp[4]), a4); a5 = Simd.Fma(v, Vector512.Create(wp[5]), a5);
+                                    a6 = Simd.Fma(v, Vector512.Create(wp[6]), a6); a7 = Simd.Fma(v, Vector512.Create(wp[7]), a7);
                                 }
                             }
                         }
@@ -251,10 +251,10 @@ internal static unsafe class DirectConv<T> where T : unmanaged, INumber<T>
                                 {
                                     var v = Vector512.Load(xr + q);
                                     T* gq = gr + q;
-                                    a0 = MulAddV(v, Vector512.Load(gq), a0); a1 = MulAddV(v, Vector512.Load(gq + gPlane), a1);
-                                    a2 = MulAddV(v, Vector512.Load(gq + 2 * gPlane), a2); a3 = MulAddV(v, Vector512.Load(gq + 3 * gPlane), a3);
-                                    a4 = MulAddV(v, Vector512.Load(gq + 4 * gPlane), a4); a5 = MulAddV(v, Vector512.Load(gq + 5 * gPlane), a5);
-                                    a6 = MulAddV(v, Vector512.Load(gq + 6 * gPlane), a6); a7 = MulAddV(v, Vector512.Load(gq + 7 * gPlane), a7);
+                                    a0 = Simd.Fma(v, Vector512.Load(gq), a0); a1 = Simd.Fma(v, Vector512.Load(gq + gPlane), a1);
+                                    a2 = Simd.Fma(v, Vector512.Load(gq + 2 * gPlane), a2); a3 = Simd.Fma(v, Vector512.Load(gq + 3 * gPlane), a3);
+                                    a4 = Simd.Fma(v, Vector512.Load(gq + 4 * gPlane), a4); a5 = Simd.Fma(v, Vector512.Load(gq + 5 * gPlane), a5);
+                                    a6 = Simd.Fma(v, Vector512.Load(gq + 6 * gPlane), a6); a7 = Simd.Fma(v, Vector512.Load(gq + 7 * gPlane), a7);
                                 }
                             }
                             a0.Store(acc); a1.Store(acc + vw); a2.Store(acc + 2 * vw); a3.Store(acc + 3 * vw);
@@ -262,16 +262,6 @@ internal static unsafe class DirectConv<T> where T : unmanaged, INumber<T>
                         }
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> MulAddV(Vector512<T> x, Vector512<T> y, Vector512<T> acc)
-    {
-        if (typeof(T) == typeof(float))
-            return Avx512F.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double))
-            return Avx512F.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
-        return x * y + acc;
     }
 
     private static Vector512<T> Init(T[]? bias, int bo, int block, int i, int live) =>
@@ -282,13 +272,4 @@ internal static unsafe class DirectConv<T> where T : unmanaged, INumber<T>
         if (i < live) v.Store(yAt + i * chan);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> MulAdd(Vector512<T> x, T w, Vector512<T> acc)
-    {
-        if (typeof(T) == typeof(float))
-            return Avx512F.FusedMultiplyAdd(x.AsSingle(), Vector512.Create((float)(object)w), acc.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double))
-            return Avx512F.FusedMultiplyAdd(x.AsDouble(), Vector512.Create((double)(object)w), acc.AsDouble()).As<double, T>();
-        return x * Vector512.Create(w) + acc;
-    }
 }

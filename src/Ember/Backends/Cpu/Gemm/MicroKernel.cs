@@ -40,19 +40,6 @@ internal static unsafe class MicroKernel<T> where T : unmanaged, INumber<T>
         else RunScalar(kc, ap, bp, c, rs, cs, mr, nr, accumulate);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> MulAdd(Vector256<T> a, Vector256<T> b, Vector256<T> acc)
-    {
-        if (Fma.IsSupported)
-        {
-            if (typeof(T) == typeof(float))
-                return Fma.MultiplyAdd(a.AsSingle(), b.AsSingle(), acc.AsSingle()).As<float, T>();
-            if (typeof(T) == typeof(double))
-                return Fma.MultiplyAdd(a.AsDouble(), b.AsDouble(), acc.AsDouble()).As<double, T>();
-        }
-        return a * b + acc;
-    }
-
     /// <summary>The 6 x 2-vector AVX2 kernel (internal so that tests reach it on AVX-512 machines too).</summary>
     internal static void RunVector(int kc, T* ap, T* bp, T* c, int rs, int cs, int mr, int nr, bool accumulate)
     {
@@ -63,12 +50,12 @@ internal static unsafe class MicroKernel<T> where T : unmanaged, INumber<T>
         {
             var b0 = Vector256.Load(bp);
             var b1 = Vector256.Load(bp + w);
-            var a = Vector256.Create(ap[0]); c00 = MulAdd(a, b0, c00); c01 = MulAdd(a, b1, c01);
-            a = Vector256.Create(ap[1]); c10 = MulAdd(a, b0, c10); c11 = MulAdd(a, b1, c11);
-            a = Vector256.Create(ap[2]); c20 = MulAdd(a, b0, c20); c21 = MulAdd(a, b1, c21);
-            a = Vector256.Create(ap[3]); c30 = MulAdd(a, b0, c30); c31 = MulAdd(a, b1, c31);
-            a = Vector256.Create(ap[4]); c40 = MulAdd(a, b0, c40); c41 = MulAdd(a, b1, c41);
-            a = Vector256.Create(ap[5]); c50 = MulAdd(a, b0, c50); c51 = MulAdd(a, b1, c51);
+            var a = Vector256.Create(ap[0]); c00 = Simd.Fma(a, b0, c00); c01 = Simd.Fma(a, b1, c01);
+            a = Vector256.Create(ap[1]); c10 = Simd.Fma(a, b0, c10); c11 = Simd.Fma(a, b1, c11);
+            a = Vector256.Create(ap[2]); c20 = Simd.Fma(a, b0, c20); c21 = Simd.Fma(a, b1, c21);
+            a = Vector256.Create(ap[3]); c30 = Simd.Fma(a, b0, c30); c31 = Simd.Fma(a, b1, c31);
+            a = Vector256.Create(ap[4]); c40 = Simd.Fma(a, b0, c40); c41 = Simd.Fma(a, b1, c41);
+            a = Vector256.Create(ap[5]); c50 = Simd.Fma(a, b0, c50); c51 = Simd.Fma(a, b1, c51);
             ap += MR256;
             bp += 2 * w;
         }

@@ -23,16 +23,6 @@ internal static unsafe class MicroKernel512<T> where T : unmanaged, INumber<T>
     /// <summary>True where the kernel can run: AVX-512F, and a float or double element type.</summary>
     public static bool Supported => Avx512F.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> MulAdd(Vector512<T> a, Vector512<T> b, Vector512<T> acc)
-    {
-        if (typeof(T) == typeof(float))
-            return Avx512F.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), acc.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double))
-            return Avx512F.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), acc.AsDouble()).As<double, T>();
-        return a * b + acc;
-    }
-
     /// <summary>C[0..mr, 0..nr] (=|+=) Ap · Bp over <paramref name="kc"/> steps; see <see cref="MicroKernel{T}.Run"/>.</summary>
     public static void Run(int kc, T* ap, T* bp, T* c, int rs, int cs, int mr, int nr, bool accumulate)
     {
@@ -46,18 +36,18 @@ internal static unsafe class MicroKernel512<T> where T : unmanaged, INumber<T>
             var b0 = Vector512.Load(bp);
             var b1 = Vector512.Load(bp + w);
             Vector512<T> a;
-            a = Vector512.Create(ap[0]); c00 = MulAdd(a, b0, c00); c01 = MulAdd(a, b1, c01);
-            a = Vector512.Create(ap[1]); c10 = MulAdd(a, b0, c10); c11 = MulAdd(a, b1, c11);
-            a = Vector512.Create(ap[2]); c20 = MulAdd(a, b0, c20); c21 = MulAdd(a, b1, c21);
-            a = Vector512.Create(ap[3]); c30 = MulAdd(a, b0, c30); c31 = MulAdd(a, b1, c31);
-            a = Vector512.Create(ap[4]); c40 = MulAdd(a, b0, c40); c41 = MulAdd(a, b1, c41);
-            a = Vector512.Create(ap[5]); c50 = MulAdd(a, b0, c50); c51 = MulAdd(a, b1, c51);
-            a = Vector512.Create(ap[6]); c60 = MulAdd(a, b0, c60); c61 = MulAdd(a, b1, c61);
-            a = Vector512.Create(ap[7]); c70 = MulAdd(a, b0, c70); c71 = MulAdd(a, b1, c71);
-            a = Vector512.Create(ap[8]); c80 = MulAdd(a, b0, c80); c81 = MulAdd(a, b1, c81);
-            a = Vector512.Create(ap[9]); c90 = MulAdd(a, b0, c90); c91 = MulAdd(a, b1, c91);
-            a = Vector512.Create(ap[10]); c100 = MulAdd(a, b0, c100); c101 = MulAdd(a, b1, c101);
-            a = Vector512.Create(ap[11]); c110 = MulAdd(a, b0, c110); c111 = MulAdd(a, b1, c111);
+            a = Vector512.Create(ap[0]); c00 = Simd.Fma(a, b0, c00); c01 = Simd.Fma(a, b1, c01);
+            a = Vector512.Create(ap[1]); c10 = Simd.Fma(a, b0, c10); c11 = Simd.Fma(a, b1, c11);
+            a = Vector512.Create(ap[2]); c20 = Simd.Fma(a, b0, c20); c21 = Simd.Fma(a, b1, c21);
+            a = Vector512.Create(ap[3]); c30 = Simd.Fma(a, b0, c30); c31 = Simd.Fma(a, b1, c31);
+            a = Vector512.Create(ap[4]); c40 = Simd.Fma(a, b0, c40); c41 = Simd.Fma(a, b1, c41);
+            a = Vector512.Create(ap[5]); c50 = Simd.Fma(a, b0, c50); c51 = Simd.Fma(a, b1, c51);
+            a = Vector512.Create(ap[6]); c60 = Simd.Fma(a, b0, c60); c61 = Simd.Fma(a, b1, c61);
+            a = Vector512.Create(ap[7]); c70 = Simd.Fma(a, b0, c70); c71 = Simd.Fma(a, b1, c71);
+            a = Vector512.Create(ap[8]); c80 = Simd.Fma(a, b0, c80); c81 = Simd.Fma(a, b1, c81);
+            a = Vector512.Create(ap[9]); c90 = Simd.Fma(a, b0, c90); c91 = Simd.Fma(a, b1, c91);
+            a = Vector512.Create(ap[10]); c100 = Simd.Fma(a, b0, c100); c101 = Simd.Fma(a, b1, c101);
+            a = Vector512.Create(ap[11]); c110 = Simd.Fma(a, b0, c110); c111 = Simd.Fma(a, b1, c111);
             ap += MR;
             bp += 2 * w;
         }
