@@ -50,23 +50,23 @@ internal static unsafe class DirectConv<T> where T : unmanaged, INumber<T>
             long work = (long)g.N * g.O * g.OH * g.OW * taps;
             int n = g.N;
             if (n > 1 && work >= ParallelWork && Threads.Count > 1)
-                Parallel.For(0, n, Threads.Options, () => ArrayPool<T>.Shared.Rent(scratchLen),
-                    (s, _, scratch) => { Sample(x, xo, wt, bias, bo, y, yo, g, s, scratch, scratchLen, ph, pw); return scratch; },
+                Parallel.For(0, n, Threads.Options, () => RentScratch(scratchLen),
+                    (s, _, scratch) => { Sample(x, xo, wt, bias, bo, y, yo, g, s, scratch, ph, pw); return scratch; },
                     scratch => ArrayPool<T>.Shared.Return(scratch));
             else
             {
-                T[] scratch = ArrayPool<T>.Shared.Rent(scratchLen);
-                try { for (int s = 0; s < n; s++) Sample(x, xo, wt, bias, bo, y, yo, g, s, scratch, scratchLen, ph, pw); }
+                T[] scratch = RentScratch(scratchLen);
+                try { for (int s = 0; s < n; s++) Sample(x, xo, wt, bias, bo, y, yo, g, s, scratch, ph, pw); }
                 finally { ArrayPool<T>.Shared.Return(scratch); }
             }
         }
         finally { ArrayPool<T>.Shared.Return(wt); }
     }
 
-    private static void Sample(T[] x, int xo, T[] wt, T[]? bias, int bo, T[] y, int yo, ConvGeometry g, int s, T[] scratch, int scratchLen, int ph, int pw)
+    private static void Sample(T[] x, int xo, T[] wt, T[]? bias, int bo, T[] y, int yo, ConvGeometry g, int s, T[] scratch, int ph, int pw)
     {
         int plane = ph * pw;
-        CopyPadded(x, xo, g, s, scratch, scratchLen, ph, pw);
+        CopyPadded(x, xo, g, s, scratch, ph, pw);
         int vw = Vector512<T>.Count, taps = g.C * g.KH * g.KW;
         int blocks = (g.O + Block - 1) / Block;
         T* tail = stackalloc T[Block * 16];
@@ -122,15 +122,26 @@ internal static unsafe class DirectConv<T> where T : unmanaged, INumber<T>
         }
     }
 
-    /// <summary>Sample <paramref name="s"/> zero-bordered: plane c, row r, column q holds x[c, r - PH, q - PW] or zero.</summary>
-    private static void CopyPadded(T[] x, int xo, ConvGeometry g, int s, T[] scratch, int scratchLen, int ph, int pw)
+    /// <summary>
+    /// Sample <paramref name="s"/> zero-bordered: plane c, row r, column q holds x[c, r - PH, q - PW] or
+    /// zero. Every sample fills the same interior, so the border is zeroed once, by the renter
+    /// (<see cref="RentScratch"/>), not again per sample.
+    /// </summary>
+    private static void CopyPadded(T[] x, int xo, ConvGeometry g, int s, T[] scratch, int ph, int pw)
     {
         int plane = ph * pw;
-        Array.Clear(scratch, 0, scratchLen);
         int rows = Math.Min(g.H, ph - g.PH), cols = Math.Min(g.W, pw - g.PW);
         for (int c = 0; c < g.C; c++)
             for (int r = 0; r < rows; r++)
                 x.AsSpan(xo + ((s * g.C + c) * g.H + r) * g.W, cols).CopyTo(scratch.AsSpan(c * plane + (r + g.PH) * pw + g.PW, cols));
+    }
+
+    /// <summary>A scratch buffer of <paramref name="length"/> zeros.</summary>
+    private static T[] RentScratch(int length)
+    {
+        T[] scratch = ArrayPool<T>.Shared.Rent(length);
+        Array.Clear(scratch, 0, length);
+        return scratch;
     }
 
     /// <summary>
@@ -192,12 +203,12 @@ internal static unsafe class DirectConv<T> where T : unmanaged, INumber<T>
             void Worker(int wi)
             {
                 T[] acc = accs[wi] = ArrayPool<T>.Shared.Rent(accLen);
-                T[] xs = ArrayPool<T>.Shared.Rent(xLen), gs = ArrayPool<T>.Shared.Rent(gyLen + 64 / sizeof(T));
+                T[] xs = RentScratch(xLen), gs = ArrayPool<T>.Shared.Rent(gyLen + 64 / sizeof(T));
                 try
                 {
                     Array.Clear(acc, 0, accLen);
                     for (int s = wi * g.N / workers; s < (wi + 1) * g.N / workers; s++)
-                        WeightGradSample(x, xo, gy, gyo, g, s, xs, xLen, gs, gyLen, acc, ph, pw, rowPad);
+                        WeightGradSample(x, xo, gy, gyo, g, s, xs, gs, gyLen, acc, ph, pw, rowPad);
                 }
                 finally { ArrayPool<T>.Shared.Return(xs); ArrayPool<T>.Shared.Return(gs); }
             }
@@ -217,12 +228,12 @@ internal static unsafe class DirectConv<T> where T : unmanaged, INumber<T>
         finally { foreach (var acc in accs) if (acc is not null) ArrayPool<T>.Shared.Return(acc); }
     }
 
-    private static void WeightGradSample(T[] x, int xo, T[] gy, int gyo, ConvGeometry g, int s, T[] xs, int xLen, T[] gs, int gyLen,
+    private static void WeightGradSample(T[] x, int xo, T[] gy, int gyo, ConvGeometry g, int s, T[] xs, T[] gs, int gyLen,
         T[] accArr, int ph, int pw, int rowPad)
     {
         int vw = Vector512<T>.Count, taps = g.C * g.KH * g.KW, blocks = (g.O + Block - 1) / Block;
         int plane = ph * pw, gPlane = g.OH * rowPad;
-        CopyPadded(x, xo, g, s, xs, xLen, ph, pw);
+        CopyPadded(x, xo, g, s, xs, ph, pw);
         fixed (T* xp = xs, gp0 = gs, ap = accArr)
         {
             // gy's rows are whole vectors long; from a 64-byte boundary every load of them is aligned.

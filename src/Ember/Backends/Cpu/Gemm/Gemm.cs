@@ -152,36 +152,17 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
 
     /// <summary>
     /// A few rows of C (a linear layer on a small batch) without packing: packing B would move as
-    /// many elements as the product has multiply-adds per row. Two layouts qualify. A's rows and B's
-    /// columns contiguous (x · Wᵀ, the forward of a linear layer): each element is one dot product.
-    /// B's rows and C's rows contiguous (g · W, its input gradient): each row of C accumulates scaled
-    /// rows of B. Returns false for other layouts, which the packed path handles.
+    /// many elements as the product has multiply-adds per row. Each row of C is the matrix-vector
+    /// product Bᵀ · (row of A), the same <see cref="Gemv"/> a single-row product takes: dot products
+    /// where B's columns are contiguous (x · Wᵀ, a linear layer's forward), scaled row sums where B's
+    /// rows are (g · W, its input gradient). Returns false for other layouts, which the packed path handles.
     /// </summary>
     private static bool SmallRows(T* a, T* b, T* c, GemmProblem p)
     {
-        int m = p.M, n = p.N, k = p.K;
-        if (p.AColStride == 1 && p.BRowStride == 1)
-        {
-            for (int i = 0; i < m; i++)
-            {
-                var row = new ReadOnlySpan<T>(a + (long)i * p.ARowStride, k);
-                for (int j = 0; j < n; j++)
-                    c[(long)i * p.CRowStride + (long)j * p.CColStride] = TensorPrimitives.Dot(row, new ReadOnlySpan<T>(b + (long)j * p.BColStride, k));
-            }
-            return true;
-        }
-        if (p.BColStride == 1 && p.CColStride == 1)
-        {
-            for (int i = 0; i < m; i++)
-            {
-                var dst = new Span<T>(c + (long)i * p.CRowStride, n);
-                dst.Clear();
-                for (int q = 0; q < k; q++)
-                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(b + (long)q * p.BRowStride, n), a[(long)i * p.ARowStride + (long)q * p.AColStride], dst, dst);
-            }
-            return true;
-        }
-        return false;
+        if (p.BRowStride != 1 && p.BColStride != 1) return false;
+        for (int i = 0; i < p.M; i++)
+            Gemv(b, p.BColStride, p.BRowStride, p.N, p.K, a + (long)i * p.ARowStride, p.AColStride, c + (long)i * p.CRowStride, p.CColStride);
+        return true;
     }
 
     /// <summary>
