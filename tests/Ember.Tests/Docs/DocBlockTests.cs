@@ -1,5 +1,6 @@
 using Ember.Tests.Serialization;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Ember.Tests.Docs;
 
@@ -10,7 +11,7 @@ namespace Ember.Tests.Docs;
 /// </summary>
 // Blocks seed the default generator, write to Console.Out and change the working directory: they run alone.
 [Collection("DefaultGenerator")]
-public class DocBlockTests
+public class DocBlockTests(ITestOutputHelper log)
 {
     private static readonly string Root = EmberWrittenFiles.RepoRoot();
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
@@ -32,6 +33,7 @@ public class DocBlockTests
     {
         var block = CSharpBlocks().Single(b => b.Where == where);
         var result = SnippetRunner.Run(block, Limit);
+        log.WriteLine(result.Output);   // what the block printed, to compare with the comments on the page
         Assert.True(result.Errors.Count == 0,
             $"{where}: the ```csharp block does not compile (fix the page, or fence it as ```csharp fragment if it cannot run alone):\n"
             + string.Join('\n', result.Errors));
