@@ -13,10 +13,10 @@ namespace Ember.Tests.Docs;
 [Collection("DefaultGenerator")]
 public class DocBlockTests(ITestOutputHelper log)
 {
-    private static readonly string Root = EmberWrittenFiles.RepoRoot();
+    internal static readonly string Root = EmberWrittenFiles.RepoRoot();
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    private static IEnumerable<MarkdownBlock> CSharpBlocks() =>
+    internal static IEnumerable<MarkdownBlock> CSharpBlocks() =>
         MarkdownBlocks.All(Root).Where(b => b.Language == "csharp");
 
     /// <summary>Each runnable block, named by page and line so a failure says where to look.</summary>
@@ -122,6 +122,15 @@ public class DocBlockTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void ABlockSeesEmberAndVisionButNotTheTestAssemblies()
+    {
+        var blocks = MarkdownBlocks.Parse("docs/t.md",
+            ["```csharp", "Console.WriteLine(typeof(Ember.Vision.ImageIO));", "Xunit.Assert.True(true);", "```"]).ToList();
+        var (errors, _, _) = SnippetRunner.Compile(blocks.Single());
+        Assert.StartsWith("docs/t.md:3: CS0103: The name 'Xunit' does not exist", Assert.Single(errors));
+    }
+
+    [Fact]
     public void AThrowingBlockIsReportedWithItsOutput()
     {
         var blocks = MarkdownBlocks.Parse("README.md", ["```csharp", "Console.WriteLine(\"before\");", "throw new InvalidOperationException(\"boom\");", "```"]).ToList();
@@ -130,5 +139,25 @@ public class DocBlockTests(ITestOutputHelper log)
         Assert.Equal("before\n", result.Output.ReplaceLineEndings("\n"));
         // The stack trace points into the page, thanks to the #line directives and the PDB.
         Assert.Contains("README.md:line 3", result.Exception!.StackTrace);
+    }
+}
+
+/// <summary>
+/// Compiles every runnable block up front, in parallel with the other tests (DocBlockTests must run
+/// alone, so compiling there would leave the cores idle): the runs then find them compiled.
+/// </summary>
+public class DocBlockCompileTests
+{
+    [Fact]
+    public void EveryRunnableBlockCompiles()
+    {
+        var blocks = DocBlockTests.CSharpBlocks().Where(b => !b.IsFragment).ToList();
+        var errors = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.ForEach(blocks, b =>
+        {
+            foreach (var e in SnippetRunner.Compile(b).Errors) errors.Add($"{b.Where}: {e}");
+        });
+        Assert.True(errors.IsEmpty, "```csharp blocks that do not compile (fix the page, or fence the block as ```csharp fragment):\n"
+            + string.Join('\n', errors.Order(StringComparer.Ordinal)));
     }
 }

@@ -22,10 +22,14 @@ public static class SnippetRunner
 
     private static readonly Lazy<MetadataReference[]> References = new(() =>
     {
-        // Everything the test host can see: the shared framework, Ember, Ember.Vision and their packages.
-        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).ToList();
-        paths.Add(typeof(Tensor).Assembly.Location);
-        paths.Add(typeof(Ember.Vision.ImageIO).Assembly.Location);
+        // What a program that references Ember and Ember.Vision sees: the shared framework, the two
+        // libraries and the packages they use; not the test assemblies (xunit, Roslyn itself).
+        string framework = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        var libraries = new[] { typeof(Tensor).Assembly, typeof(Ember.Vision.ImageIO).Assembly };
+        var dependencies = libraries.SelectMany(a => a.GetReferencedAssemblies()).Select(n => n.Name + ".dll").ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => Path.GetDirectoryName(p) == framework || dependencies.Contains(Path.GetFileName(p)))
+            .Concat(libraries.Select(a => a.Location));
         return paths.Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && File.Exists(p))
             .Distinct(StringComparer.Ordinal)
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
@@ -51,8 +55,15 @@ public static class SnippetRunner
         return sb.ToString();
     }
 
-    /// <summary>Compiles the block; returns the errors, or the assembly image and its PDB.</summary>
-    public static (IReadOnlyList<string> Errors, byte[]? Image, byte[]? Pdb) Compile(MarkdownBlock block)
+    // Compiled blocks by source: DocBlockCompileTests compiles them while the parallel tests run, so
+    // the runs, which must be alone, only load and execute.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<(IReadOnlyList<string>, byte[]?, byte[]?)>> Compiled = new(StringComparer.Ordinal);
+
+    /// <summary>Compiles the block (once per source text); returns the errors, or the assembly image and its PDB.</summary>
+    public static (IReadOnlyList<string> Errors, byte[]? Image, byte[]? Pdb) Compile(MarkdownBlock block) =>
+        Compiled.GetOrAdd(block.File + "\n" + Source(block), _ => new(() => CompileNow(block))).Value;
+
+    private static (IReadOnlyList<string> Errors, byte[]? Image, byte[]? Pdb) CompileNow(MarkdownBlock block)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
         var trees = new[]
