@@ -37,11 +37,17 @@ internal static class ZipDirectory
         if (len < 22) throw Bad($"the file is {len} bytes long, too short for a zip end record");
 
         // The end record is the last 22 bytes plus a comment of at most 65535; its comment length must reach the end exactly.
-        int tail = (int)Math.Min(len, 22 + 65535);
+        // Archives without a comment (PyTorch's, Ember's) need only the last 22 bytes.
+        int tail = 22;
         byte[] t = ReadAt(s, len - tail, tail, file);
-        int e = -1;
-        for (int i = tail - 22; i >= 0; i--)
-            if (U32(t, i) == EndSig && U16(t, i + 20) == tail - i - 22) { e = i; break; }
+        int e = U32(t, 0) == EndSig && U16(t, 20) == 0 ? 0 : -1;
+        if (e < 0)
+        {
+            tail = (int)Math.Min(len, 22 + 65535);
+            t = ReadAt(s, len - tail, tail, file);
+            for (int i = tail - 22; i >= 0; i--)
+                if (U32(t, i) == EndSig && U16(t, i + 20) == tail - i - 22) { e = i; break; }
+        }
         if (e < 0) throw Bad("no end-of-central-directory record at the end of the file (truncated, or not a zip archive)");
         long endPos = len - tail + e;
         long disk = U16(t, e + 4), cdDisk = U16(t, e + 6), entriesDisk = U16(t, e + 8), entries = U16(t, e + 10);
