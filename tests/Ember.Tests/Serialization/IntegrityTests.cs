@@ -153,6 +153,25 @@ public class IntegrityTests
             Assert.NotNull(TorchFile.Load(Path.Combine(Fixtures.Dir, "from_ember", name)));
     }
 
+    [Fact]
+    public void DeflatedRecordsAreVerifiedToo()
+    {
+        // PyTorch stores records uncompressed, but an archive repacked by a zip tool may deflate them.
+        var records = new Dictionary<string, byte[]>();
+        using (var z = new System.IO.Compression.ZipArchive(new MemoryStream(EmberFile())))
+            foreach (var e in z.Entries) { using var s = e.Open(); var ms = new MemoryStream(); s.CopyTo(ms); records[e.FullName] = ms.ToArray(); }
+        var packed = new MemoryStream();
+        using (var z = new System.IO.Compression.ZipArchive(packed, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            foreach (var (k, v) in records) { using var s = z.CreateEntry(k, System.IO.Compression.CompressionLevel.SmallestSize).Open(); s.Write(v); }
+        byte[] f = packed.ToArray();
+        var original = TorchFile.Load(new MemoryStream(EmberFile()));
+        Assert.Null(LoadedValues.Difference(original, TorchFile.Load(new MemoryStream(f), "deflated.pt")));
+        var r = Record(f, "archive/data/0");
+        Assert.Equal(8, r.Method);
+        f[r.DataOffset + r.CompressedSize / 2] ^= 0x08;
+        TensorAssert.Throws<TensorFileException>(() => TorchFile.Load(new MemoryStream(f), "deflated.pt"), "deflated.pt: archive/data/0");
+    }
+
     internal static int IndexOf(byte[] hay, byte[] needle, int from)
     {
         int i = hay.AsSpan(from).IndexOf(needle);

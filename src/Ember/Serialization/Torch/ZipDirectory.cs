@@ -107,6 +107,8 @@ internal static class ZipDirectory
             if ((flags & 0x41) != 0) throw Bad($"{name}: the record is encrypted");
             if (method != 0 && method != 8) throw Bad($"{name}: compression method {method} (Ember reads stored and deflated records)");
             if (method == 0 && csize != size) throw Bad($"{name}: a stored record of {csize} bytes that claims to hold {size}");
+            // Deflate expands at most 1032-fold; a larger claim is a lie that would only make the reader allocate.
+            if (method == 8 && size > csize * 1032 + 64) throw Bad($"{name}: {csize} deflated bytes cannot hold the {size} bytes it claims");
             if (startDisk != 0) throw Bad($"{name}: the record is on another disk");
             if (offset > cdOffset - 30) throw Bad($"{name}: its local header is said to start at {offset}, past the records");
             records.Add(Local(s, name, nameBytes, flags, method, crc, csize, size, offset, zip64, cdOffset, file, Bad));
