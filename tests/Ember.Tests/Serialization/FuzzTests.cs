@@ -121,6 +121,107 @@ public class FuzzTests
         Assert.True(refused > total / 3, $"only {refused} of {total} mutations were refused; the fuzzer is not reaching the parsers");
     }
 
+    // Loads a PyTorch-format or safetensors file from bytes; null when refused with a TensorFileException.
+    private static object? LoadOrRefuse(byte[] bytes, bool safetensors, string label)
+    {
+        try
+        {
+            if (!safetensors) return TorchFile.Load(new MemoryStream(bytes, writable: false), label);
+            string p = Path.Combine(Scratch, "flip.safetensors");
+            File.WriteAllBytes(p, bytes);
+            return SafeTensors.Load(p);
+        }
+        catch (TensorFileException) { return null; }
+        catch (Exception e) { Assert.Fail($"{label}: expected a load or a TensorFileException, got {e.GetType().Name}: {e.Message}\n{e.StackTrace}"); return null; }
+    }
+
+    // Which part of a file a byte is in, so the test can show every part was hit; Part names the record for tensor data.
+    private static Func<long, (string Region, string Part)> Regions(byte[] file, bool safetensors)
+    {
+        if (safetensors)
+        {
+            long dataStart = 8 + BitConverter.ToInt64(file, 0);
+            return i => i < 8 ? ("length", "") : i < dataStart ? ("header", "") : ("data", "");
+        }
+        var records = Ember.Serialization.Torch.ZipDirectory.Read(new MemoryStream(file), "fuzz");
+        long cd = file.AsSpan().IndexOf((byte[])[0x50, 0x4b, 0x01, 0x02]);
+        return i =>
+        {
+            if (i >= cd) return ("central directory and end records", "");
+            var r = records.FirstOrDefault(r => i >= r.DataOffset && i < r.DataOffset + r.CompressedSize);
+            return r is null ? ("local headers and descriptors", "") : r.Name.EndsWith("data.pkl", StringComparison.Ordinal) ? ("pickle", "") : ("data", r.Name);
+        };
+    }
+
+    /// <summary>
+    /// The guarantee of issue 12: flipped bits in a checkpoint are refused or change nothing. Every byte of
+    /// every file outside the tensor data (zip headers, the pickle, descriptors, central directory, end
+    /// records; the safetensors header) gets a flipped bit (a random 1200 of them in the larger files),
+    /// as do 24 random bytes of each tensor record,
+    /// plus 40 mutations of 2 to 6 random flips per file; each load must be refused or bit-identical to the original.
+    /// </summary>
+    private const int MaxStructuralFlips = 1200;
+
+    [Fact]
+    public void FlippedBytesAreRefusedOrLoadBitIdentical()
+    {
+        var rng = new Random(12);
+        var files = FixtureFiles().Where(f => f.EndsWith(".pt", StringComparison.Ordinal))
+            .Select(f => (Name: Path.GetFileName(Path.GetDirectoryName(f)!) + "/" + Path.GetFileName(f), Bytes: File.ReadAllBytes(f), Safetensors: false))
+            .Append((Name: "ember, sha256", Bytes: SafeTensors.Serialize(new Dictionary<string, Tensor> { ["w"] = Tensor.From(new[] { -0.00223f, 1f }), ["i"] = Tensor.From(new[] { 3L }) },
+                new Dictionary<string, string> { ["by"] = "ember" }, integrityHash: true), Safetensors: true))
+            .ToList();
+        Assert.Contains(files, f => f.Name.StartsWith("from_ember/", StringComparison.Ordinal));
+        Assert.Contains(files, f => f.Name.StartsWith("serialization/lenet", StringComparison.Ordinal));
+        int refused = 0, identical = 0;
+        foreach (var (name, src, st) in files)
+        {
+            object? reference = LoadOrRefuse(src, st, name);
+            Assert.NotNull(reference);
+            var regionOf = Regions(src, st);
+            var regions = new (string Region, string Part)[src.Length];
+            for (int i = 0; i < src.Length; i++) regions[i] = regionOf(i);
+            var hits = new Dictionary<string, int>();
+            var positions = new List<int[]>();
+            for (int i = 0; i < src.Length; i++)
+                if (regions[i].Region != "data") positions.Add([i]);
+            // Larger files: a random 1200 of those bytes, to keep the test to seconds (every region is still asserted hit).
+            if (positions.Count > MaxStructuralFlips)
+                positions = positions.OrderBy(_ => rng.Next()).Take(MaxStructuralFlips).ToList();
+            // Tensor data: a sample of each record's bytes (every one of them is covered by the same CRC-32 or hash).
+            foreach (var group in Enumerable.Range(0, src.Length).Where(i => regions[i].Region == "data").GroupBy(i => regions[i].Part))
+            {
+                var all = group.ToArray();
+                for (int k = 0; k < Math.Min(24, all.Length); k++) positions.Add([all[rng.Next(all.Length)]]);
+            }
+            for (int k = 0; k < 40; k++)
+                positions.Add(Enumerable.Range(0, 2 + rng.Next(5)).Select(_ => rng.Next(src.Length)).ToArray());
+            byte[] m = (byte[])src.Clone();
+            foreach (int[] at in positions)
+            {
+                var bits = at.Select(_ => (byte)(1 << rng.Next(8))).ToArray();
+                for (int j = 0; j < at.Length; j++) m[at[j]] ^= bits[j];
+                bool changed = !m.AsSpan().SequenceEqual(src); // two flips may cancel
+                if (changed)
+                {
+                    foreach (int i in at) hits[regions[i].Region] = hits.GetValueOrDefault(regions[i].Region) + 1;
+                    object? loaded = LoadOrRefuse(m, st, name);
+                    if (loaded is null) refused++;
+                    else
+                    {
+                        string? diff = LoadedValues.Difference(reference, loaded);
+                        Assert.True(diff is null, $"{name} with bits flipped at {string.Join(", ", at)} ({string.Join(", ", at.Select(i => regions[i].Region))}) loaded with changed values: {diff}");
+                        identical++;
+                    }
+                }
+                for (int j = 0; j < at.Length; j++) m[at[j]] ^= bits[j]; // undo, for the next mutation
+            }
+            string[] expected = st ? ["length", "header", "data"] : ["local headers and descriptors", "pickle", "data", "central directory and end records"];
+            foreach (var r in expected) Assert.True(hits.GetValueOrDefault(r) > 0, $"{name}: no flip landed in the {r}");
+        }
+        Assert.True(refused > identical, $"{refused} refused, {identical} identical: most flips must be caught");
+    }
+
     [Fact]
     public void MutatedPicklesInsideValidArchivesFailCleanly()
     {
@@ -143,7 +244,7 @@ public class FuzzTests
         return z.Entries.ToDictionary(e => e.FullName, e => { using var s = e.Open(); var ms = new MemoryStream(); s.CopyTo(ms); return ms.ToArray(); });
     }
 
-    private static byte[] Archive(Dictionary<string, byte[]> records, string replace, byte[] with)
+    internal static byte[] Archive(Dictionary<string, byte[]> records, string replace, byte[] with)
     {
         var ms = new MemoryStream();
         var w = new StoredZipWriter(ms);
@@ -152,7 +253,7 @@ public class FuzzTests
         return ms.ToArray();
     }
 
-    private static byte[] Evil(string pickle)
+    internal static byte[] Evil(string pickle)
     {
         var records = new Dictionary<string, byte[]>
         {
@@ -221,7 +322,7 @@ public class FuzzTests
     }
 
     // Pickle text written as Python writes bytes literals: \xHH is exactly one byte, \n a newline.
-    private static string Py(string s) =>
+    internal static string Py(string s) =>
         System.Text.RegularExpressions.Regex.Replace(s.Replace(@"\n", "\n"), @"\\x([0-9a-fA-F]{2})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 16)).ToString());
 
     private static string WriteTemp(byte[] bytes)

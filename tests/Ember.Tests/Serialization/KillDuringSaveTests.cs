@@ -6,7 +6,8 @@ namespace Ember.Tests.Serialization;
 
 /// <summary>
 /// A process killed (SIGKILL) while it saves over a file never leaves a torn file: the target always
-/// loads, holding either an older generation or the newest, never a mix.
+/// loads, holding either an older generation or the newest, never a mix; and the temporaries the killed
+/// saves left behind are gone after the next save.
 /// </summary>
 public class KillDuringSaveTests
 {
@@ -62,6 +63,11 @@ public class KillDuringSaveTests
             Assert.True(gen > last, $"round {round}: generation {gen} is not newer than {last}");
             last = gen;
         }
+        // A child killed mid-write leaves its temporary; each new save removes those of dead writers,
+        // so after one more save nothing of the killed children remains.
+        TorchFile.Save(new Dictionary<string, object?> { ["gen"] = last + 1, ["data"] = Tensor.Full([512, 1024], last + 1, DType.Float32) }, path);
+        Assert.Empty(Directory.GetFiles(dir, ".ckpt.pt.*.tmp"));
+        Assert.Equal(last + 1, CheckWhole(path));
         Directory.Delete(dir, true);
     }
 }

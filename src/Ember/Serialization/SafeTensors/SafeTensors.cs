@@ -11,16 +11,29 @@ public static class SafeTensors
 {
     /// <summary>Loads every tensor (<c>safetensors.torch.load_file</c>), in the header's order.</summary>
     /// <exception cref="TensorFileException">The file is not a valid safetensors file.</exception>
+    /// <remarks>A file carrying Ember's integrity hash (<c>ember.sha256</c>) is verified while its tensors are copied out, with no second pass.</remarks>
     public static OrderedDictionary<string, Tensor> Load(string path)
     {
-        using var f = SafeTensorsFile.Open(path);
+        using var f = SafeTensorsFile.Open(path, verify: false);
         var r = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var k in f.Keys) r[k] = f.GetTensor(k);
+        if (!f.HasIntegrityHash)
+        {
+            foreach (var k in f.Keys) r[k] = f.GetTensor(k);
+            return r;
+        }
+        // Hash the data in file order as each tensor is copied; hand the tensors back only once it matches.
+        var loaded = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var hash = f.BeginIntegrityHash();
+        foreach (var info in f.Tensors.OrderBy(t => t.Begin))
+            loaded[info.Name] = f.GetTensor(info.Name, hash);
+        f.FinishIntegrityHash(hash);
+        foreach (var k in f.Keys) r[k] = loaded[k];
         return r;
     }
 
     /// <summary>Opens a file memory-mapped, to read tensors one at a time (<c>safetensors.safe_open</c>).</summary>
-    /// <exception cref="TensorFileException">The file is not a valid safetensors file.</exception>
+    /// <remarks>A file carrying Ember's integrity hash (<c>ember.sha256</c>) is read through once here to verify it.</remarks>
+    /// <exception cref="TensorFileException">The file is not a valid safetensors file, or its integrity hash does not match.</exception>
     public static SafeTensorsFile Open(string path) => SafeTensorsFile.Open(path);
 
     /// <summary>
@@ -29,18 +42,36 @@ public static class SafeTensors
     /// contiguously, the header padded with spaces to a multiple of 8 bytes so the data stays aligned.
     /// Views are saved as their own elements (safetensors has no shared storage).
     /// </summary>
-    /// <exception cref="ArgumentException">A name is reserved (<c>__metadata__</c>).</exception>
-    public static void Save(IReadOnlyDictionary<string, Tensor> tensors, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <param name="tensors">The tensors by name.</param>
+    /// <param name="path">The file to write.</param>
+    /// <param name="metadata">Strings stored in the header's <c>__metadata__</c>.</param>
+    /// <param name="integrityHash">
+    /// When true, also stores a SHA-256 of the whole file under the metadata key <c>ember.sha256</c>,
+    /// which Ember verifies on every load (the format itself has no checksum, so without it a damaged
+    /// byte in the data loads as a changed value). Other readers ignore the key.
+    /// </param>
+    /// <exception cref="ArgumentException">A name is reserved (<c>__metadata__</c>, or the metadata key <c>ember.sha256</c>).</exception>
+    public static void Save(IReadOnlyDictionary<string, Tensor> tensors, string path, IReadOnlyDictionary<string, string>? metadata = null, bool integrityHash = false)
     {
-        byte[] bytes = Serialize(tensors, metadata);
+        byte[] bytes = Serialize(tensors, metadata, integrityHash);
         AtomicFile.Write(path, s => s.Write(bytes));
     }
 
-    /// <summary>The bytes of a safetensors file holding <paramref name="tensors"/>.</summary>
-    public static byte[] Serialize(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>The bytes of a safetensors file holding <paramref name="tensors"/> (see <see cref="Save"/> for the parameters).</summary>
+    /// <exception cref="ArgumentException">A name is reserved (<c>__metadata__</c>, or the metadata key <c>ember.sha256</c>).</exception>
+    public static byte[] Serialize(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null, bool integrityHash = false)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         if (tensors.ContainsKey("__metadata__")) throw new ArgumentException("safetensors: '__metadata__' is reserved for the metadata map and cannot name a tensor.", nameof(tensors));
+        if (metadata is not null && metadata.ContainsKey(SafeTensorsIntegrity.Key))
+            throw new ArgumentException($"safetensors: the metadata key '{SafeTensorsIntegrity.Key}' is reserved for Ember's integrity hash; pass integrityHash: true instead.", nameof(metadata));
+        if (integrityHash)
+        {
+            var withHash = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (metadata is not null) foreach (var (k, v) in metadata) withHash[k] = v;
+            withHash[SafeTensorsIntegrity.Key] = SafeTensorsIntegrity.Placeholder;
+            metadata = withHash;
+        }
         var ordered = tensors
             .OrderByDescending(kv => Array.IndexOf(SafeTensorsHeader.Order, SafeTensorsHeader.Name(kv.Value.DType)))
             .ThenBy(kv => kv.Key, StringComparer.Ordinal)
@@ -61,6 +92,7 @@ public static class SafeTensors
         header.CopyTo(r, 8);
         long p = 8 + header.Length;
         foreach (var d in datas) { d.CopyTo(r, p); p += d.Length; }
+        if (integrityHash) SafeTensorsIntegrity.Seal(r, header.Length);
         return r;
     }
 }

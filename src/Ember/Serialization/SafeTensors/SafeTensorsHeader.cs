@@ -116,18 +116,34 @@ internal static class SafeTensorsHeader
         if (size == 0) throw bad($"tensor '{p.Name}' has unknown dtype '{dtype}'");
         if (!v.TryGetProperty("shape", out var sh) || sh.ValueKind != JsonValueKind.Array || sh.GetArrayLength() > 64) throw bad($"tensor '{p.Name}' has no shape (a list of at most 64 sizes)");
         var shape = new List<int>();
-        long numel = 1;
         foreach (var d in sh.EnumerateArray())
         {
             if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long x) || x < 0 || x > int.MaxValue) throw bad($"tensor '{p.Name}' has a shape entry that is not a size");
             shape.Add((int)x);
-            numel = numel == 0 || x == 0 ? 0 : numel > long.MaxValue / x ? throw bad($"tensor '{p.Name}' has a shape whose element count overflows") : numel * x;
         }
+        long numel = Numel(shape, p.Name, null) is long n ? n : throw bad($"tensor '{p.Name}' has shape [{string.Join(", ", shape)}], whose numel overflows (the product of the sizes exceeds 2^63)");
         if (!v.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2) throw bad($"tensor '{p.Name}' has no data_offsets [begin, end]");
         long[] o = off.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long x) && x >= 0 ? x : throw bad($"tensor '{p.Name}' has a data offset that is not a non-negative integer")).ToArray();
         if (numel > long.MaxValue / size || o[1] - o[0] != numel * size)
             throw bad($"tensor '{p.Name}' ({dtype}, shape [{string.Join(", ", shape)}]) needs {(numel > long.MaxValue / size ? "more than 2^63" : (numel * size).ToString(System.Globalization.CultureInfo.InvariantCulture))} bytes but data_offsets [{o[0]}, {o[1]}] span {o[1] - o[0]}");
         return new SafeTensorInfo(p.Name, dtype, shape.ToArray(), o[0], o[1]);
+    }
+
+    /// <summary>
+    /// The product of <paramref name="shape"/> in checked arithmetic (0 when any size is 0). On overflow:
+    /// null when <paramref name="file"/> is null, else a <see cref="TensorFileException"/> naming the tensor and shape.
+    /// </summary>
+    public static long? Numel(IReadOnlyList<int> shape, string tensor, string? file)
+    {
+        if (shape.Contains(0)) return 0;
+        long n = 1;
+        try { foreach (int d in shape) n = checked(n * d); }
+        catch (OverflowException)
+        {
+            if (file is null) return null;
+            throw new TensorFileException(file, $"tensor '{tensor}' has shape [{string.Join(", ", shape)}], whose numel overflows (the product of the sizes exceeds 2^63)");
+        }
+        return n;
     }
 
     /// <summary>

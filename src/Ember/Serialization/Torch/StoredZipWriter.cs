@@ -22,7 +22,7 @@ internal sealed class StoredZipWriter(Stream output)
         int extra = 4 + pad; // id + size + padding bytes
         if (_pos + 30 + n.Length + extra + data.Length > uint.MaxValue)
             throw new NotSupportedException("save: the archive would exceed 4 GiB, which needs zip64; Ember does not write it yet.");
-        uint crc = Crc32.Compute(data);
+        uint crc = System.IO.Hashing.Crc32.HashToUInt32(data);
         Span<byte> h = stackalloc byte[30];
         BinaryPrimitives.WriteUInt32LittleEndian(h, 0x04034b50);
         BinaryPrimitives.WriteUInt16LittleEndian(h[4..], 20);   // version needed: 2.0
@@ -74,30 +74,5 @@ internal sealed class StoredZipWriter(Stream output)
         BinaryPrimitives.WriteUInt32LittleEndian(e[12..], (uint)(_pos - cdStart));
         BinaryPrimitives.WriteUInt32LittleEndian(e[16..], (uint)cdStart);
         output.Write(e);
-    }
-}
-
-/// <summary>The zip CRC-32 (polynomial 0xEDB88320, reflected), table-driven.</summary>
-internal static class Crc32
-{
-    private static readonly uint[] Table = MakeTable();
-
-    private static uint[] MakeTable()
-    {
-        var t = new uint[256];
-        for (uint i = 0; i < 256; i++)
-        {
-            uint c = i;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[i] = c;
-        }
-        return t;
-    }
-
-    public static uint Compute(ReadOnlySpan<byte> data)
-    {
-        uint c = 0xFFFFFFFFu;
-        foreach (byte b in data) c = Table[(c ^ b) & 0xFF] ^ (c >> 8);
-        return c ^ 0xFFFFFFFFu;
     }
 }

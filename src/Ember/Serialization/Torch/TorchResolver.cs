@@ -29,6 +29,7 @@ internal sealed class TorchResolver(Func<string, ElementKind, long, Storage> loa
     ];
 
     private readonly Dictionary<string, Storage> _storages = new(StringComparer.Ordinal);
+    private readonly Dictionary<Storage, string> _keys = new(ReferenceEqualityComparer.Instance);
 
     public object Global(string module, string name)
     {
@@ -54,7 +55,9 @@ internal sealed class TorchResolver(Func<string, ElementKind, long, Storage> loa
             if (s.Length != numel) throw new PickleRefusedException($"storage '{key}' is used with {numel} and {s.Length} elements");
             return s;
         }
-        return _storages[key] = loadStorage(key, cls.Kind, numel);
+        var loaded = _storages[key] = loadStorage(key, cls.Kind, numel);
+        _keys[loaded] = key;
+        return loaded;
     }
 
     public object? Reduce(object f, object?[] a)
@@ -96,18 +99,31 @@ internal sealed class TorchResolver(Func<string, ElementKind, long, Storage> loa
         }
     }
 
-    private static Tensor Rebuild(object? storage, object? offset, object? size, object? stride)
+    private Tensor Rebuild(object? storage, object? offset, object? size, object? stride)
     {
         if (storage is not Storage s) throw new PickleRefusedException($"a tensor rebuilt from a {PickleReader.PyType(storage)}, not a storage");
+        string key = _keys.TryGetValue(s, out var k) ? $"storage '{k}'" : "its storage";
         if (offset is not long off || off < 0 || off > s.Length) throw new PickleRefusedException($"storage offset {offset} is outside a storage of {s.Length} elements");
         int[] shape = Ints(size, "size"), strides = Ints(stride, "stride");
         if (shape.Length != strides.Length) throw new PickleRefusedException($"a tensor of {shape.Length} sizes and {strides.Length} strides");
-        long numel = 1, reach = off;
-        foreach (int d in shape) numel *= d;
-        for (int i = 0; i < shape.Length; i++) if (shape[i] > 0) reach += (long)(shape[i] - 1) * strides[i];
-        if (numel > 0 && reach >= s.Length)
-            throw new PickleRefusedException($"a tensor of size ({string.Join(", ", shape)}), stride ({string.Join(", ", strides)}) and offset {off} reaches element {reach} of a storage of {s.Length}");
-        if (numel > Array.MaxLength) throw new PickleRefusedException($"a tensor of {numel} elements");
+        string Describe() => $"a tensor on {key} of size ({string.Join(", ", shape)}), stride ({string.Join(", ", strides)}) and offset {off}";
+        // Checked arithmetic throughout: a crafted shape whose product wraps around (to 0, or to a small
+        // number) must be refused, as PyTorch refuses it, never built into a tensor that lies about its size.
+        long numel = 1;
+        if (!shape.Contains(0))
+            foreach (int d in shape)
+            {
+                try { numel = checked(numel * d); }
+                catch (OverflowException) { throw new PickleRefusedException($"{Describe()}: numel overflows (the product of the sizes exceeds 2^63)"); }
+            }
+        if (numel == 0) return new Tensor(s, new Layout(shape, strides, (int)off));
+        long reach = off; // the last element the view touches: offset + sum (size - 1) * stride
+        try { for (int i = 0; i < shape.Length; i++) reach = checked(reach + (long)(shape[i] - 1) * strides[i]); }
+        catch (OverflowException) { throw new PickleRefusedException($"{Describe()}: the storage extent overflows"); }
+        if (reach >= s.Length)
+            throw new PickleRefusedException($"{Describe()} reaches element {reach} of a storage of {s.Length}");
+        if (numel > Array.MaxLength) // possible with zero strides (an expanded view of a small storage)
+            throw new PickleRefusedException($"{Describe()}: {numel} elements, beyond the 2^31-element limit of one .NET array ({Array.MaxLength})");
         return new Tensor(s, new Layout(shape, strides, (int)off));
     }
 
