@@ -130,7 +130,7 @@ public class ExampleFailureTests
 internal static class ExampleProgram
 {
     private static readonly ConcurrentDictionary<string, Lazy<MethodInfo>> Compiled = new();
-    private static readonly Lazy<(RoutedWriter Out, RoutedWriter Err)> Console_ = new(() =>
+    private static readonly Lazy<(RoutedWriter Out, RoutedWriter Err)> Capture = new(() =>
     {
         var routed = (new RoutedWriter(Console.Out), new RoutedWriter(Console.Error));
         Console.SetOut(routed.Item1);
@@ -159,7 +159,7 @@ internal static class ExampleProgram
     public static (int Code, string Out, string Err) Run(string name, params string[] args)
     {
         MethodInfo entry = Compiled.GetOrAdd(name, n => new Lazy<MethodInfo>(() => Compile(n))).Value;
-        var (stdout, stderr) = Console_.Value;
+        var (stdout, stderr) = Capture.Value;
         var output = new StringWriter { NewLine = Environment.NewLine };
         var error = new StringWriter { NewLine = Environment.NewLine };
         stdout.Target.Value = output;

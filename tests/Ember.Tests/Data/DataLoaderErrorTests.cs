@@ -133,7 +133,8 @@ public class DataLoaderErrorTests
     [Fact]
     public void TimeoutEndsTheWaitForAStuckWorker()
     {
-        using var release = new ManualResetEventSlim(false);
+        // Not disposed: the stuck worker may still be leaving Wait when the test ends.
+        var release = new ManualResetEventSlim(false);
         var ds = new FuncDataset<Tensor>(10, i =>
         {
             if (i == 5) release.Wait();
@@ -161,7 +162,8 @@ public class DataLoaderErrorTests
     [Fact]
     public void TimeoutCoversAStuckCollationOfAStream()
     {
-        using var release = new ManualResetEventSlim(false);
+        // Not disposed: the stuck worker may still be leaving Wait when the test ends.
+        var release = new ManualResetEventSlim(false);
         try
         {
             var loader = DataLoader.Create(new Four(), samples => { release.Wait(); return samples.Count; },
