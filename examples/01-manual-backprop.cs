@@ -3,6 +3,12 @@
 // (the chapter does this with NumPy; here Ember's tensors play NumPy's part, in float64 as NumPy).
 using Ember;
 
+if (args.Length > 0)
+{
+    Console.Error.WriteLine($"01-manual-backprop: this example takes no arguments (got '{args[0]}').");
+    return 2;
+}
+
 Console.WriteLine($"Ember {Ember.EmberInfo.Version}");
 Console.WriteLine("== 20.3.1 The tiny case: N=1, D_in=2, H=2, D_out=2 ==");
 {
@@ -62,6 +68,7 @@ Console.WriteLine("== 20.3.2 The general case: N=64, D_in=1000, H=100, D_out=10,
         w2.Sub_(learningRate * gradW2);
     }
 }
+return 0;
 
 // Prints a matrix with up to 9 significant digits, the way NumPy shows the chapter's numbers.
 static void Show(string name, Tensor t)

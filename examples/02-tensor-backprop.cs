@@ -3,15 +3,25 @@
 // still written by hand. Tensors can live on a GPU: pass a device (e.g. "cuda:0") as the first argument.
 using Ember;
 
-var device = args.Length > 0 ? Device.Parse(args[0]) : Device.Cpu;
+// A wrong argument or a device this machine lacks ends the program with one line on stderr.
+if (args.Length > 1)
+    return Fail(2, $"takes at most one argument, a device such as cpu or cuda:0 (got {args.Length}).");
+Device device;
+try { device = args.Length > 0 ? Device.Parse(args[0]) : Device.Cpu; }
+catch (FormatException e) { return Fail(2, e.Message); }
 const int n = 64, dIn = 1000, hidden = 100, dOut = 10;
 const float learningRate = 1e-6f;
 
 Tensor.ManualSeed(0);
-var x = Tensor.Randn([n, dIn], device: device);
-var y = Tensor.Randn([n, dOut], device: device);
-var w1 = Tensor.Randn([dIn, hidden], device: device);
-var w2 = Tensor.Randn([hidden, dOut], device: device);
+Tensor x, y, w1, w2;
+try
+{
+    x = Tensor.Randn([n, dIn], device: device);
+    y = Tensor.Randn([n, dOut], device: device);
+    w1 = Tensor.Randn([dIn, hidden], device: device);
+    w2 = Tensor.Randn([hidden, dOut], device: device);
+}
+catch (DeviceUnavailableException e) { return Fail(1, e.Message); }
 
 for (int t = 0; t < 500; t++)
 {
@@ -34,4 +44,11 @@ for (int t = 0; t < 500; t++)
     // Gradient descent, in place.
     w1.Sub_(learningRate * gradW1);
     w2.Sub_(learningRate * gradW2);
+}
+return 0;
+
+static int Fail(int exitCode, string message)
+{
+    Console.Error.WriteLine($"02-tensor-backprop: {message}");
+    return exitCode;
 }

@@ -4,6 +4,12 @@
 // recorded, then the gradients are zeroed for the next step.
 using Ember;
 
+if (args.Length > 0)
+{
+    Console.Error.WriteLine($"03-autograd: this example takes no arguments (got '{args[0]}').");
+    return 2;
+}
+
 const int n = 64, dIn = 1000, hidden = 100, dOut = 10;
 const float learningRate = 1e-6f;
 
@@ -31,3 +37,4 @@ for (int t = 0; t < 500; t++)
         w2.Grad!.Zero_();
     }
 }
+return 0;

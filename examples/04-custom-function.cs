@@ -4,6 +4,12 @@
 // a Module, by contrast, holds parameters and gets its backward from autograd.
 using Ember;
 
+if (args.Length > 0)
+{
+    Console.Error.WriteLine($"04-custom-function: this example takes no arguments (got '{args[0]}').");
+    return 2;
+}
+
 const int n = 64, dIn = 1000, hidden = 100, dOut = 10;
 const float learningRate = 1e-6f;
 
@@ -29,6 +35,7 @@ for (int t = 0; t < 500; t++)
         w2.Grad!.Zero_();
     }
 }
+return 0;
 
 /// <summary>ReLU as a custom autograd Function.</summary>
 sealed class MyReLU : Function

@@ -6,6 +6,12 @@ using System.Globalization;
 using Ember;
 using Ember.NN;
 
+if (args.Length > 0)
+{
+    Console.Error.WriteLine($"05-nn: this example takes no arguments (got '{args[0]}').");
+    return 2;
+}
+
 const int n = 64, dIn = 1000, hidden = 100, dOut = 10;
 const float learningRate = 1e-4f;
 
@@ -33,3 +39,4 @@ for (int t = 0; t < 500; t++)
             p.Sub_(learningRate * p.Grad!);
     }
 }
+return 0;

@@ -7,6 +7,12 @@ using Ember;
 using Ember.NN;
 using Ember.Optim;
 
+if (args.Length > 0)
+{
+    Console.Error.WriteLine($"06-optim: this example takes no arguments (got '{args[0]}').");
+    return 2;
+}
+
 const int n = 64, dIn = 1000, hidden = 100, dOut = 10;
 
 Tensor.ManualSeed(0);
@@ -26,3 +32,4 @@ for (int t = 0; t < 500; t++)
     loss.Backward();
     optimizer.Step();
 }
+return 0;

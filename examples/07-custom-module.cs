@@ -7,6 +7,12 @@ using Ember;
 using Ember.NN;
 using Ember.Optim;
 
+if (args.Length > 0)
+{
+    Console.Error.WriteLine($"07-custom-module: this example takes no arguments (got '{args[0]}').");
+    return 2;
+}
+
 const int n = 64, dIn = 1000, hidden = 100, dOut = 10;
 
 Tensor.ManualSeed(0);
@@ -28,6 +34,7 @@ for (int t = 0; t < 500; t++)
     loss.Backward();
     optimizer.Step();
 }
+return 0;
 
 /// <summary>Linear, ReLU (as a clamp), Linear.</summary>
 sealed class TwoLayerNet : Module<Tensor, Tensor>

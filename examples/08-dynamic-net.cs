@@ -8,6 +8,12 @@ using Ember;
 using Ember.NN;
 using Ember.Optim;
 
+if (args.Length > 0)
+{
+    Console.Error.WriteLine($"08-dynamic-net: this example takes no arguments (got '{args[0]}').");
+    return 2;
+}
+
 const int n = 64, dIn = 1000, hidden = 100, dOut = 10;
 
 Tensor.ManualSeed(0);
@@ -27,6 +33,7 @@ for (int t = 0; t < 500; t++)
     loss.Backward();
     optimizer.Step();
 }
+return 0;
 
 /// <summary>An input layer, 0 to 3 passes through one shared middle layer, an output layer.</summary>
 sealed class DynamicNet : Module<Tensor, Tensor>

@@ -9,7 +9,12 @@ using System.Globalization;
 using Ember;
 using Ember.Vision;
 
+// The plot's path is checked before training, so a bad one costs nothing; it and any failure to
+// write end the program with one line on stderr.
+if (args.Length > 1 || (args.Length == 1 && (args[0].StartsWith('-') || string.IsNullOrWhiteSpace(args[0]))))
+    return Fail(2, "takes at most one argument, the plot's file name (default linear-regression.png).");
 string plotPath = args.Length > 0 ? args[0] : "linear-regression.png";
+if (PlotPathProblem(plotPath) is { } problem) return Fail(2, problem);
 
 Tensor.ManualSeed(100);
 var x = Tensor.Linspace(-1, 1, 100).Unsqueeze(1);             // [100, 1]
@@ -38,8 +43,30 @@ for (int step = 0; step < 800; step++)
 float wv = w.Item<float>(), bv = b.Item<float>();
 Console.WriteLine($"w = {wv.ToString("F4", CultureInfo.InvariantCulture)}, b = {bv.ToString("F4", CultureInfo.InvariantCulture)}");
 
-Plot.Save(plotPath, x.ToArray<float>(), y.ToArray<float>(), v => wv * v * v + bv);
+try { Plot.Save(plotPath, x.ToArray<float>(), y.ToArray<float>(), v => wv * v * v + bv); }
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    return Fail(1, $"cannot write the plot to {Path.GetFullPath(plotPath)}: {e.Message}");
+}
 Console.WriteLine($"plot written to {Path.GetFullPath(plotPath)}");
+return 0;
+
+static int Fail(int exitCode, string message)
+{
+    Console.Error.WriteLine($"09-linear-regression: {message}");
+    return exitCode;
+}
+
+// Why the plot cannot be written to path, or null: it names a folder, or a folder on its way is a file.
+static string? PlotPathProblem(string path)
+{
+    string full = Path.GetFullPath(path);
+    if (Directory.Exists(full))
+        return $"{full} is a folder; give the plot's file name, e.g. {Path.Combine(full, "linear-regression.png")}.";
+    for (string? dir = Path.GetDirectoryName(full); dir is not null; dir = Path.GetDirectoryName(dir))
+        if (File.Exists(dir)) return $"cannot write the plot to {full}: {dir} is a file, not a folder.";
+    return null;
+}
 
 /// <summary>A small scatter-and-curve plot drawn into an RGB tensor and saved as PNG.</summary>
 static class Plot

@@ -23,7 +23,7 @@ public sealed class Cifar10 : VisionDataset
     /// <param name="targetTransform">Applied to each label.</param>
     /// <param name="download">Fetch the Python distribution (163 MB) into <paramref name="root"/> when no copy is found.</param>
     /// <param name="downloadOptions">Mirrors, checksums and progress reporting for the download.</param>
-    /// <exception cref="InvalidOperationException">No copy was found and <paramref name="download"/> is false.</exception>
+    /// <exception cref="DatasetNotFoundException">No copy was found and <paramref name="download"/> is false.</exception>
     /// <exception cref="InvalidDataException">A file is truncated or not in the expected format.</exception>
     public Cifar10(string root, bool train = true, ITransform? transform = null, Func<long, long>? targetTransform = null,
         bool download = false, DownloadOptions? downloadOptions = null)
@@ -52,7 +52,7 @@ public sealed class Cifar100 : VisionDataset
     /// <param name="targetTransform">Applied to each label.</param>
     /// <param name="download">Fetch the Python distribution (161 MB) into <paramref name="root"/> when no copy is found.</param>
     /// <param name="downloadOptions">Mirrors, checksums and progress reporting for the download.</param>
-    /// <exception cref="InvalidOperationException">No copy was found and <paramref name="download"/> is false.</exception>
+    /// <exception cref="DatasetNotFoundException">No copy was found and <paramref name="download"/> is false.</exception>
     public Cifar100(string root, bool train = true, ITransform? transform = null, Func<long, long>? targetTransform = null,
         bool download = false, DownloadOptions? downloadOptions = null)
         : this(CifarReader.Load(CifarReader.Hundred, root, train, download, downloadOptions), root, transform, targetTransform) { }
@@ -101,7 +101,7 @@ internal static class CifarReader
         if (Directory.Exists(bin)) return LoadBinary(spec, bin, train);
         if (Directory.Exists(py)) return LoadPython(spec, py, train);
         if (!download)
-            throw new InvalidOperationException($"{spec.Name}: dataset not found. Ember looked in:\n  {py}\n  {bin}\n" +
+            throw new DatasetNotFoundException(spec.Name, [Path.GetFullPath(py), Path.GetFullPath(bin)], $"{spec.Name}: dataset not found. Ember looked in:\n  {py}\n  {bin}\n" +
                 $"Pass download: true to fetch {spec.Archive} from {Cifar10.DefaultMirrors[0]} into {Path.GetFullPath(root)}, " +
                 $"or unpack the Python or binary distribution there (a copy torchvision downloaded works as it is).");
         Loaded? result = null;

@@ -30,7 +30,7 @@ public class Mnist : VisionDataset
     /// <param name="targetTransform">Applied to each label.</param>
     /// <param name="download">Fetch the four .gz files into <c>root/MNIST/raw</c> when they are not found.</param>
     /// <param name="downloadOptions">Mirrors, checksums and progress reporting for the download.</param>
-    /// <exception cref="InvalidOperationException">The files were not found and <paramref name="download"/> is false.</exception>
+    /// <exception cref="DatasetNotFoundException">The files were not found and <paramref name="download"/> is false.</exception>
     /// <exception cref="InvalidDataException">A file is truncated or not in the IDX format.</exception>
     public Mnist(string root, bool train = true, ITransform? transform = null, Func<long, long>? targetTransform = null,
         bool download = false, DownloadOptions? downloadOptions = null)
@@ -84,7 +84,7 @@ public sealed class FashionMnist : Mnist
     /// <param name="targetTransform">Applied to each label.</param>
     /// <param name="download">Fetch the four .gz files into <c>root/FashionMNIST/raw</c> when they are not found.</param>
     /// <param name="downloadOptions">Mirrors, checksums and progress reporting for the download.</param>
-    /// <exception cref="InvalidOperationException">The files were not found and <paramref name="download"/> is false.</exception>
+    /// <exception cref="DatasetNotFoundException">The files were not found and <paramref name="download"/> is false.</exception>
     public FashionMnist(string root, bool train = true, ITransform? transform = null, Func<long, long>? targetTransform = null,
         bool download = false, DownloadOptions? downloadOptions = null)
         : base(Spec, root, train, transform, targetTransform, download, downloadOptions) { }
@@ -110,7 +110,7 @@ internal static class IdxReader
             if (Find(folder, images) is { } img && Find(folder, labels) is { } lab)
                 return Read(spec.Name, img, lab, folder);
         if (!download)
-            throw new InvalidOperationException($"{spec.Name}: dataset not found: no {images}[.gz] with {labels}[.gz]. Ember looked in:\n  {string.Join("\n  ", places)}\n" +
+            throw new DatasetNotFoundException(spec.Name, [.. places.Select(Path.GetFullPath)], $"{spec.Name}: dataset not found: no {images}[.gz] with {labels}[.gz]. Ember looked in:\n  {string.Join("\n  ", places)}\n" +
                 $"Pass download: true to fetch the four .gz files from {spec.Mirrors[0]} into {Path.GetFullPath(raw)}, or copy them there yourself." +
                 (spec.ExtraFolders.Length > 0 ? " On Debian, `apt-get install dataset-fashion-mnist` installs them system-wide." : ""));
         Loaded? result = null;

@@ -1,6 +1,7 @@
 using Ember.Rng;
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Runtime.ExceptionServices;
 
 namespace Ember.Data;
@@ -16,10 +17,16 @@ namespace Ember.Data;
 /// threads (not processes: .NET has no GIL, so threads run in parallel), batch k on worker
 /// k mod NumWorkers as PyTorch assigns them, and are still yielded strictly in sampler order; at most
 /// <c>NumWorkers * PrefetchFactor</c> batches are in flight. The dataset's indexer and the collate
-/// function must therefore be safe to call from several threads. An exception in a worker is
-/// rethrown on the consuming thread with its original stack trace (the worker's frames, then
-/// "End of stack trace from previous location"), and its <c>Data["Ember.DataLoader.WorkerId"]</c>
-/// says which worker. Leaving the <c>foreach</c> early stops the workers.
+/// function must therefore be safe to call from several threads. Leaving the <c>foreach</c> early
+/// stops the workers.
+/// <para>
+/// An exception from a dataset item (the indexer, or an iterable dataset's enumerator) or from the
+/// collate function reaches the consuming thread as a <see cref="DataLoaderException"/> that names the
+/// item or batch and the worker (<c>DataLoader: dataset item 13 (worker 1) failed: ...</c>), with the
+/// original exception, and its stack trace, as the inner exception. The batches before the failing one
+/// are yielded first, with or without workers. With workers, <c>timeout</c> bounds the wait for each
+/// batch; past it a <see cref="TimeoutException"/> names the batch and the worker.
+/// </para>
 /// </remarks>
 /// <typeparam name="T">The sample type.</typeparam>
 /// <typeparam name="TBatch">The batch type the collate function makes.</typeparam>
@@ -29,6 +36,7 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
     private readonly IterableDataset<T>? _iterable;
     private readonly Func<IReadOnlyList<T>, TBatch> _collate;
     private readonly IRandomSource _random;
+    private readonly TimeSpan _wait;
 
     /// <summary>A loader over a map-style dataset.</summary>
     /// <param name="dataset">The samples.</param>
@@ -47,18 +55,23 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
     /// <c>Tensor.ManualSeed(s)</c> a shuffled loader visits samples in the order PyTorch's does after
     /// <c>torch.manual_seed(s)</c>.
     /// </param>
+    /// <param name="timeout">
+    /// Seconds to wait for each batch from a worker (PyTorch's <c>timeout</c>); 0 waits forever. Only
+    /// workers are waited for, so without them it has no effect.
+    /// </param>
     /// <exception cref="ArgumentException">Conflicting or out-of-range options, with PyTorch's message.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative or NaN.</exception>
     public DataLoader(Dataset<T> dataset, Func<IReadOnlyList<T>, TBatch> collate, int batchSize = 1, bool shuffle = false,
         Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false,
-        int prefetchFactor = 2, int? seed = null, Generator? generator = null)
-        : this(dataset, collate, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, RandomSources.From(seed, generator, "DataLoader")) { }
+        int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0)
+        : this(dataset, collate, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, timeout, RandomSources.From(seed, generator, "DataLoader")) { }
 
     internal DataLoader(Dataset<T> dataset, Func<IReadOnlyList<T>, TBatch> collate, int batchSize, bool shuffle,
-        Sampler? sampler, BatchSampler? batchSampler, int numWorkers, bool dropLast, int prefetchFactor, IRandomSource random)
+        Sampler? sampler, BatchSampler? batchSampler, int numWorkers, bool dropLast, int prefetchFactor, double timeout, IRandomSource random)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(collate);
-        CheckCommon(numWorkers, prefetchFactor);
+        _wait = CheckCommon(numWorkers, prefetchFactor, timeout);
         if (batchSampler is not null && (batchSize != 1 || shuffle || sampler is not null || dropLast))
             throw new ArgumentException("DataLoader: batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last.", nameof(batchSampler));
         if (sampler is not null && shuffle)
@@ -74,6 +87,7 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
         DropLast = batchSampler?.DropLast ?? dropLast;
         NumWorkers = numWorkers;
         PrefetchFactor = prefetchFactor;
+        Timeout = timeout;
     }
 
     /// <summary>
@@ -81,14 +95,16 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
     /// and grouped into batches; with workers, collation runs on the workers. Unlike PyTorch, which
     /// gives every worker process its own copy of the stream (so each sample comes once per worker
     /// unless the dataset splits itself by worker), each sample is yielded exactly once.
+    /// <paramref name="timeout"/> (seconds, 0 = forever) bounds the wait for a worker's collation.
     /// </summary>
     /// <exception cref="ArgumentException">Out-of-range options.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative or NaN.</exception>
     public DataLoader(IterableDataset<T> dataset, Func<IReadOnlyList<T>, TBatch> collate, int batchSize = 1, int numWorkers = 0,
-        bool dropLast = false, int prefetchFactor = 2)
+        bool dropLast = false, int prefetchFactor = 2, double timeout = 0)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(collate);
-        CheckCommon(numWorkers, prefetchFactor);
+        _wait = CheckCommon(numWorkers, prefetchFactor, timeout);
         if (batchSize <= 0)
             throw new ArgumentException($"DataLoader: batch_size should be a positive integer value, but got batch_size={batchSize}.", nameof(batchSize));
         _iterable = dataset;
@@ -98,14 +114,20 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
         DropLast = dropLast;
         NumWorkers = numWorkers;
         PrefetchFactor = prefetchFactor;
+        Timeout = timeout;
     }
 
-    private static void CheckCommon(int numWorkers, int prefetchFactor)
+    // Validates the options both kinds of loader share; returns how long to wait for one batch.
+    private static TimeSpan CheckCommon(int numWorkers, int prefetchFactor, double timeout)
     {
         if (numWorkers < 0)
             throw new ArgumentException($"DataLoader: num_workers option should be non-negative; use num_workers=0 to disable parallel loading (got {numWorkers}).", nameof(numWorkers));
         if (prefetchFactor <= 0)
             throw new ArgumentException($"DataLoader: prefetch_factor should be a positive integer value, but got prefetch_factor={prefetchFactor}.", nameof(prefetchFactor));
+        if (!(timeout >= 0))
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, $"DataLoader: timeout option should be non-negative seconds (0 waits forever), but got timeout={timeout.ToString(CultureInfo.InvariantCulture)}.");
+        // Task.Wait takes at most int.MaxValue milliseconds (about 24 days); anything longer is forever.
+        return timeout == 0 || timeout * 1000 >= int.MaxValue ? System.Threading.Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(timeout);
     }
 
     /// <summary>The sampler choosing the index order (null for an iterable dataset).</summary>
@@ -126,6 +148,9 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
     /// <summary>Batches each worker loads ahead.</summary>
     public int PrefetchFactor { get; }
 
+    /// <summary>Seconds to wait for each batch from a worker; 0 waits forever.</summary>
+    public double Timeout { get; }
+
     /// <summary>The number of batches per epoch (<c>len(loader)</c>).</summary>
     /// <exception cref="NotSupportedException">The dataset is iterable, so its length is unknown.</exception>
     public int Count => BatchSampler?.Count
@@ -138,60 +163,104 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
         // workers are threads and do not use it, but drawing it keeps the generator's stream, and so the
         // shuffle and everything drawn after it, identical to PyTorch's.
         _random.SeedDraw();
-        IEnumerable<Func<TBatch>> jobs = _dataset is not null ? MapJobs(_dataset) : IterableJobs(_iterable!);
+        IEnumerable<Job> jobs = _dataset is not null ? MapJobs(_dataset) : IterableJobs(_iterable!);
         return NumWorkers == 0 ? Serial(jobs) : Parallel(jobs);
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    // One job per batch: the work a worker does to produce it.
-    private IEnumerable<Func<TBatch>> MapJobs(Dataset<T> dataset)
+    // One job per batch: the work a worker (or, without workers, the consuming thread) does to produce it.
+    private IEnumerable<Job> MapJobs(Dataset<T> dataset)
     {
+        int batch = 0;
         foreach (int[] indices in BatchSampler!)
-            yield return () =>
+        {
+            int b = batch++;
+            yield return new Job(b, worker =>
             {
                 var samples = new T[indices.Length];
-                for (int i = 0; i < indices.Length; i++) samples[i] = dataset[indices[i]];
-                return _collate(samples);
-            };
+                for (int i = 0; i < indices.Length; i++)
+                {
+                    try { samples[i] = dataset[indices[i]]; }
+                    catch (Exception e) { throw DataLoaderException.ForItem(indices[i], b, worker, e); }
+                }
+                return Collate(samples, b, indices, worker);
+            });
+        }
     }
 
-    private IEnumerable<Func<TBatch>> IterableJobs(IterableDataset<T> dataset)
+    // The stream is read here, on the consuming thread, and only collation is handed to workers. A
+    // failure of the stream becomes a job that fails, queued behind the batches read before it, so
+    // those are still yielded first, with workers as without.
+    private IEnumerable<Job> IterableJobs(IterableDataset<T> dataset)
     {
-        var batch = new List<T>(BatchSize);
-        foreach (T sample in dataset)
+        var samples = new List<T>(BatchSize);
+        int position = 0, batch = 0;
+        Exception? failure = null;
+        IEnumerator<T>? stream = null;
+        try { stream = dataset.GetEnumerator(); }
+        catch (Exception e) { failure = e; }
+        try
         {
-            batch.Add(sample);
-            if (batch.Count == BatchSize)
+            while (failure is null)
             {
-                var samples = batch.ToArray();
-                batch.Clear();
-                yield return () => _collate(samples);
+                bool more = false;
+                try
+                {
+                    more = stream!.MoveNext();
+                    if (more) samples.Add(stream.Current);
+                }
+                catch (Exception e) { failure = e; }
+                if (failure is not null || !more) break;
+                position++;
+                if (samples.Count == BatchSize)
+                    yield return CollateJob(samples, batch++, position);
             }
+            if (failure is not null)
+            {
+                var error = DataLoaderException.ForItem(position, batch, null, failure);
+                yield return new Job(batch, _ => throw error);
+            }
+            else if (samples.Count > 0 && !DropLast)
+                yield return CollateJob(samples, batch, position);
         }
-        if (batch.Count > 0 && !DropLast)
-        {
-            var rest = batch.ToArray();
-            yield return () => _collate(rest);
-        }
+        finally { stream?.Dispose(); }
     }
 
-    private static IEnumerator<TBatch> Serial(IEnumerable<Func<TBatch>> jobs)
+    private Job CollateJob(List<T> samples, int batch, int end)
     {
-        foreach (var job in jobs) yield return job();
+        var taken = samples.ToArray();
+        samples.Clear();
+        int[] positions = Enumerable.Range(end - taken.Length, taken.Length).ToArray();
+        return new Job(batch, worker => Collate(taken, batch, positions, worker));
     }
 
-    private sealed class Job(Func<TBatch> work)
+    private TBatch Collate(T[] samples, int batch, int[] items, int? worker)
     {
-        public readonly Func<TBatch> Work = work;
+        try { return _collate(samples); }
+        catch (Exception e) { throw DataLoaderException.ForCollate(batch, items, worker, e); }
+    }
+
+    private static IEnumerator<TBatch> Serial(IEnumerable<Job> jobs)
+    {
+        foreach (var job in jobs) yield return job.Work(null);
+    }
+
+    // A batch to load: its number in the epoch, the work (given the worker's id, null for the consuming
+    // thread), and, with workers, where the result arrives and which worker was given it.
+    private sealed class Job(int batch, Func<int?, TBatch> work)
+    {
+        public readonly int Batch = batch;
+        public readonly Func<int?, TBatch> Work = work;
         public readonly TaskCompletionSource<TBatch> Result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Worker;
     }
 
-    private IEnumerator<TBatch> Parallel(IEnumerable<Func<TBatch>> jobs)
+    private IEnumerator<TBatch> Parallel(IEnumerable<Job> jobs)
     {
         int workers = NumWorkers;
         int inFlightLimit = checked(workers * PrefetchFactor);
-        using var stop = new CancellationTokenSource();
+        var stop = new CancellationTokenSource();
         var queues = new BlockingCollection<Job>[workers];
         var threads = new Task[workers];
         for (int w = 0; w < workers; w++)
@@ -204,21 +273,29 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
         var pending = new Queue<Job>();
         using var source = jobs.GetEnumerator();
         long sent = 0;
+        bool stuck = false;
         try
         {
             void Fill()
             {
                 while (pending.Count < inFlightLimit && source.MoveNext())
                 {
-                    var job = new Job(source.Current);
+                    var job = source.Current;
+                    job.Worker = (int)(sent++ % workers);
                     pending.Enqueue(job);
-                    queues[(int)(sent++ % workers)].Add(job);
+                    queues[job.Worker].Add(job);
                 }
             }
             Fill();
             while (pending.Count > 0)
             {
                 var job = pending.Dequeue();
+                if (!Completes(job.Result.Task, _wait))
+                {
+                    stuck = true;
+                    throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
+                        $"DataLoader: timed out after {Timeout} s waiting for batch {job.Batch} from worker {job.Worker}."));
+                }
                 TBatch batch = Await(job.Result.Task);
                 Fill();
                 yield return batch;
@@ -228,10 +305,23 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
         {
             stop.Cancel();
             foreach (var q in queues) q.CompleteAdding();
-            // Let workers finish the sample they are on, so no dataset call outlives the epoch.
-            try { Task.WaitAll(threads); } catch (AggregateException) { }
-            foreach (var q in queues) q.Dispose();
+            // Let workers finish the sample they are on, so no dataset call outlives the epoch; except
+            // after a timeout, when one is stuck and waiting for it would hang the caller. A thread cannot
+            // be aborted in .NET, so that worker finishes its item in the background and then exits.
+            if (!stuck)
+            {
+                try { Task.WaitAll(threads); } catch (AggregateException) { }
+                foreach (var q in queues) q.Dispose();
+                stop.Dispose();
+            }
         }
+    }
+
+    private static bool Completes(Task task, TimeSpan wait)
+    {
+        // Wait(TimeSpan) throws for a faulted task; Await rethrows its exception properly just after.
+        try { return task.Wait(wait); }
+        catch (AggregateException) { return true; }
     }
 
     private static TBatch Await(Task<TBatch> task)
@@ -239,7 +329,7 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
         try { task.Wait(); }
         catch (AggregateException e) when (e.InnerExceptions.Count == 1)
         {
-            // Rethrow the dataset's own exception, keeping the worker-side stack trace.
+            // Rethrow the DataLoaderException as it left the worker, keeping the worker-side stack trace.
             ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
         return task.Result;
@@ -251,12 +341,8 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
         {
             foreach (var job in queue.GetConsumingEnumerable(stop))
             {
-                try { job.Result.SetResult(job.Work()); }
-                catch (Exception e)
-                {
-                    e.Data["Ember.DataLoader.WorkerId"] = id;
-                    job.Result.SetException(e);
-                }
+                try { job.Result.SetResult(job.Work(id)); }
+                catch (Exception e) { job.Result.SetException(e); }
             }
         }
         catch (OperationCanceledException) { }
@@ -271,39 +357,39 @@ public static class DataLoader
 {
     /// <summary>A loader stacking tensor samples into one tensor per batch.</summary>
     public static DataLoader<Tensor, Tensor> Create(Dataset<Tensor> dataset, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null) =>
-        new(dataset, Collate.Stack, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0) =>
+        new(dataset, Collate.Stack, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout);
 
     /// <summary>A loader over <see cref="TensorDataset"/>-like samples: each position is stacked.</summary>
     public static DataLoader<Tensor[], Tensor[]> Create(Dataset<Tensor[]> dataset, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null) =>
-        new(dataset, Collate.StackEach, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0) =>
+        new(dataset, Collate.StackEach, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout);
 
     /// <summary>A loader over (input, target) tensor pairs, giving (inputs, targets) batches.</summary>
     public static DataLoader<(Tensor, Tensor), (Tensor, Tensor)> Create(Dataset<(Tensor, Tensor)> dataset, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null) =>
-        new(dataset, Collate.Pairs, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0) =>
+        new(dataset, Collate.Pairs, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout);
 
     /// <summary>A loader over (image, label) samples such as the vision datasets', giving (images, int64 labels) batches.</summary>
     public static DataLoader<(Tensor, long), (Tensor, Tensor)> Create(Dataset<(Tensor, long)> dataset, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null) =>
-        new(dataset, Collate.Labeled, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0) =>
+        new(dataset, Collate.Labeled, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout);
 
     /// <summary>A loader over (input, int label) samples, giving (inputs, int64 labels) batches.</summary>
     public static DataLoader<(Tensor, int), (Tensor, Tensor)> Create(Dataset<(Tensor, int)> dataset, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null) =>
-        new(dataset, Collate.Labeled, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0) =>
+        new(dataset, Collate.Labeled, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout);
 
     /// <summary>A loader with a custom collate function (<c>DataLoader(..., collate_fn=f)</c>).</summary>
     public static DataLoader<T, TBatch> Create<T, TBatch>(Dataset<T> dataset, Func<IReadOnlyList<T>, TBatch> collate, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null) =>
-        new(dataset, collate, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0) =>
+        new(dataset, collate, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout);
 
     /// <summary>A loader over a stream of tensors, stacking each batch.</summary>
-    public static DataLoader<Tensor, Tensor> Create(IterableDataset<Tensor> dataset, int batchSize = 1, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2) =>
-        new(dataset, Collate.Stack, batchSize, numWorkers, dropLast, prefetchFactor);
+    public static DataLoader<Tensor, Tensor> Create(IterableDataset<Tensor> dataset, int batchSize = 1, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, double timeout = 0) =>
+        new(dataset, Collate.Stack, batchSize, numWorkers, dropLast, prefetchFactor, timeout);
 
     /// <summary>A loader over a stream with a custom collate function.</summary>
-    public static DataLoader<T, TBatch> Create<T, TBatch>(IterableDataset<T> dataset, Func<IReadOnlyList<T>, TBatch> collate, int batchSize = 1, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2) =>
-        new(dataset, collate, batchSize, numWorkers, dropLast, prefetchFactor);
+    public static DataLoader<T, TBatch> Create<T, TBatch>(IterableDataset<T> dataset, Func<IReadOnlyList<T>, TBatch> collate, int batchSize = 1, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, double timeout = 0) =>
+        new(dataset, collate, batchSize, numWorkers, dropLast, prefetchFactor, timeout);
 }

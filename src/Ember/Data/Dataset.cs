@@ -36,7 +36,18 @@ public abstract class Dataset<T> : IReadOnlyList<T>
     protected void CheckIndex(int index)
     {
         if ((uint)index >= (uint)Count)
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"{GetType().Name}: index {index} is out of range for a dataset of {Count} samples.");
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"{DisplayName}: index {index} is out of range for a dataset of {Count} samples.");
+    }
+
+    // The class's name as a user wrote it: FuncDataset, not .NET's FuncDataset`1.
+    private string DisplayName
+    {
+        get
+        {
+            string name = GetType().Name;
+            int tick = name.IndexOf('`');
+            return tick >= 0 ? name[..tick] : name;
+        }
     }
 }
 

@@ -102,11 +102,13 @@ public sealed class VisionDatasetTests : IDisposable
     [Fact]
     public void MissingDataNamesWhereEmberLookedAndHowToSupplyIt()
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => new Cifar10(_root));
+        var ex = Assert.Throws<DatasetNotFoundException>(() => new Cifar10(_root));
+        Assert.Equal([Path.Combine(_root, "cifar-10-batches-py"), Path.Combine(_root, "cifar-10-batches-bin")], ex.SearchedPaths);
         Assert.Contains(Path.Combine(_root, "cifar-10-batches-py"), ex.Message);
         Assert.Contains(Path.Combine(_root, "cifar-10-batches-bin"), ex.Message);
         Assert.Contains("download: true", ex.Message);
-        var m = Assert.Throws<InvalidOperationException>(() => new Mnist(_root));
+        var m = Assert.Throws<DatasetNotFoundException>(() => new Mnist(_root));
+        Assert.Equal(Path.Combine(_root, "MNIST", "raw"), m.SearchedPaths[0]);
         Assert.Contains(Path.Combine(_root, "MNIST", "raw"), m.Message);
         Assert.Contains("train-images-idx3-ubyte", m.Message);
     }
