@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using System.Text;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
 namespace Ember.Tests;
@@ -122,8 +120,7 @@ public class ExampleFailureTests
 }
 
 /// <summary>
-/// Compiles an example (examples/NAME.cs, a .NET file-based program) with Roslyn against the Ember
-/// assemblies this test run already loaded, and runs its entry point with the given arguments,
+/// Compiles an example (examples/NAME.cs, a .NET file-based program) with <see cref="CSharpProgram"/> and runs its entry point with the given arguments,
 /// capturing what it writes to Console.Out and Console.Error on this call's own flow (other tests
 /// running at the same time keep writing to the real console).
 /// </summary>
@@ -138,24 +135,6 @@ internal static class ExampleProgram
         return routed;
     });
 
-    private static readonly CSharpParseOptions Parse = new(LanguageVersion.Preview);
-
-    // The framework, Ember and Ember.Vision, read once for all the examples.
-    private static readonly Lazy<MetadataReference[]> References = new(() =>
-    {
-        string frameworkDir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        return ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => Path.GetDirectoryName(p) == frameworkDir)
-            .Concat(EmberAndItsDependencies())
-            .Distinct()
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
-            .ToArray();
-    });
-
-    // What `dotnet run file.cs` adds: the SDK's implicit global usings.
-    private const string ImplicitUsings = "global using System; global using System.Collections.Generic; global using System.IO; " +
-        "global using System.Linq; global using System.Net.Http; global using System.Threading; global using System.Threading.Tasks;";
-
     public static (int Code, string Out, string Err) Run(string name, params string[] args)
     {
         MethodInfo entry = Compiled.GetOrAdd(name, n => new Lazy<MethodInfo>(() => Compile(n))).Value;
@@ -166,8 +145,8 @@ internal static class ExampleProgram
         stderr.Target.Value = error;
         try
         {
-            object? result = entry.Invoke(null, [args]);
-            return (result is int code ? code : 0, output.ToString(), error.ToString());
+            int code = CSharpProgram.Invoke(entry, args);
+            return (code, output.ToString(), error.ToString());
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
@@ -185,30 +164,9 @@ internal static class ExampleProgram
     private static MethodInfo Compile(string name)
     {
         string path = Path.Combine(ExamplesFolder(), name + ".cs");
-        // `#:` lines are directives to the SDK (project references), not C#: blank them, keeping line numbers.
-        string source = string.Join('\n', File.ReadAllText(path).Split('\n').Select(l => l.StartsWith("#:") ? "" : l));
-        var compilation = CSharpCompilation.Create("example_" + name.Replace('-', '_'),
-            [CSharpSyntaxTree.ParseText(source, Parse, path, Encoding.UTF8), CSharpSyntaxTree.ParseText(ImplicitUsings, Parse)],
-            References.Value,
-            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
-        using var image = new MemoryStream();
-        var emitted = compilation.Emit(image);
-        if (!emitted.Success)
-            throw new InvalidOperationException($"{path} does not compile:\n" +
-                string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
-        return Assembly.Load(image.ToArray()).EntryPoint!;
-    }
-
-    // Ember's public API mentions types of its own dependencies (System.Numerics.Tensors), so the
-    // compiler needs those too, as `#:project` gives them to `dotnet run`.
-    private static IEnumerable<string> EmberAndItsDependencies()
-    {
-        foreach (var assembly in new[] { typeof(Tensor).Assembly, typeof(Ember.Vision.ImageIO).Assembly })
-        {
-            yield return assembly.Location;
-            foreach (var name in assembly.GetReferencedAssemblies())
-                yield return Assembly.Load(name).Location;
-        }
+        var (errors, image, pdb) = CSharpProgram.Compile("example_" + name.Replace('-', '_'), CSharpProgram.WithoutSdkDirectives(File.ReadAllText(path)), path);
+        if (image is null) throw new InvalidOperationException($"{path} does not compile:\n" + string.Join("\n", errors));
+        return Assembly.Load(image, pdb).EntryPoint!;
     }
 
     private static string ExamplesFolder()

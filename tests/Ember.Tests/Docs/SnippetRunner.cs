@@ -1,40 +1,14 @@
 using System.Reflection;
 using System.Runtime.Loader;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Emit;
-using Microsoft.CodeAnalysis.Text;
 
 namespace Ember.Tests.Docs;
 
 /// <summary>
-/// Compiles a documentation block as its own program (top-level statements, C# latest, nullable on,
-/// warnings as errors, the implicit usings of <c>dotnet run file.cs</c>) against the Ember and
-/// Ember.Vision assemblies the tests run with, and runs it in this process with stdout captured.
-/// In-process Roslyn keeps this to milliseconds per block instead of a <c>dotnet run</c> each.
+/// Compiles a documentation block as its own program (<see cref="CSharpProgram"/>) and runs it in this
+/// process with stdout captured.
 /// </summary>
 public static class SnippetRunner
 {
-    // The implicit usings of a .NET 10 file-based program (Microsoft.NET.Sdk with ImplicitUsings on).
-    private const string ImplicitUsings =
-        "global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq; " +
-        "global using System.Net.Http; global using System.Threading; global using System.Threading.Tasks;";
-
-    private static readonly Lazy<MetadataReference[]> References = new(() =>
-    {
-        // What a program that references Ember and Ember.Vision sees: the shared framework, the two
-        // libraries and the packages they use; not the test assemblies (xunit, Roslyn itself).
-        string framework = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        var libraries = new[] { typeof(Tensor).Assembly, typeof(Ember.Vision.ImageIO).Assembly };
-        var dependencies = libraries.SelectMany(a => a.GetReferencedAssemblies()).Select(n => n.Name + ".dll").ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => Path.GetDirectoryName(p) == framework || dependencies.Contains(Path.GetFileName(p)))
-            .Concat(libraries.Select(a => a.Location));
-        return paths.Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && File.Exists(p))
-            .Distinct(StringComparer.Ordinal)
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
-    });
-
     /// <summary>What a compiled block did when run.</summary>
     /// <param name="Errors">Compiler errors (and warnings, which count as errors), each with the Markdown file and line; empty when it compiled.</param>
     /// <param name="Output">What the program wrote to stdout.</param>
@@ -50,8 +24,7 @@ public static class SnippetRunner
             sb.Append($"#line {block.PreludeLine} \"{block.File}\"\n").Append(block.Prelude).Append('\n');
         sb.Append($"#line {block.Line + 1} \"{block.File}\"\n");
         // `#:project ...` (a file-based program's directive) is what a reader copies with the block; the test references Ember directly.
-        foreach (var line in block.Code.Split('\n'))
-            sb.Append(line.StartsWith("#:", StringComparison.Ordinal) ? "//" + line : line).Append('\n');
+        sb.Append(CSharpProgram.WithoutSdkDirectives(block.Code)).Append('\n');
         return sb.ToString();
     }
 
@@ -63,31 +36,8 @@ public static class SnippetRunner
     public static (IReadOnlyList<string> Errors, byte[]? Image, byte[]? Pdb) Compile(MarkdownBlock block) =>
         Compiled.GetOrAdd(block.File + "\n" + Source(block), _ => new(() => CompileNow(block))).Value;
 
-    private static (IReadOnlyList<string> Errors, byte[]? Image, byte[]? Pdb) CompileNow(MarkdownBlock block)
-    {
-        var parse = new CSharpParseOptions(LanguageVersion.Latest);
-        var trees = new[]
-        {
-            CSharpSyntaxTree.ParseText(SourceText.From(ImplicitUsings, System.Text.Encoding.UTF8), parse, path: "ImplicitUsings.g.cs"),
-            CSharpSyntaxTree.ParseText(SourceText.From(Source(block), System.Text.Encoding.UTF8), parse, path: block.File),
-        };
-        var options = new CSharpCompilationOptions(OutputKind.ConsoleApplication,
-            nullableContextOptions: NullableContextOptions.Enable,
-            generalDiagnosticOption: ReportDiagnostic.Error,
-            optimizationLevel: OptimizationLevel.Debug);
-        var compilation = CSharpCompilation.Create("DocBlock_" + Path.GetFileNameWithoutExtension(block.File) + "_" + block.Line,
-            trees, References.Value, options);
-        using var image = new MemoryStream();
-        using var pdb = new MemoryStream();
-        EmitResult emitted = compilation.Emit(image, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
-        var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)
-            .Select(d =>
-            {
-                var span = d.Location.GetMappedLineSpan();
-                return $"{span.Path}:{span.StartLinePosition.Line + 1}: {d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}";
-            }).ToList();
-        return emitted.Success ? (errors, image.ToArray(), pdb.ToArray()) : (errors, null, null);
-    }
+    private static (IReadOnlyList<string> Errors, byte[]? Image, byte[]? Pdb) CompileNow(MarkdownBlock block) =>
+        CSharpProgram.Compile("DocBlock_" + Path.GetFileNameWithoutExtension(block.File) + "_" + block.Line, Source(block), block.File);
 
     /// <summary>
     /// Compiles and runs the block in a collectible load context (Ember itself is shared with the tests),
@@ -115,8 +65,7 @@ public static class SnippetRunner
             {
                 try
                 {
-                    object? ret = main.Invoke(null, main.GetParameters().Length == 1 ? [Array.Empty<string>()] : []);
-                    if (ret is Task task) task.GetAwaiter().GetResult();
+                    CSharpProgram.Invoke(main, []);
                 }
                 catch (TargetInvocationException e) { failure = e.InnerException ?? e; }
                 catch (Exception e) { failure = e; }
