@@ -86,7 +86,11 @@ public partial class Tensor
                 throw new ArgumentException($"{op}: cannot reshape tensor of 0 elements into shape {Ember.Shape.Format(shape)} because the unspecified dimension size -1 can be any value and is ambiguous.");
             if (numel % known == 0) { s[infer] = (int)(numel / known); return s; }
         }
-        else if (known == numel) return s;
+        else if (known == numel)
+        {
+            if (numel == 0) ShapeMath.Numel(s, op); // an empty shape's other sizes must still give 32-bit strides
+            return s;
+        }
         throw new ArgumentException($"{op}: shape '{Ember.Shape.Format(shape)}' is invalid for input of size {numel}.");
     }
 
