@@ -1,5 +1,6 @@
 using System.Reflection;
 using Ember.Backends;
+using Ember.NN;
 using Xunit;
 
 namespace Ember.Tests;
@@ -44,6 +45,7 @@ public class ShapeArithmeticTests
     [InlineData("full")]
     [InlineData("empty")]
     [InlineData("rand")]
+    [InlineData("eye")]
     public void EveryFactoryChecksItsShape(string factory)
     {
         int[] shape = [65536, 65536, 65536, 65536];
@@ -52,9 +54,10 @@ public class ShapeArithmeticTests
             "ones" => () => Tensor.Ones(shape),
             "full" => () => Tensor.Full(shape, 2.0),
             "empty" => () => Tensor.Empty(shape),
+            "eye" => () => Tensor.Eye(65536, 65536),
             _ => () => Tensor.Rand(shape),
         };
-        TensorAssert.Throws<ArgumentException>(make, "[65536, 65536, 65536, 65536]", Overflow);
+        TensorAssert.Throws<ArgumentException>(make, $"{factory}: shape [65536, 65536", Limit);
     }
 
     [Fact]
@@ -116,6 +119,38 @@ public class ShapeArithmeticTests
         // Expanded views of one element, stacked: the result would need 3e9 elements.
         var wide = Tensor.Zeros(1).Expand(1500000000);
         TensorAssert.Throws<ArgumentException>(() => Tensor.Stack([wide, wide]), "stack: shape [2, 1500000000] has 3000000000 elements", Limit);
+    }
+
+    [Fact]
+    public void ConvolutionSizesDoNotWrap()
+    {
+        var x = Tensor.Zeros(1, 1, 4, 4);
+        var w = Tensor.Zeros(1, 1, 3, 3);
+        // 4 + 2 * (2^31 - 1) wrapped to 2 in 32 bits, a "padded input" smaller than the kernel.
+        TensorAssert.Throws<ArgumentException>(() => F.Conv2d(x, w, padding: int.MaxValue), "conv2d: the output size per channel would be 4294967296");
+        TensorAssert.Throws<ArgumentException>(() => F.ConvTranspose2d(x, w, stride: 1 << 30), "conv_transpose2d: the output size per channel would be 3221225475");
+    }
+
+    [Fact]
+    public void AnIm2ColBufferBeyondOneArrayIsRefusedNamingTheConvolution()
+    {
+        // A 1x1 input padded to 801x801 under a 256x256 kernel at stride 2: 273x273 outputs, each reading
+        // 65536 taps, so one sample's unfolded input would be 65536 * 74529 elements (the tensors are
+        // small). The stride keeps the direct kernel from applying, so im2col is asked for its buffer.
+        var x = Tensor.Zeros(1, 1, 1, 1);
+        var w = Tensor.Zeros(2, 1, 256, 256);
+        TensorAssert.Throws<ArgumentException>(() => F.Conv2d(x, w, stride: 2, padding: 400),
+            "convolution: the unfolded input of one sample (im2col buffer", "input [1, 1, 1, 1] and weight [2, 1, 256, 256]", "one .NET array");
+    }
+
+    [Fact]
+    public void PaddingAndInterpolationSizesDoNotWrap()
+    {
+        var x = Tensor.Zeros(1, 1, 4);
+        TensorAssert.Throws<ArgumentException>(() => F.Pad(x, [int.MaxValue, int.MaxValue]), "pad: The input size 4, plus padding 2147483647 and 2147483647 gives 4294967298 elements");
+        TensorAssert.Throws<ArgumentException>(() => F.Pad(x, [2000000000, 2000000000], "replicate"), "pad: The input size 4, plus padding");
+        TensorAssert.Throws<ArgumentException>(() => F.Pad(Tensor.Zeros(2, 4), [1500000000, 0], "replicate"), "pad: shape [2, 1500000004] has 3000000008 elements", Limit);
+        TensorAssert.Throws<ArgumentException>(() => F.Interpolate(x, scaleFactor: [1e10]), "interpolate: input size 4 times scale_factor 10000000000");
     }
 
     [Fact]

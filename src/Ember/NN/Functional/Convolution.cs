@@ -89,6 +89,8 @@ public static partial class F
                 $"Kernel size: ({JoinLong(nd, Span)}). Kernel size can't be greater than actual input size");
         var outSize = new int[nd];
         for (int i = 0; i < nd; i++) outSize[i] = OutputSize(op, (Padded(i) - Span(i)) / stride[i] + 1);
+        // The kernels index the padded input in 32 bits; bounding it bounds every index they form.
+        for (int i = 0; i < nd; i++) PaddedFits(op, Padded(i));
 
         Tensor x4 = nd == 1 ? x.Unsqueeze(2) : x, w4 = nd == 1 ? weight.Unsqueeze(2) : weight;
         var g = Geometry(nd, x4.Layout.Shape, ws[0], outSize, w4.Layout.Shape, stride, lo, dilation, groups);
@@ -127,6 +129,7 @@ public static partial class F
             throw new ArgumentException($"{op}: Given input size per channel: ({Join(nd, i => xs[2 + i])}). Calculated output size per channel: ({JoinLong(nd, i => outLong[i])}). Output size is too small");
         var outSize = new int[nd];
         for (int i = 0; i < nd; i++) outSize[i] = OutputSize(op, outLong[i]);
+        for (int i = 0; i < nd; i++) PaddedFits(op, outSize[i] + 2L * padding[i]);
 
         Tensor x4 = nd == 1 ? x.Unsqueeze(2) : x, w4 = nd == 1 ? weight.Unsqueeze(2) : weight;
         // The geometry of the forward convolution from the output (the "input" of that convolution) back to x.
@@ -188,6 +191,12 @@ public static partial class F
 
     private static int OutputSize(string op, long size) => size <= int.MaxValue ? (int)size
         : throw new ArgumentException($"{op}: the output size per channel would be {size}, more than a size can be (at most {int.MaxValue}); Ember's CPU storage holds at most {ShapeMath.MaxElements} elements per tensor");
+
+    private static void PaddedFits(string op, long padded)
+    {
+        if (padded > int.MaxValue)
+            throw new ArgumentException($"{op}: the padded input size per channel would be {padded}, more than a size can be (at most {int.MaxValue}); Ember's CPU storage holds at most {ShapeMath.MaxElements} elements per tensor");
+    }
 
     private static string JoinLong(int n, Func<int, long> f)
     {
