@@ -40,6 +40,7 @@ internal static class Dims
                     $"{op}: shapes {Shape.Format(a)} and {Shape.Format(b)} cannot be broadcast together: the size of tensor a ({da}) must match the size of tensor b ({db}) at non-singleton dimension {i}.");
             s[i] = da == 1 ? db : da;
         }
+        ShapeMath.Numel(s, op); // [65536, 1] and [1, 65536] broadcast to more elements than either holds
         return s;
     }
 
@@ -53,13 +54,18 @@ internal static class Dims
             if (from[i] != 1 && from[i] != to[i + lead])
                 throw new ArgumentException(
                     $"{op}: the expanded size of the tensor ({to[i + lead]}) must match the existing size ({from[i]}) at non-singleton dimension {i + lead}. Target sizes: {Shape.Format(to)}. Tensor sizes: {Shape.Format(from)}.");
+        ShapeMath.Numel(to, op);
     }
 
-    /// <summary>Checks sizes are non-negative and returns a copy.</summary>
+    /// <summary>
+    /// Checks sizes are non-negative and that their product is a number of elements one tensor can hold
+    /// (checked arithmetic: a product that wraps around is refused, not taken for a small one); returns a copy.
+    /// </summary>
     public static int[] CheckShape(ReadOnlySpan<int> shape, string op)
     {
         foreach (int d in shape)
             if (d < 0) throw new ArgumentException($"{op}: negative dimension {d} in shape {Shape.Format(shape)}; sizes must be non-negative.");
+        ShapeMath.Numel(shape, op);
         return shape.ToArray();
     }
 }

@@ -19,10 +19,9 @@ internal sealed class Layout
         Shape = shape;
         Strides = strides;
         Offset = offset;
-        long n = 1;
-        foreach (int d in shape) n *= d;
-        if (n > Array.MaxLength)
-            throw new ArgumentException($"Ember: a tensor of shape {Ember.Shape.Format(shape)} has {n} elements, more than the {Array.MaxLength} a CPU tensor can hold.");
+        // The backstop for every tensor built: ops check their result shapes first, naming themselves.
+        long n = ShapeMath.Product(shape);
+        if (n < 0 || n > ShapeMath.MaxElements) throw ShapeMath.TooLarge(shape, "Ember");
         NumElements = (int)n;
         IsContiguous = ComputeIsContiguous(shape, strides);
     }
@@ -34,6 +33,8 @@ internal sealed class Layout
 
     public static int[] ContiguousStrides(ReadOnlySpan<int> shape)
     {
+        // Only an empty shape can have strides past 32 bits (a non-empty one has at most MaxElements elements).
+        if (!ShapeMath.StridesFit(shape)) ShapeMath.Numel(shape, "Ember");
         var s = new int[shape.Length];
         int acc = 1;
         for (int i = shape.Length - 1; i >= 0; i--) { s[i] = acc; acc *= Math.Max(shape[i], 1); }

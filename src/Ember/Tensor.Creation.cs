@@ -74,22 +74,28 @@ public partial class Tensor
     }
 
     /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/> (<c>torch.full</c>); dtype follows the value's kind unless given.</summary>
-    public static Tensor Full(ReadOnlySpan<int> shape, Scalar value, DType? dtype = null, Device? device = null)
+    public static Tensor Full(ReadOnlySpan<int> shape, Scalar value, DType? dtype = null, Device? device = null) =>
+        FullFor("full", shape, value, dtype ?? value.DefaultDType, device);
+
+    // The factories share one body each; the op name they pass is the one their errors give.
+    private static Tensor FullFor(string op, ReadOnlySpan<int> shape, Scalar value, DType dtype, Device? device)
     {
-        var t = Alloc(Dims.CheckShape(shape, "full"), dtype ?? value.DefaultDType, device ?? Device.Cpu);
+        var t = Alloc(Dims.CheckShape(shape, op), dtype, device ?? Device.Cpu, op: op);
         t.Backend.Fill(t.Storage, t.Layout, value);
         return t;
     }
 
+    internal static Tensor ZerosFor(string op, ReadOnlySpan<int> shape, DType? dtype, Device? device) =>
+        Alloc(Dims.CheckShape(shape, op), dtype ?? DTypes.DefaultFloat, device ?? Device.Cpu, op: op);
+
     /// <summary>A tensor of zeros (<c>torch.zeros</c>), float32 unless <paramref name="dtype"/> says otherwise.</summary>
-    public static Tensor Zeros(ReadOnlySpan<int> shape, DType? dtype = null, Device? device = null) =>
-        Alloc(Dims.CheckShape(shape, "zeros"), dtype ?? DTypes.DefaultFloat, device ?? Device.Cpu);
+    public static Tensor Zeros(ReadOnlySpan<int> shape, DType? dtype = null, Device? device = null) => ZerosFor("zeros", shape, dtype, device);
 
     /// <summary>A tensor of zeros (<c>torch.zeros(2, 3)</c>).</summary>
     public static Tensor Zeros(params int[] shape) => Zeros(shape.AsSpan());
 
     /// <summary>A tensor of ones (<c>torch.ones</c>).</summary>
-    public static Tensor Ones(ReadOnlySpan<int> shape, DType? dtype = null, Device? device = null) => Full(shape, 1, dtype ?? DTypes.DefaultFloat, device);
+    public static Tensor Ones(ReadOnlySpan<int> shape, DType? dtype = null, Device? device = null) => FullFor("ones", shape, 1, dtype ?? DTypes.DefaultFloat, device);
 
     /// <summary>A tensor of ones (<c>torch.ones(2, 3)</c>).</summary>
     public static Tensor Ones(params int[] shape) => Ones(shape.AsSpan());
@@ -98,7 +104,7 @@ public partial class Tensor
     /// A tensor whose contents are not meant to be read (<c>torch.empty</c>). Ember's memory is
     /// managed, so it is in fact zero-filled; code must not rely on that.
     /// </summary>
-    public static Tensor Empty(ReadOnlySpan<int> shape, DType? dtype = null, Device? device = null) => Zeros(shape, dtype, device);
+    public static Tensor Empty(ReadOnlySpan<int> shape, DType? dtype = null, Device? device = null) => ZerosFor("empty", shape, dtype, device);
 
     /// <summary>An empty (unfilled) tensor (<c>torch.empty(2, 3)</c>).</summary>
     public static Tensor Empty(params int[] shape) => Empty(shape.AsSpan());

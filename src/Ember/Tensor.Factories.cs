@@ -155,7 +155,7 @@ public partial class Tensor
         if (n < 0) throw new ArgumentException($"eye: n must be greater or equal to 0, got {n}.", nameof(n));
         int cols = m ?? n;
         if (cols < 0) throw new ArgumentException($"eye: m must be greater or equal to 0, got {cols}.", nameof(m));
-        var r = Zeros([n, cols], dtype ?? DTypes.DefaultFloat, device);
+        var r = ZerosFor("eye", [n, cols], dtype, device);
         int k = Math.Min(n, cols);
         if (k > 0)
         {

@@ -71,7 +71,10 @@ public partial class Tensor
             total += s[d];
         }
         var shape = (int[])refShape.Clone();
-        shape[d] = checked((int)total);
+        if (total > int.MaxValue)
+            throw new ArgumentException($"{op}: the sizes along dim {d} add up to {total}, more than a size can be (at most {int.MaxValue}); Ember's CPU storage holds at most {ShapeMath.MaxElements} elements per tensor.", nameof(tensors));
+        shape[d] = (int)total;
+        ShapeMath.Numel(shape, op);
         var result = Alloc(shape, dtype, tensors[0].Device);
         int at = 0;
         foreach (var t in tensors)

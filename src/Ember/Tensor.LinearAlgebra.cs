@@ -45,7 +45,7 @@ public partial class Tensor
         // dropped and viewed with them put back, which is the same contiguous memory.
         var al = sa.Length == 1 ? a.Layout.Unsqueeze(0) : a.Layout;
         var bl = sb.Length == 1 ? b.Layout.Unsqueeze(1) : b.Layout;
-        var r = RunMatMul(a, al, b, bl, batch, m, k, n, outShape.ToArray());
+        var r = RunMatMul(a, al, b, bl, batch, m, k, n, outShape.ToArray(), op);
         if (Autograd.Recording(a, b))
         {
             // The forms PyTorch dispatches straight to dot / mv / mm get their node names; the rest
@@ -74,7 +74,7 @@ public partial class Tensor
         CheckMatMulOperands(a, b, op, "operands");
         CheckInner(a, b, a.Layout.Shape[1], b.Layout.Shape[0], op);
         var r = RunMatMul(a, a.Layout, b, b.Layout, [], a.Layout.Shape[0], a.Layout.Shape[1], b.Layout.Shape[1],
-            [a.Layout.Shape[0], b.Layout.Shape[1]]);
+            [a.Layout.Shape[0], b.Layout.Shape[1]], op);
         if (Autograd.Recording(a, b)) Derivatives.Mm.Record(r, [a, b], saved: [a, b]);
         return r;
     }
@@ -99,7 +99,7 @@ public partial class Tensor
         if (sa[0] != sb[0])
             throw new ArgumentException($"{op}: batch sizes differ: shapes {a.Shape} and {b.Shape} ({sa[0]} != {sb[0]}).");
         CheckInner(a, b, sa[2], sb[1], op);
-        var r = RunMatMul(a, a.Layout, b, b.Layout, [sa[0]], sa[1], sa[2], sb[2], [sa[0], sa[1], sb[2]]);
+        var r = RunMatMul(a, a.Layout, b, b.Layout, [sa[0]], sa[1], sa[2], sb[2], [sa[0], sa[1], sb[2]], op);
         if (Autograd.Recording(a, b)) Derivatives.Bmm.Record(r, [a, b], saved: [a, b]);
         return r;
     }
@@ -119,7 +119,7 @@ public partial class Tensor
         CheckMatMulOperands(matrix, vector, op, "operands");
         CheckInner(matrix, vector, matrix.Layout.Shape[1], vector.Layout.Shape[0], op);
         var r = RunMatMul(matrix, matrix.Layout, vector, vector.Layout.Unsqueeze(1), [], matrix.Layout.Shape[0],
-            matrix.Layout.Shape[1], 1, [matrix.Layout.Shape[0]]);
+            matrix.Layout.Shape[1], 1, [matrix.Layout.Shape[0]], op);
         if (Autograd.Recording(matrix, vector)) Derivatives.Mv.Record(r, [matrix, vector], saved: [matrix, vector]);
         return r;
     }
@@ -140,7 +140,7 @@ public partial class Tensor
         int k = a.Layout.Shape[0];
         if (k != b.Layout.Shape[0])
             throw new ArgumentException($"{op}: the vectors have different lengths: shapes {a.Shape} and {b.Shape} ({k} != {b.Layout.Shape[0]}).");
-        var r = RunMatMul(a, a.Layout.Unsqueeze(0), b, b.Layout.Unsqueeze(1), [], 1, k, 1, []);
+        var r = RunMatMul(a, a.Layout.Unsqueeze(0), b, b.Layout.Unsqueeze(1), [], 1, k, 1, [], op);
         if (Autograd.Recording(a, b)) Derivatives.Dot.Record(r, [a, b], saved: [a, b]);
         return r;
     }
@@ -209,10 +209,10 @@ public partial class Tensor
     /// the operands, and returns the result allocated as <paramref name="outShape"/> (the same
     /// elements as [..batch, M, N]).
     /// </summary>
-    private static Tensor RunMatMul(Tensor a, Layout al, Tensor b, Layout bl, int[] batch, int m, int k, int n, int[] outShape)
+    private static Tensor RunMatMul(Tensor a, Layout al, Tensor b, Layout bl, int[] batch, int m, int k, int n, int[] outShape, string op)
     {
         int[] full = [.. batch, m, n];
-        var result = Alloc(outShape, a.DType, a.Device, uninitialized: true);
+        var result = Alloc(outShape, a.DType, a.Device, uninitialized: true, op);
         var cl = Layout.Contiguous(full);
         a.Backend.MatMul(a.Storage, al.BroadcastTo([.. batch, m, k]), b.Storage, bl.BroadcastTo([.. batch, k, n]), result.Storage, cl);
         return result;

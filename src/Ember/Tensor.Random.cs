@@ -297,9 +297,9 @@ public partial class Tensor
         int[] shape = t.Layout.Shape;
         var strides = new int[shape.Length];
         int acc = 1;
-        for (int k = perm.Length - 1; k >= 0; k--) { strides[perm[k]] = acc; acc *= Math.Max(shape[perm[k]], 1); }
+        for (int k = perm.Length - 1; k >= 0; k--) { strides[perm[k]] = acc; acc = checked(acc * Math.Max(shape[perm[k]], 1)); }
         var layout = new Layout((int[])shape.Clone(), strides, 0);
-        return new Tensor(BackendRegistry.Get(device).Allocate(dtype, layout.NumElements), layout);
+        return new Tensor(AllocateStorage(BackendRegistry.Get(device), dtype, layout, uninitialized: false, "empty_like"), layout);
     }
 
     private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);

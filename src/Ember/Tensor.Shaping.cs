@@ -32,6 +32,7 @@ public partial class Tensor
         }
         foreach (int s in outShape)
             if (s < 0) throw new ArgumentException($"repeat: Trying to create tensor with negative dimension {s}: {Ember.Shape.Format(outShape)}.", nameof(repeats));
+        ShapeMath.Numel(outShape, "repeat");
         var result = Alloc(outShape, DType, Device);
         if (result.Layout.NumElements == 0) return RecordRepeat(result, repeats);
         // Output dim i of size repeats[i]*size(i) is, row-major, [repeats[i], size(i)]: copy from a view

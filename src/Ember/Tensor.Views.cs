@@ -59,7 +59,6 @@ public partial class Tensor
     {
         var s = (int[])shape.Clone();
         int infer = -1;
-        long known = 1;
         for (int i = 0; i < s.Length; i++)
         {
             if (s[i] == -1)
@@ -68,15 +67,30 @@ public partial class Tensor
                 infer = i;
             }
             else if (s[i] < 0) throw new ArgumentException($"{op}: invalid shape dimension {s[i]} in shape {Ember.Shape.Format(shape)}.");
-            else known *= s[i];
         }
+        // The product of the given sizes, saturating at -1 once no tensor could hold it: a product that
+        // wraps around (2147418113 * 1718039348 * 5 is 4 in 64 bits) must not match numel.
+        long known = 1;
+        bool zero = false;
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (i == infer) continue;
+            if (s[i] == 0) zero = true;
+            else if (known >= 0) { known *= s[i]; if (known > ShapeMath.MaxElements) known = -1; }
+        }
+        if (zero) known = 0;
+        if (known < 0) throw new ArgumentException($"{op}: shape '{Ember.Shape.Format(shape)}' is invalid for input of size {numel} (its sizes multiply past the {ShapeMath.MaxElements} elements one tensor can hold).");
         if (infer >= 0)
         {
             if (known == 0)
                 throw new ArgumentException($"{op}: cannot reshape tensor of 0 elements into shape {Ember.Shape.Format(shape)} because the unspecified dimension size -1 can be any value and is ambiguous.");
             if (numel % known == 0) { s[infer] = (int)(numel / known); return s; }
         }
-        else if (known == numel) return s;
+        else if (known == numel)
+        {
+            if (numel == 0) ShapeMath.Numel(s, op); // an empty shape's other sizes must still give 32-bit strides
+            return s;
+        }
         throw new ArgumentException($"{op}: shape '{Ember.Shape.Format(shape)}' is invalid for input of size {numel}.");
     }
 
@@ -200,6 +214,7 @@ public partial class Tensor
             target[i] = want;
             strides[i] = have == want ? Layout.Strides[j] : 0;
         }
+        ShapeMath.Numel(target, "expand"); // zero strides let a 1-element storage claim any count: check it
         return ViewWith(new Layout(target, strides, Layout.Offset), Derivatives.Expand);
     }
 
@@ -239,8 +254,8 @@ public partial class Tensor
         // Word a size mismatch as unflatten does; InferSize reports the other kinds of bad sizes.
         if (sizes.Count(v => v == -1) <= 1 && sizes.All(v => v >= -1))
         {
-            long known = sizes.Where(v => v != -1).Aggregate(1L, (a, v) => a * v);
-            bool fits = sizes.Contains(-1) ? known == 0 || size % known == 0 : known == size;
+            long known = ShapeMath.Product(sizes.Where(v => v != -1).ToArray()); // -1 on overflow: then it fits nothing
+            bool fits = known >= 0 && (sizes.Contains(-1) ? known == 0 || size % known == 0 : known == size);
             if (!fits)
                 throw new ArgumentException($"unflatten: Provided sizes {Ember.Shape.Format(sizes)} don't multiply up to the size of dim {dim} ({size}) in the input tensor (shape {Shape}).");
         }

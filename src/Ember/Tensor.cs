@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using Ember.Backends;
 
 namespace Ember;
@@ -69,12 +71,34 @@ public partial class Tensor
     /// Allocates a contiguous tensor, zero-filled unless <paramref name="uninitialized"/>: pass that only
     /// where the kernel about to run writes every element (its memory may be a recycled buffer).
     /// </summary>
-    internal static Tensor Alloc(int[] shape, DType dtype, Device device, bool uninitialized = false)
+    /// <remarks><paramref name="op"/> names the op in errors; left out, it is the calling method's name.</remarks>
+    internal static Tensor Alloc(int[] shape, DType dtype, Device device, bool uninitialized = false, [CallerMemberName] string op = "")
     {
+        ShapeMath.Numel(shape, op);
         var layout = Layout.Contiguous(shape);
-        var storage = BackendRegistry.Get(device).Allocate(dtype, layout.NumElements, uninitialized);
-        return new Tensor(storage, layout);
+        return new Tensor(AllocateStorage(BackendRegistry.Get(device), dtype, layout, uninitialized, op), layout);
     }
+
+    /// <summary>
+    /// Storage for <paramref name="layout"/>'s elements from <paramref name="backend"/>. An allocation
+    /// the runtime cannot satisfy is rethrown naming the op, the shape and the bytes it wanted, instead
+    /// of a bare "Insufficient memory".
+    /// </summary>
+    internal static Storage AllocateStorage(IBackend backend, DType dtype, Layout layout, bool uninitialized, string op)
+    {
+        try { return backend.Allocate(dtype, layout.NumElements, uninitialized); }
+        catch (OutOfMemoryException e)
+        {
+            long bytes = (long)layout.NumElements * dtype.ElementSize();
+            throw new OutOfMemoryException(
+                $"{op}: out of memory allocating a {dtype.TorchName()} tensor of shape {Ember.Shape.Format(layout.Shape)} on {backend.Device}: {layout.NumElements} elements, {bytes} bytes ({FormatBytes(bytes)}).", e);
+        }
+    }
+
+    private static string FormatBytes(long bytes) => bytes >= 1L << 30
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.##} GiB")
+        : bytes >= 1L << 20 ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.##} MiB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.##} KiB");
 
     /// <summary>A new tensor sharing this one's storage with another layout (a view of this one).</summary>
     internal Tensor WithLayout(Layout layout) => new(Storage, layout) { ViewBase = ViewBase ?? this };

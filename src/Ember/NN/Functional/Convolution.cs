@@ -79,13 +79,18 @@ public static partial class F
             }
             else if (mode is null) { lo[i] = padding[i]; hi[i] = padding[i]; }
         }
+        // In 64 bits: a huge padding or dilation must not wrap the sizes around to plausible small ones.
+        long Padded(int i) => (long)xs[2 + i] + lo[i] + hi[i];
+        long Span(int i) => (long)dilation[i] * (ws[2 + i] - 1) + 1;
         bool tooSmall = false;
-        for (int i = 0; i < nd; i++) tooSmall |= xs[2 + i] + lo[i] + hi[i] < dilation[i] * (ws[2 + i] - 1) + 1;
+        for (int i = 0; i < nd; i++) tooSmall |= Padded(i) < Span(i);
         if (tooSmall)
-            throw new ArgumentException($"{op}: Calculated padded input size per channel: ({Join(nd, i => xs[2 + i] + lo[i] + hi[i])}). " +
-                $"Kernel size: ({Join(nd, i => dilation[i] * (ws[2 + i] - 1) + 1)}). Kernel size can't be greater than actual input size");
+            throw new ArgumentException($"{op}: Calculated padded input size per channel: ({JoinLong(nd, Padded)}). " +
+                $"Kernel size: ({JoinLong(nd, Span)}). Kernel size can't be greater than actual input size");
         var outSize = new int[nd];
-        for (int i = 0; i < nd; i++) outSize[i] = (xs[2 + i] + lo[i] + hi[i] - dilation[i] * (ws[2 + i] - 1) - 1) / stride[i] + 1;
+        for (int i = 0; i < nd; i++) outSize[i] = OutputSize(op, (Padded(i) - Span(i)) / stride[i] + 1);
+        // The kernels index the padded input in 32 bits; bounding it bounds every index they form.
+        for (int i = 0; i < nd; i++) PaddedFits(op, Padded(i));
 
         Tensor x4 = nd == 1 ? x.Unsqueeze(2) : x, w4 = nd == 1 ? weight.Unsqueeze(2) : weight;
         var g = Geometry(nd, x4.Layout.Shape, ws[0], outSize, w4.Layout.Shape, stride, lo, dilation, groups);
@@ -115,13 +120,16 @@ public static partial class F
         int outChannels = ws[1] * groups;
         CheckBias(op, bias, ws, outChannels);
         CheckOperands(op, x, weight, bias);
-        var outSize = new int[nd];
+        var outLong = new long[nd];
         for (int i = 0; i < nd; i++)
-            outSize[i] = (xs[2 + i] - 1) * stride[i] - 2 * padding[i] + dilation[i] * (ws[2 + i] - 1) + outputPadding[i] + 1;
+            outLong[i] = (long)(xs[2 + i] - 1) * stride[i] - 2L * padding[i] + (long)dilation[i] * (ws[2 + i] - 1) + outputPadding[i] + 1;
         bool tooSmall = false;
-        foreach (int o in outSize) tooSmall |= o <= 0;
+        foreach (long o in outLong) tooSmall |= o <= 0;
         if (tooSmall)
-            throw new ArgumentException($"{op}: Given input size per channel: ({Join(nd, i => xs[2 + i])}). Calculated output size per channel: ({Join(nd, i => outSize[i])}). Output size is too small");
+            throw new ArgumentException($"{op}: Given input size per channel: ({Join(nd, i => xs[2 + i])}). Calculated output size per channel: ({JoinLong(nd, i => outLong[i])}). Output size is too small");
+        var outSize = new int[nd];
+        for (int i = 0; i < nd; i++) outSize[i] = OutputSize(op, outLong[i]);
+        for (int i = 0; i < nd; i++) PaddedFits(op, outSize[i] + 2L * padding[i]);
 
         Tensor x4 = nd == 1 ? x.Unsqueeze(2) : x, w4 = nd == 1 ? weight.Unsqueeze(2) : weight;
         // The geometry of the forward convolution from the output (the "input" of that convolution) back to x.
@@ -179,6 +187,22 @@ public static partial class F
         return nd == 1
             ? new ConvGeometry(big[0], big[1], h, w, outChannels, oh, ow, 1, w4[3], 1, stride[0], 0, padLo[0], 1, dilation[0], groups)
             : new ConvGeometry(big[0], big[1], h, w, outChannels, oh, ow, w4[2], w4[3], stride[0], stride[1], padLo[0], padLo[1], dilation[0], dilation[1], groups);
+    }
+
+    private static int OutputSize(string op, long size) => size <= int.MaxValue ? (int)size
+        : throw new ArgumentException($"{op}: the output size per channel would be {size}, more than a size can be (at most {int.MaxValue}); Ember's CPU storage holds at most {ShapeMath.MaxElements} elements per tensor");
+
+    private static void PaddedFits(string op, long padded)
+    {
+        if (padded > int.MaxValue)
+            throw new ArgumentException($"{op}: the padded input size per channel would be {padded}, more than a size can be (at most {int.MaxValue}); Ember's CPU storage holds at most {ShapeMath.MaxElements} elements per tensor");
+    }
+
+    private static string JoinLong(int n, Func<int, long> f)
+    {
+        var parts = new string[n];
+        for (int i = 0; i < n; i++) parts[i] = f(i).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return string.Join(" x ", parts);
     }
 
     private static string Join(int n, Func<int, int> f)

@@ -29,8 +29,7 @@ public static partial class F
             for (int i = 0; i < dims; i++)
             {
                 int d = input.NDim - 1 - i, lo = pad[2 * i], hi = pad[2 * i + 1], n = input.Layout.Shape[d];
-                if (n + lo + hi < 0)
-                    throw new ArgumentException($"{op}: The input size {n}, plus negative padding {lo} and {hi} resulted in a negative output size, which is invalid. Check dimension {d} of your input.");
+                PaddedSize(op, input, d, lo, hi);
                 if (lo < 0 || hi < 0)
                 {
                     int start = Math.Max(-lo, 0);
@@ -62,9 +61,10 @@ public static partial class F
                 throw new ArgumentException($"{op}: Padding value causes wrapping around more than once (padding ({lo}, {hi}) at dimension {d} of input {Shape.Format(input.Layout.Shape)}).");
             if (mode == "replicate" && n == 0 && lo + hi > 0)
                 throw new ArgumentException($"{op}: replicate padding of an empty dimension {d} (input {Shape.Format(input.Layout.Shape)})");
-            int len = n + lo + hi;
-            if (len < 0)
-                throw new ArgumentException($"{op}: The input size {n}, plus negative padding {lo} and {hi} resulted in a negative output size, which is invalid. Check dimension {d} of your input.");
+            int len = PaddedSize(op, input, d, lo, hi);
+            var outShape = y.Layout.Shape.ToArray();
+            outShape[d] = len;
+            ShapeMath.Numel(outShape, op); // before the index array, which has len entries
             var idx = new long[len];
             for (int j = 0; j < len; j++)
             {
@@ -79,6 +79,17 @@ public static partial class F
             y = y.IndexSelect(d, Tensor.From(idx, input.Device));
         }
         return y;
+    }
+
+    /// <summary>The size of dim <paramref name="d"/> once padded, in 64 bits so that a huge padding cannot wrap around to a plausible size.</summary>
+    private static int PaddedSize(string op, Tensor input, int d, int lo, int hi)
+    {
+        long len = (long)input.Layout.Shape[d] + lo + hi;
+        if (len < 0)
+            throw new ArgumentException($"{op}: The input size {input.Layout.Shape[d]}, plus negative padding {lo} and {hi} resulted in a negative output size, which is invalid. Check dimension {d} of your input.");
+        if (len > int.MaxValue)
+            throw new ArgumentException($"{op}: The input size {input.Layout.Shape[d]}, plus padding {lo} and {hi} gives {len} elements along dimension {d} of input {Shape.Format(input.Layout.Shape)}, more than a size can be (at most {int.MaxValue}); Ember's CPU storage holds at most {ShapeMath.MaxElements} elements per tensor.");
+        return (int)len;
     }
 
     private static Tensor FullLike(Tensor x, int dim, int size, double value)

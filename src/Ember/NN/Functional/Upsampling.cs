@@ -51,12 +51,16 @@ public static partial class F
                 if (scaleFactor!.Length != 1 && scaleFactor.Length != nd)
                     throw new ArgumentException($"{op}: Input and scale_factor must have the same number of spatial dimensions, but got input with spatial dimensions of {Shape.Format(input.Layout.Shape.AsSpan(2))} and scale_factor of shape [{string.Join(", ", scaleFactor.Select(v => v.ToString(CultureInfo.InvariantCulture)))}].");
                 double s = scaleFactor.Length == 1 ? scaleFactor[0] : scaleFactor[i];
-                outSize[i] = (int)Math.Floor(n * s);
+                double scaled = Math.Floor(n * s);
+                if (scaled > int.MaxValue) // a cast would wrap it (to int.MinValue on x64)
+                    throw new ArgumentException($"{op}: input size {n} times scale_factor {s.ToString(CultureInfo.InvariantCulture)} gives an output size of {scaled.ToString(CultureInfo.InvariantCulture)}, more than a size can be (at most {int.MaxValue}); Ember's CPU storage holds at most {ShapeMath.MaxElements} elements per tensor.");
+                outSize[i] = (int)scaled;
                 if (!recomputeScaleFactor) scales[i] = s;
             }
             if (outSize[i] <= 0)
                 throw new ArgumentException($"{op}: Input and output sizes should be greater than 0, but got input ({Shape.Format(input.Layout.Shape.AsSpan(2))}) and output ({Shape.Format(outSize)})");
         }
+        ShapeMath.Numel([.. input.Layout.Shape.AsSpan(0, 2), .. outSize], op); // before the per-dim index arrays
         var x = input;
         // Last dim first: bilinear is then h0·(w0·x00 + w1·x01) + h1·(...), PyTorch's order of operations.
         for (int i = nd - 1; i >= 0; i--)

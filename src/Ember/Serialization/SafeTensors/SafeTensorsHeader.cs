@@ -135,15 +135,10 @@ internal static class SafeTensorsHeader
     /// </summary>
     public static long? Numel(IReadOnlyList<int> shape, string tensor, string? file)
     {
-        if (shape.Contains(0)) return 0;
-        long n = 1;
-        try { foreach (int d in shape) n = checked(n * d); }
-        catch (OverflowException)
-        {
-            if (file is null) return null;
-            throw new TensorFileException(file, $"tensor '{tensor}' has shape [{string.Join(", ", shape)}], whose numel overflows (the product of the sizes exceeds 2^63)");
-        }
-        return n;
+        long n = ShapeMath.Product(shape.ToArray());
+        if (n >= 0) return n;
+        if (file is null) return null;
+        throw new TensorFileException(file, $"tensor '{tensor}' has shape [{string.Join(", ", shape)}], whose numel overflows (the product of the sizes exceeds 2^63)");
     }
 
     /// <summary>

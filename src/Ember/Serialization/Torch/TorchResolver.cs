@@ -109,17 +109,11 @@ internal sealed class TorchResolver(Func<string, ElementKind, long, Storage> loa
         string Describe() => $"a tensor on {key} of size ({string.Join(", ", shape)}), stride ({string.Join(", ", strides)}) and offset {off}";
         // Checked arithmetic throughout: a crafted shape whose product wraps around (to 0, or to a small
         // number) must be refused, as PyTorch refuses it, never built into a tensor that lies about its size.
-        long numel = 1;
-        if (!shape.Contains(0))
-            foreach (int d in shape)
-            {
-                try { numel = checked(numel * d); }
-                catch (OverflowException) { throw new PickleRefusedException($"{Describe()}: numel overflows (the product of the sizes exceeds 2^63)"); }
-            }
+        long numel = ShapeMath.Product(shape);
+        if (numel < 0) throw new PickleRefusedException($"{Describe()}: numel overflows (the product of the sizes exceeds 2^63)");
         if (numel == 0) return new Tensor(s, new Layout(shape, strides, (int)off));
-        long reach = off; // the last element the view touches: offset + sum (size - 1) * stride
-        try { for (int i = 0; i < shape.Length; i++) reach = checked(reach + (long)(shape[i] - 1) * strides[i]); }
-        catch (OverflowException) { throw new PickleRefusedException($"{Describe()}: the storage extent overflows"); }
+        long reach = ShapeMath.LastElement(shape, strides, off); // offset + sum (size - 1) * stride
+        if (reach == -2) throw new PickleRefusedException($"{Describe()}: the storage extent overflows");
         if (reach >= s.Length)
             throw new PickleRefusedException($"{Describe()} reaches element {reach} of a storage of {s.Length}");
         if (numel > Array.MaxLength) // possible with zero strides (an expanded view of a small storage)

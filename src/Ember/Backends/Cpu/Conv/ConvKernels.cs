@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using Ember.Backends.Cpu.Gemm;
 
 namespace Ember.Backends.Cpu.Conv;
@@ -46,9 +47,9 @@ internal static class ConvKernels<T> where T : unmanaged, INumber<T>
             // Unfold straight into the GEMM's packed order where the product has no matrix-vector
             // shortcut to take (more than one output channel and position); else the plain matrix.
             bool packed = g.Og > 1 && l > 1;
-            int colSize = packed ? checked((int)Gemm<T>.PackedBSize(k, l)) : k * l;
+            int colSize = ColSize(g, packed ? Gemm<T>.PackedBSize(k, l) : (long)k * l);
             int chunk = Chunk(g.N, (long)groups * colSize);
-            T[] col = ArrayPool<T>.Shared.Rent(chunk * groups * colSize);
+            T[] col = RentCol(chunk * groups * colSize, g);
             try
             {
                 for (int n0 = 0; n0 < g.N; n0 += chunk)
@@ -107,8 +108,9 @@ internal static class ConvKernels<T> where T : unmanaged, INumber<T>
         else
         {
             gx.AsSpan(gxo, g.N * xSample).Clear();
-            int chunk = Chunk(g.N, groups * k * l);
-            T[] col = ArrayPool<T>.Shared.Rent(chunk * groups * k * l);
+            int kl = ColSize(g, (long)k * l);
+            int chunk = Chunk(g.N, (long)groups * kl);
+            T[] col = RentCol(chunk * groups * kl, g);
             try
             {
                 for (int n0 = 0; n0 < g.N; n0 += chunk)
@@ -147,8 +149,9 @@ internal static class ConvKernels<T> where T : unmanaged, INumber<T>
         if (wSize == 0) return;
         if (g.N == 0 || l == 0) { gw.AsSpan(gwo, wSize).Clear(); return; }
         if (DirectConv<T>.Applies(g)) { DirectConv<T>.WeightGrad(x, xo, gy, gyo, gw, gwo, g); return; }
-        int chunk = Chunk(g.N, groups * k * l);
-        T[] col = ArrayPool<T>.Shared.Rent(chunk * groups * k * l);
+        int kl = ColSize(g, (long)k * l);
+        int chunk = Chunk(g.N, (long)groups * kl);
+        T[] col = RentCol(chunk * groups * kl, g);
         T[]? gyBuf = chunk > 1 ? ArrayPool<T>.Shared.Rent(chunk * ySample) : null;
         T[]? partial = chunk < g.N ? ArrayPool<T>.Shared.Rent(wSize) : null;
         try
@@ -209,6 +212,32 @@ internal static class ConvKernels<T> where T : unmanaged, INumber<T>
                 var row = y.AsSpan(yo + (s * channels + c) * plane, plane);
                 TensorPrimitives.Add(row, bias[bo + c], row);
             }
+    }
+
+    /// <summary>
+    /// The elements of one group's unfolded matrix, checked: a sample's matrices (all groups) share one
+    /// array, so a large input with a large kernel can need more than one array holds even when the
+    /// input and output tensors fit. A chunk holds at most max(ColBudget, one sample), so it fits too.
+    /// </summary>
+    private static int ColSize(ConvGeometry g, long perGroup)
+    {
+        if (perGroup > ShapeMath.MaxElements || perGroup * g.Groups > ShapeMath.MaxElements)
+            throw new ArgumentException(
+                $"convolution: the unfolded input of one sample (im2col buffer: {g.Groups} group(s) of [{g.ColRows}, {g.OutPlane}], {perGroup * g.Groups} elements) " +
+                $"for input [{g.N}, {g.C}, {g.H}, {g.W}] and weight [{g.O}, {g.Cg}, {g.KH}, {g.KW}] is more than one .NET array holds (at most {ShapeMath.MaxElements} elements).");
+        return (int)perGroup;
+    }
+
+    /// <summary>An unfolded-input buffer; running out of memory names what it was for and how big it was.</summary>
+    private static T[] RentCol(int length, ConvGeometry g)
+    {
+        try { return ArrayPool<T>.Shared.Rent(length); }
+        catch (OutOfMemoryException e)
+        {
+            throw new OutOfMemoryException(
+                $"convolution: out of memory allocating the unfolded input (im2col buffer) of {length} elements, {(long)length * Unsafe.SizeOf<T>()} bytes, " +
+                $"for input [{g.N}, {g.C}, {g.H}, {g.W}] and weight [{g.O}, {g.Cg}, {g.KH}, {g.KW}].", e);
+        }
     }
 
     /// <summary>How many samples share one unfolded buffer of at most <see cref="ColBudget"/> elements.</summary>

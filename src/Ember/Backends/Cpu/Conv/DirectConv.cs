@@ -29,7 +29,18 @@ internal static unsafe class DirectConv<T> where T : unmanaged, INumber<T>
     /// <summary>True where this kernel handles the layer.</summary>
     public static bool Applies(ConvGeometry g) =>
         Avx512F.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double))
-        && g.Groups == 1 && g.SH == 1 && g.SW == 1 && g.O <= MaxOutChannels && g.OH > 0 && g.OW > 0 && g.C > 0;
+        && g.Groups == 1 && g.SH == 1 && g.SW == 1 && g.O <= MaxOutChannels && g.OH > 0 && g.OW > 0 && g.C > 0
+        && ScratchFits(g);
+
+    // The padded input plane is one scratch array; when a huge padding or dilation makes it too big
+    // for one, the im2col path (which checks its own buffer) takes the convolution instead.
+    private static bool ScratchFits(ConvGeometry g)
+    {
+        long ph = g.OH + (long)g.DH * (g.KH - 1), pw = g.OW + (long)g.DW * (g.KW - 1);
+        if (ph > int.MaxValue || pw > int.MaxValue) return false;
+        long plane = ShapeMath.Product([g.C, (int)ph, (int)pw]);
+        return plane >= 0 && plane + pw + 64 + (long)g.KW * g.DW <= ShapeMath.MaxElements; // scratchLen in Forward, with room for the vector width
+    }
 
     public static void Forward(T[] x, int xo, T[] w, int wo, T[]? bias, int bo, T[] y, int yo, ConvGeometry g)
     {
