@@ -59,11 +59,21 @@ public partial class Tensor
 
     /// <summary>
     /// The accumulated gradient of a leaf after <see cref="Backward"/> (<c>x.grad</c>); null until a
-    /// backward pass reaches it. Non-leaf tensors keep one only after <see cref="RetainGrad"/>.
+    /// backward pass reaches it. Non-leaf tensors keep one only after <see cref="RetainGrad"/>: reading
+    /// a non-leaf's empty gradient without it warns, as in PyTorch (it is usually a mistake).
     /// </summary>
     public Tensor? Grad
     {
-        get => _meta?.Grad;
+        get
+        {
+            var m = _meta;
+            if (m is { GradFn: not null, RetainsGrad: false, Grad: null })
+                Warnings.Warn("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be " +
+                    "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use " +
+                    ".retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf " +
+                    "Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more informations.");
+            return m?.Grad;
+        }
         set
         {
             if (value is not null && value.Shape != Shape)
