@@ -46,6 +46,11 @@ record("dropout2d_3d", lambda: F.dropout2d(x234))
 record("dropout2d_2d", lambda: F.dropout2d(torch.randn(2, 3)))
 record("dropout2d_4d", lambda: F.dropout2d(torch.randn(1, 2, 3, 4)))
 record("dropout2d_3d_eval", lambda: F.dropout2d(x234, training=False))
+record("kaiming_uniform_empty", lambda: nn.init.kaiming_uniform_(torch.empty(0, 3)))
+record("kaiming_normal_empty", lambda: nn.init.kaiming_normal_(torch.empty(2, 0)))
+record("kaiming_uniform", lambda: nn.init.kaiming_uniform_(torch.empty(2, 3)))
+record("trunc_normal_far_mean", lambda: nn.init.trunc_normal_(torch.empty(4), mean=5.0))
+record("trunc_normal", lambda: nn.init.trunc_normal_(torch.empty(4)))
 
 
 def in_fresh_process(name, expr):
