@@ -6,6 +6,7 @@ namespace Ember;
 public partial class Tensor
 {
     // Most tensors never touch autograd, so its state lives in a side object made on first use.
+    // The object is also the tensor's gradient lock (see GradGate): no extra allocation per tensor.
     private sealed class AutogradMeta
     {
         public bool RequiresGradLeaf;
@@ -19,7 +20,16 @@ public partial class Tensor
 
     private AutogradMeta? _meta;
 
-    private AutogradMeta Meta => _meta ??= new AutogradMeta();
+    // Made at most once even when two threads first touch a shared leaf together (two forward passes
+    // through one module): a second meta would split its gradient and accumulator in two.
+    private AutogradMeta Meta => _meta ?? Interlocked.CompareExchange(ref _meta, new AutogradMeta(), null) ?? _meta;
+
+    /// <summary>
+    /// The lock held while this tensor's <see cref="Grad"/> is read, added to and written back:
+    /// backward passes on several threads accumulate into a shared leaf without losing an addition,
+    /// as PyTorch's AccumulateGrad does under its mutex.
+    /// </summary>
+    internal object GradGate => Meta;
 
     /// <summary>
     /// True when gradients are computed for this tensor: a leaf the user marked, or the result of an
@@ -49,16 +59,28 @@ public partial class Tensor
 
     /// <summary>
     /// The accumulated gradient of a leaf after <see cref="Backward"/> (<c>x.grad</c>); null until a
-    /// backward pass reaches it. Non-leaf tensors keep one only after <see cref="RetainGrad"/>.
+    /// backward pass reaches it. Non-leaf tensors keep one only after <see cref="RetainGrad"/>: reading
+    /// a non-leaf's empty gradient without it warns, as in PyTorch (it is usually a mistake).
     /// </summary>
     public Tensor? Grad
     {
-        get => _meta?.Grad;
+        get
+        {
+            var m = _meta;
+            if (m is { GradFn: not null, RetainsGrad: false, Grad: null })
+                Warnings.Warn("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be " +
+                    "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use " +
+                    ".retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf " +
+                    "Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more informations.");
+            return m?.Grad;
+        }
         set
         {
             if (value is not null && value.Shape != Shape)
                 throw new ArgumentException($"grad: assigned grad has shape {value.Shape}, but the tensor has shape {Shape}.");
-            if (value is not null || _meta is not null) Meta.Grad = value;
+            if (value is null && _meta is null) return;
+            var m = Meta;
+            lock (m) m.Grad = value;
         }
     }
 
@@ -98,12 +120,18 @@ public partial class Tensor
     {
         if (!RequiresGrad)
             throw new InvalidOperationException("retain_grad: can't retain_grad on Tensor that has requires_grad=False.");
-        if (IsLeaf || Meta.RetainsGrad) return;
-        Meta.RetainsGrad = true;
-        var fn = GradFn!;
-        (fn.RetainGradHooks ??= []).Add((OutputNr, g =>
+        if (IsLeaf) return;
+        var m = Meta;
+        lock (m)
         {
-            Meta.Grad = Meta.Grad is null ? g.Detach().Clone() : (Meta.Grad + g).Detach();
+            if (m.RetainsGrad) return;
+            m.RetainsGrad = true;
+        }
+        var fn = GradFn!;
+        Node.AddHook(ref fn.RetainGradHooksField, (OutputNr, g =>
+        {
+            // Two backward passes through a retained graph may both reach this tensor.
+            lock (m) m.Grad = m.Grad is null ? g.Detach().Clone() : (m.Grad + g).Detach();
             return null;
         }));
     }
@@ -119,9 +147,8 @@ public partial class Tensor
             throw new InvalidOperationException("register_hook: cannot register a hook on a tensor that doesn't require gradient.");
         Node node = IsLeaf ? GradAccumulator() : GradFn!;
         var entry = (IsLeaf ? 0 : OutputNr, hook);
-        var hooks = node.PreHooks ??= [];
-        hooks.Add(entry);
-        return new HookHandle(() => hooks.Remove(entry));
+        Node.AddHook(ref node.PreHooksField, entry);
+        return new HookHandle(() => Node.RemoveHook(ref node.PreHooksField, entry));
     }
 
     private sealed class HookHandle(Action remove) : IDisposable
@@ -131,7 +158,13 @@ public partial class Tensor
     }
 
     /// <summary>The leaf's accumulator node (one per leaf, shared by every use of it).</summary>
-    internal AccumulateGrad GradAccumulator() => Meta.Accumulator ??= new AccumulateGrad(this);
+    internal AccumulateGrad GradAccumulator()
+    {
+        // One accumulator per leaf even when threads record their first use of it together, so a hook
+        // registered on it sees every thread's gradient.
+        var m = Meta;
+        return m.Accumulator ?? Interlocked.CompareExchange(ref m.Accumulator, new AccumulateGrad(this), null) ?? m.Accumulator;
+    }
 
     /// <summary>Where this tensor's gradient goes: its producer's output, or its accumulator for a leaf.</summary>
     internal Edge GradientEdge()

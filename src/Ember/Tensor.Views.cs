@@ -122,13 +122,17 @@ public partial class Tensor
 
     /// <summary>
     /// A view with all dims reversed (<c>x.T</c>): the transpose of a matrix; a 0-d or 1-d tensor is
-    /// returned as a view of itself. PyTorch deprecates <c>.T</c> on other than 2 dims (it warns);
-    /// Ember allows it silently. Use <see cref="MT"/> for batches of matrices.
+    /// returned as a view of itself. PyTorch deprecates <c>.T</c> on other than 0 or 2 dims, and
+    /// warns, as Ember does. Use <see cref="MT"/> for batches of matrices.
     /// </summary>
     public Tensor T
     {
         get
         {
+            if (NDim is not (0 or 2))
+                Warnings.Warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will " +
+                    "throw an error in a future release. Consider `x.mT` to transpose batches of matrices or " +
+                    "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.");
             var d = new int[NDim];
             for (int i = 0; i < d.Length; i++) d[i] = NDim - 1 - i;
             return ViewWith(Layout.Permute(d), Derivatives.Permute, d);

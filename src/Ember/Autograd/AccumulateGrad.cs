@@ -17,6 +17,15 @@ internal sealed class AccumulateGrad : Node
     {
         var g = gradOutputs[0];
         if (g is null) return [];
+        // Backward passes on other threads may reach this leaf at the same moment: the read, the
+        // addition and the write-back are one step, or one of two additions is lost. Uncontended,
+        // the lock costs next to nothing against the addition it guards.
+        lock (Leaf.GradGate) Accumulate(g);
+        return [];
+    }
+
+    private void Accumulate(Tensor g)
+    {
         var current = Leaf.Grad;
         if (Autograd.IsGradEnabled)
         {
@@ -36,6 +45,5 @@ internal sealed class AccumulateGrad : Node
         {
             Leaf.Grad = (current + g).Detach();
         }
-        return [];
     }
 }

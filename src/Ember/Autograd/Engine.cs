@@ -130,10 +130,10 @@ internal static class Engine
 
     private static bool IsQueued(PriorityQueue<Node, long> q, Node n) => q.UnorderedItems.Any(x => ReferenceEquals(x.Element, n));
 
-    private static void RunHooks(List<(int OutputNr, Func<Tensor, Tensor?> Hook)>? hooks, Tensor?[] grads)
+    private static void RunHooks((int OutputNr, Func<Tensor, Tensor?> Hook)[]? hooks, Tensor?[] grads)
     {
         if (hooks is null) return;
-        foreach (var (nr, hook) in hooks.ToArray())
+        foreach (var (nr, hook) in hooks)
             if (grads[nr] is { } g && hook(g) is { } replaced) grads[nr] = replaced;
     }
 

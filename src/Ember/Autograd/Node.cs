@@ -46,10 +46,44 @@ public abstract class Node
     internal string? CreationTrace { get; }
 
     /// <summary>Hooks on the gradient of one of this node's outputs (tensor hooks and RetainGrad of non-leaf tensors).</summary>
-    internal List<(int OutputNr, Func<Tensor, Tensor?> Hook)>? PreHooks { get; set; }
+    /// <remarks>
+    /// Hook lists are immutable arrays replaced whole (<see cref="AddHook"/>): a backward pass on one
+    /// thread reads a snapshot while another thread registers or removes a hook, without a lock or a copy.
+    /// </remarks>
+    internal (int OutputNr, Func<Tensor, Tensor?> Hook)[]? PreHooksField;
 
     /// <summary>RetainGrad's bookkeeping; runs after <see cref="PreHooks"/> so it sees the gradient they produce, as in PyTorch.</summary>
-    internal List<(int OutputNr, Func<Tensor, Tensor?> Hook)>? RetainGradHooks { get; set; }
+    internal (int OutputNr, Func<Tensor, Tensor?> Hook)[]? RetainGradHooksField;
+
+    /// <summary>A snapshot of <see cref="PreHooksField"/>.</summary>
+    internal (int OutputNr, Func<Tensor, Tensor?> Hook)[]? PreHooks => Volatile.Read(ref PreHooksField);
+
+    /// <summary>A snapshot of <see cref="RetainGradHooksField"/>.</summary>
+    internal (int OutputNr, Func<Tensor, Tensor?> Hook)[]? RetainGradHooks => Volatile.Read(ref RetainGradHooksField);
+
+    /// <summary>Appends a hook to a hook list, safely against other threads doing the same.</summary>
+    internal static void AddHook(ref (int OutputNr, Func<Tensor, Tensor?> Hook)[]? list, (int OutputNr, Func<Tensor, Tensor?> Hook) hook)
+    {
+        while (true)
+        {
+            var old = Volatile.Read(ref list);
+            (int, Func<Tensor, Tensor?>)[] updated = old is null ? [hook] : [.. old, hook];
+            if (ReferenceEquals(Interlocked.CompareExchange(ref list, updated, old), old)) return;
+        }
+    }
+
+    /// <summary>Removes the first occurrence of a hook from a hook list (a no-op when absent).</summary>
+    internal static void RemoveHook(ref (int OutputNr, Func<Tensor, Tensor?> Hook)[]? list, (int OutputNr, Func<Tensor, Tensor?> Hook) hook)
+    {
+        while (true)
+        {
+            var old = Volatile.Read(ref list);
+            int at = old is null ? -1 : Array.IndexOf(old, hook);
+            if (at < 0) return;
+            var updated = old!.Length == 1 ? null : old.Where((_, i) => i != at).ToArray();
+            if (ReferenceEquals(Interlocked.CompareExchange(ref list, updated, old), old)) return;
+        }
+    }
 
     /// <summary>Gradients of the inputs, given gradients of the outputs (null where an output got none).</summary>
     internal abstract Tensor?[] Apply(Tensor?[] gradOutputs);

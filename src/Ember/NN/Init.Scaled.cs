@@ -43,7 +43,7 @@ public static partial class Init
     public static Tensor KaimingUniform_(Tensor tensor, double a = 0, string mode = "fan_in", string nonlinearity = "leaky_relu", Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        if (tensor.Numel() == 0) return tensor; // PyTorch warns "Initializing zero-element tensors is a no-op"
+        if (WarnIfEmpty(tensor)) return tensor;
         double std = KaimingStd(tensor, a, mode, nonlinearity);
         double bound = Math.Sqrt(3.0) * std;
         return Uniform_(tensor, -bound, bound, generator);
@@ -57,8 +57,16 @@ public static partial class Init
     public static Tensor KaimingNormal_(Tensor tensor, double a = 0, string mode = "fan_in", string nonlinearity = "leaky_relu", Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        if (tensor.Numel() == 0) return tensor;
+        if (WarnIfEmpty(tensor)) return tensor;
         return Normal_(tensor, 0, KaimingStd(tensor, a, mode, nonlinearity), generator);
+    }
+
+    // The Kaiming functions' check for a zero-element tensor, which PyTorch warns about.
+    private static bool WarnIfEmpty(Tensor tensor)
+    {
+        if (tensor.Numel() != 0) return false;
+        Warnings.Warn("Initializing zero-element tensors is a no-op");
+        return true;
     }
 
     private static double KaimingStd(Tensor tensor, double a, string mode, string nonlinearity)
@@ -77,12 +85,14 @@ public static partial class Init
     /// Fills with a normal distribution N(<paramref name="mean"/>, <paramref name="std"/>²) truncated to
     /// [<paramref name="a"/>, <paramref name="b"/>] (<c>nn.init.trunc_normal_</c>), by PyTorch's inverse-CDF
     /// method: uniform values between the bounds' CDFs (mapped to [-1, 1]), then erfinv, scaled, shifted and
-    /// clamped. Works best when a ≤ mean ≤ b; PyTorch warns when the mean is more than 2 std outside
-    /// [a, b], Ember does not.
+    /// clamped. Works best when a ≤ mean ≤ b; as PyTorch, Ember warns when the mean is more than 2 std
+    /// outside [a, b].
     /// </summary>
     public static Tensor TruncNormal_(Tensor tensor, double mean = 0, double std = 1, double a = -2, double b = 2, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
+        if (mean < a - 2 * std || mean > b + 2 * std)
+            Warnings.Warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.");
         double l = NormCdf((a - mean) / std), u = NormCdf((b - mean) / std);
         using var _ = Autograd.NoGrad();
         tensor.Uniform_(2 * l - 1, 2 * u - 1, generator);

@@ -143,7 +143,11 @@ public abstract class Optimizer
     {
         using var _ = Autograd.NoGrad();
         foreach (var g in _groups) StepGroup(g);
+        StepCount++;
     }
+
+    /// <summary>Steps taken since a scheduler attached (<c>optimizer._step_count</c>): a scheduler stepped before the optimizer warns.</summary>
+    internal int StepCount { get; set; }
 
     /// <summary>Re-evaluates the model with <paramref name="closure"/> (which computes the loss and calls Backward), then steps; returns the loss.</summary>
     public Tensor Step(Func<Tensor> closure)

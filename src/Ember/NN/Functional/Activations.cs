@@ -81,11 +81,19 @@ public static partial class F
     public static Tensor Mish(Tensor input, bool inplace = false) =>
         Activation(input, inplace ? "mish_" : "mish", inplace, x => x * x.Exp().Log1p().Tanh(), Derivatives.Mish, null);
 
-    /// <summary>1 / (1 + exp(-x)) (<c>F.sigmoid</c>).</summary>
-    public static Tensor Sigmoid(Tensor input) => NotNull(input).Sigmoid();
+    /// <summary>1 / (1 + exp(-x)) (<c>F.sigmoid</c>). Deprecated in PyTorch, which warns, and so does Ember: use <see cref="Tensor.Sigmoid"/>.</summary>
+    public static Tensor Sigmoid(Tensor input)
+    {
+        Warnings.Warn("nn.functional.sigmoid is deprecated. Use torch.sigmoid instead.");
+        return NotNull(input).Sigmoid();
+    }
 
-    /// <summary>tanh x (<c>F.tanh</c>).</summary>
-    public static Tensor Tanh(Tensor input) => NotNull(input).Tanh();
+    /// <summary>tanh x (<c>F.tanh</c>). Deprecated in PyTorch, which warns, and so does Ember: use <see cref="Tensor.Tanh"/>.</summary>
+    public static Tensor Tanh(Tensor input)
+    {
+        Warnings.Warn("nn.functional.tanh is deprecated. Use torch.tanh instead.");
+        return NotNull(input).Tanh();
+    }
 
     /// <summary>
     /// log(1 + exp(beta * x)) / beta (<c>F.softplus</c>), and x itself where beta * x &gt; threshold
@@ -128,17 +136,22 @@ public static partial class F
 
     /// <summary>
     /// softmax along <paramref name="dim"/> (<c>F.softmax</c>); see <see cref="Tensor.Softmax(int, DType?)"/>.
-    /// Without a dim, PyTorch's legacy choice is made: dim 0 for 0-, 1- and 3-d inputs, else dim 1.
+    /// Without a dim, PyTorch's legacy choice is made: dim 0 for 0-, 1- and 3-d inputs, else dim 1,
+    /// with PyTorch's deprecation warning.
     /// </summary>
     public static Tensor Softmax(Tensor input, int? dim = null, DType? dtype = null) =>
-        NotNull(input).Softmax(dim ?? ImplicitSoftmaxDim(input.NDim), dtype);
+        NotNull(input).Softmax(dim ?? ImplicitSoftmaxDim("softmax", input.NDim), dtype);
 
-    /// <summary>log_softmax along <paramref name="dim"/> (<c>F.log_softmax</c>); see <see cref="Tensor.LogSoftmax(int, DType?)"/>.</summary>
+    /// <summary>log_softmax along <paramref name="dim"/> (<c>F.log_softmax</c>); see <see cref="Tensor.LogSoftmax(int, DType?)"/>. Without a dim, as <see cref="Softmax"/>.</summary>
     public static Tensor LogSoftmax(Tensor input, int? dim = null, DType? dtype = null) =>
-        NotNull(input).LogSoftmax(dim ?? ImplicitSoftmaxDim(input.NDim), dtype);
+        NotNull(input).LogSoftmax(dim ?? ImplicitSoftmaxDim("log_softmax", input.NDim), dtype);
 
-    // PyTorch's _get_softmax_dim.
-    private static int ImplicitSoftmaxDim(int ndim) => ndim is 0 or 1 or 3 ? 0 : 1;
+    // PyTorch's _get_softmax_dim, which warns each time the choice is left to it.
+    private static int ImplicitSoftmaxDim(string name, int ndim)
+    {
+        Warnings.Warn($"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.");
+        return ndim is 0 or 1 or 3 ? 0 : 1;
+    }
 
     private static Tensor NotNull(Tensor input)
     {

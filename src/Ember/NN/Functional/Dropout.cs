@@ -19,11 +19,26 @@ public static partial class F
     /// <summary>
     /// Zeroes whole channels (dim 1, for every sample) with probability <paramref name="p"/> and scales
     /// the rest by 1 / (1 - p) (<c>F.dropout2d</c>, PyTorch's feature dropout). The input is (N, C, H, W);
-    /// a 3-d input is read as (N, C, L), as PyTorch 1.13 does (it warns; Ember does not).
+    /// a 3-d input is read as (N, C, L) and a 2-d one as (N, C), as PyTorch 1.13 does, with its warnings.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="p"/> is outside [0, 1], or the input has fewer than 2 dims.</exception>
-    public static Tensor Dropout2d(Tensor input, double p = 0.5, bool training = true, bool inplace = false) =>
-        DropoutCore(input, p, training, inplace, feature: true, "dropout2d");
+    public static Tensor Dropout2d(Tensor input, double p = 0.5, bool training = true, bool inplace = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        CheckDropoutP(p);
+        // PyTorch 1.13 warns before looking at training or p, so evaluation mode warns too.
+        if (input.NDim == 3)
+            Warnings.Warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired - " +
+                "input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will change in a future release " +
+                "to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise " +
+                "dropout behavior, please switch to using dropout1d instead.");
+        else if (input.NDim is not (3 or 4))
+            Warnings.Warn($"dropout2d: Received a {input.NDim}-D input to dropout2d, which is deprecated and will result in an error in a " +
+                "future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout2d " +
+                "exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and an optional " +
+                "batch dimension (i.e. 3D or 4D inputs).");
+        return DropoutCore(input, p, training, inplace, feature: true, "dropout2d");
+    }
 
     internal static void CheckDropoutP(double p)
     {

@@ -6,13 +6,15 @@ public static partial class F
 {
     /// <summary>
     /// The mean squared error, (input - target)² per element (<c>F.mse_loss</c>). The target broadcasts
-    /// against the input as in PyTorch (which warns when the shapes differ); give them the same shape.
+    /// against the input as in PyTorch, and as PyTorch Ember warns when the shapes differ (through
+    /// <see cref="Warnings"/>): a [N] target against an [N, 1] input silently becomes [N, N].
     /// </summary>
     /// <exception cref="ArgumentException">The input is not floating point, the shapes do not broadcast, or <paramref name="reduction"/> is <see cref="Reduction.BatchMean"/>.</exception>
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
         const string op = "mse_loss";
         CheckPointwiseLoss(input, target, reduction, op);
+        WarnIfTargetSizeDiffers(input, target);
         return Reduce((input - target).Square(), reduction);
     }
 
@@ -25,6 +27,7 @@ public static partial class F
     {
         const string op = "l1_loss";
         CheckPointwiseLoss(input, target, reduction, op);
+        WarnIfTargetSizeDiffers(input, target);
         return Reduce((input - target).Abs(), reduction);
     }
 
@@ -37,6 +40,7 @@ public static partial class F
     {
         const string op = "smooth_l1_loss";
         CheckPointwiseLoss(input, target, reduction, op);
+        WarnIfTargetSizeDiffers(input, target);
         CheckBeta(beta);
         var z = (input - target).Abs();
         if (beta == 0) return Reduce(z, reduction);
@@ -53,6 +57,7 @@ public static partial class F
     {
         const string op = "huber_loss";
         CheckPointwiseLoss(input, target, reduction, op);
+        WarnIfTargetSizeDiffers(input, target);
         CheckDelta(delta);
         var z = (input - target).Abs();
         return Reduce(Tensor.Where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)), reduction);
@@ -66,13 +71,17 @@ public static partial class F
     /// <paramref name="logTarget"/>, exp(target) (target - input).
     /// <see cref="Reduction.BatchMean"/> (<c>"batchmean"</c>) divides the sum by the input's first
     /// dimension and gives the true divergence per sample; <see cref="Reduction.Mean"/> divides by the
-    /// number of elements, as PyTorch 1.13 does (it warns that this will change).
+    /// number of elements, as PyTorch 1.13 does, and warns, as PyTorch does, that this will change.
     /// </summary>
     /// <exception cref="ArgumentException">The input is not floating point or the shapes do not broadcast.</exception>
     public static Tensor KlDiv(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, bool logTarget = false)
     {
         const string op = "kl_div";
         CheckPointwiseLoss(input, target, reduction, op, allowBatchMean: true);
+        if (reduction == Reduction.Mean)
+            Warnings.Warn("reduction: 'mean' divides the total loss by both the batch size and the support size." +
+                "'batchmean' divides only by the batch size, and aligns with the KL div math definition." +
+                "'mean' will be changed to behave the same as 'batchmean' in the next major release.");
         Tensor loss;
         if (logTarget) loss = target.Exp() * (target - input);
         else
@@ -121,6 +130,14 @@ public static partial class F
         CheckReduction(reduction, op, allowBatchMean);
         CheckFloatingInput(input, op);
         Dims.Broadcast(input.Shape.AsSpan(), target.Shape.AsSpan(), op);
+    }
+
+    /// <summary>PyTorch's warning for the regression losses, whose target broadcasts (shapes as Ember prints them).</summary>
+    private static void WarnIfTargetSizeDiffers(Tensor input, Tensor target)
+    {
+        if (input.Shape != target.Shape)
+            Warnings.Warn($"Using a target size ({target.Shape}) that is different to the input size ({input.Shape}). " +
+                "This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.");
     }
 
     internal static void CheckBeta(double beta)

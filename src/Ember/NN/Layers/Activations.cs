@@ -170,14 +170,14 @@ public sealed class Mish(bool inplace = false) : Module<Tensor, Tensor>
 public sealed class Sigmoid : Module<Tensor, Tensor>
 {
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => F.Sigmoid(input);
+    public override Tensor Forward(Tensor input) => input.Sigmoid();   // as nn.Sigmoid: torch.sigmoid, not the deprecated F.sigmoid
 }
 
 /// <summary>tanh x (<c>nn.Tanh</c>).</summary>
 public sealed class Tanh : Module<Tensor, Tensor>
 {
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => F.Tanh(input);
+    public override Tensor Forward(Tensor input) => input.Tanh();   // as nn.Tanh: torch.tanh, not the deprecated F.tanh
 }
 
 /// <summary>softmax along <c>dim</c> (<c>nn.Softmax</c>); see <see cref="F.Softmax"/>.</summary>

@@ -60,27 +60,51 @@ public abstract class LRScheduler : Ember.Serialization.IStateful
     /// <summary>Takes the first step (epoch 0, or <c>lastEpoch + 1</c> when resuming), as PyTorch's <c>_initial_step</c>.</summary>
     protected internal void InitialStep()
     {
+        Optimizer.StepCount = 0;
         StepCount = 0;
         Step();
     }
 
-    /// <summary>Advances one epoch and sets each group's lr (<c>scheduler.step()</c>).</summary>
+    /// <summary>
+    /// Advances one epoch and sets each group's lr (<c>scheduler.step()</c>). The first call after the
+    /// constructor's warns, as in PyTorch, when <c>optimizer.Step()</c> has not run since: the order
+    /// is optimizer first, then scheduler, or the schedule's first value is skipped.
+    /// </summary>
     public virtual void Step()
     {
+        WarnIfBeforeOptimizerStep();
         StepCount++;
         LastEpoch++;
         Apply(GetLr());
     }
 
     /// <summary>
-    /// Jumps to <paramref name="epoch"/> (<c>scheduler.step(epoch)</c>, deprecated in PyTorch): the lr
-    /// comes from the closed form where the scheduler has one, else from the chainable form.
+    /// Jumps to <paramref name="epoch"/> (<c>scheduler.step(epoch)</c>, deprecated in PyTorch, which
+    /// warns, as Ember does): the lr comes from the closed form where the scheduler has one, else from
+    /// the chainable form.
     /// </summary>
     public virtual void Step(int epoch)
     {
+        WarnIfBeforeOptimizerStep();
         StepCount++;
+        Warnings.Warn(
+            "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. Please use " +
+            "`scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from None, the closed form is " +
+            "used instead of the new chainable form, where available. Please open an issue if you are unable to replicate your use " +
+            "case: https://github.com/pytorch/pytorch/issues/new/choose.");
         LastEpoch = epoch;
         Apply(GetClosedFormLr() ?? GetLr());
+    }
+
+    // PyTorch's check for the pre-1.1 order, made on the first step after the constructor's.
+    private void WarnIfBeforeOptimizerStep()
+    {
+        if (StepCount == 1 && Optimizer.StepCount < 1)
+            Warnings.Warn(
+                "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you should call them " +
+                "in the opposite order: `optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will result in PyTorch " +
+                "skipping the first value of the learning rate schedule. See more details at " +
+                "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate");
     }
 
     /// <summary>The learning rates for <see cref="LastEpoch"/>, usually from the groups' current ones (<c>get_lr</c>).</summary>
