@@ -20,7 +20,7 @@ internal static class InfoCommand
             table.AddRow("SIMD width", $"{EmberInfo.SimdWidthBits} bits{(Fma.IsSupported ? ", FMA" : "")}{(Avx512F.IsSupported ? ", AVX-512" : "")}");
             table.AddRow("Threads", $"{Threads.Count} (of {Environment.ProcessorCount} logical processors)");
             table.AddRow("GPU", Markup.Escape(GpuLine()));
-            AnsiConsole.Write(table);
+            Cli.Out.Write(table);
             return 0;
         });
         return command;
