@@ -57,16 +57,7 @@ internal static class Cli
     /// </summary>
     public static int Execute(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
-        var (savedOut, savedError, savedName) = (OutOverride.Value, ErrorOverride.Value, CommandName.Value);
-        if (output is not null)
-            OutOverride.Value = AnsiConsole.Create(new AnsiConsoleSettings
-            {
-                Ansi = AnsiSupport.No,
-                ColorSystem = ColorSystemSupport.NoColors,
-                Interactive = InteractionSupport.No,
-                Out = new AnsiConsoleOutput(output),
-            });
-        if (error is not null) ErrorOverride.Value = error;
+        using var redirected = RedirectTo(output, error);
         try
         {
             ParseResult result = CreateRoot().Parse(args);
@@ -90,10 +81,31 @@ internal static class Cli
         {
             return Report(e);
         }
-        finally
-        {
-            (OutOverride.Value, ErrorOverride.Value, CommandName.Value) = (savedOut, savedError, savedName);
-        }
+    }
+
+    /// <summary>
+    /// Sends this flow's results to <paramref name="output"/> (plain text, no colours, not interactive)
+    /// and its errors to <paramref name="error"/> until disposed; null leaves that stream alone. Tests
+    /// capture commands run in-process with it while other tests write to the console.
+    /// </summary>
+    public static IDisposable RedirectTo(TextWriter? output, TextWriter? error)
+    {
+        var saved = (OutOverride.Value, ErrorOverride.Value, CommandName.Value);
+        if (output is not null)
+            OutOverride.Value = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Ansi = AnsiSupport.No,
+                ColorSystem = ColorSystemSupport.NoColors,
+                Interactive = InteractionSupport.No,
+                Out = new AnsiConsoleOutput(output),
+            });
+        if (error is not null) ErrorOverride.Value = error;
+        return new Restore(() => (OutOverride.Value, ErrorOverride.Value, CommandName.Value) = saved);
+    }
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
     }
 
     /// <summary>
