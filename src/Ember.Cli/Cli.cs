@@ -66,7 +66,7 @@ internal static class Cli
             if (result.Errors.Count > 0 && result.Action is ParseErrorAction)
             {
                 Error.WriteLine($"{name}: {ParseErrors.Describe(ParseErrors.First(result.Errors))}");
-                Error.WriteLine($"Run '{name} --help' for the options.");
+                Error.WriteLine(HelpPointer(name));
                 return Usage;
             }
             return result.Invoke(new InvocationConfiguration
@@ -126,6 +126,7 @@ internal static class Cli
         if (e is CliException cli)
         {
             Error.WriteLine($"{name}: {OneLine(cli.Message)}");
+            if (cli.ExitCode == Usage) Error.WriteLine(HelpPointer(name));
             return cli.ExitCode;
         }
         if (Expected(e) is { } message)
@@ -159,6 +160,8 @@ internal static class Cli
     /// <summary>A message on one line: the lines of a multi-line message joined with spaces.</summary>
     public static string OneLine(string message) =>
         string.Join(" ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static string HelpPointer(string name) => $"Run '{name} --help' for the options.";
 
     private static string CommandPath(Command command) => command is RootCommand ? "ember" : $"ember {command.Name}";
 
