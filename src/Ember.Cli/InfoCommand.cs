@@ -11,7 +11,7 @@ internal static class InfoCommand
     public static Command Create()
     {
         var command = new Command("info", "Show Ember's version, SIMD width, threads and GPU availability.");
-        command.SetAction(_ =>
+        command.SetAction(_ => Cli.Run(() =>
         {
             var table = new Table().HideHeaders().AddColumns("", "");
             table.AddRow("Ember", EmberInfo.Version);
@@ -22,7 +22,7 @@ internal static class InfoCommand
             table.AddRow("GPU", Markup.Escape(GpuLine()));
             Cli.Out.Write(table);
             return 0;
-        });
+        }));
         return command;
     }
 

@@ -210,6 +210,23 @@ public class CliErrorTests
         Assert.Equal($"ember: internal error: InvalidCastException: a bug (set EMBER_DEBUG=1 for the stack trace, and please report it){Environment.NewLine}", error.ToString());
     }
 
+    [Fact]
+    public void EmberDebugAddsTheStackTraceOfAnUnexpectedException()
+    {
+        // Only the ember command reads EMBER_DEBUG, and this class's tests run one at a time.
+        var error = new StringWriter();
+        Environment.SetEnvironmentVariable(Ember.Cli.Cli.DebugVariable, "1");
+        try
+        {
+            using (Ember.Cli.Cli.RedirectTo(null, error)) Ember.Cli.Cli.Run(() => throw new InvalidCastException("a bug"));
+        }
+        finally { Environment.SetEnvironmentVariable(Ember.Cli.Cli.DebugVariable, null); }
+        string[] lines = error.ToString().Split(Environment.NewLine);
+        Assert.Equal("ember: internal error: InvalidCastException: a bug", lines[0]);
+        Assert.StartsWith("System.InvalidCastException: a bug", lines[1]);
+        Assert.Contains(lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
     private static string SaveCheckpoint(string dir)
     {
         Tensor.ManualSeed(3);
