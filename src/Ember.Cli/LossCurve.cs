@@ -30,6 +30,17 @@ internal static class LossCurve
     /// <param name="title">The chart's title.</param>
     public static void Save(string path, IReadOnlyList<(double Epoch, double Loss)> points, int epochs, string title)
     {
+        // The chart must not cost the run: where SkiaSharp's native library cannot load (a platform its
+        // packages do not cover), say so and go on to the checkpoint.
+        try { Draw(path, points, epochs, title); }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or BadImageFormatException or EntryPointNotFoundException)
+        {
+            Cli.Error.WriteLine($"ember: warning: {path} not drawn: SkiaSharp's native library did not load ({e.GetType().Name}: {Cli.OneLine(e.Message)})");
+        }
+    }
+
+    private static void Draw(string path, IReadOnlyList<(double Epoch, double Loss)> points, int epochs, string title)
+    {
         var plot = new Plot();
         if (SansFamily.Value is { } family) plot.Font.Set(family);
         else if (SkiaSharp.SKFontManager.Default.FontFamilyCount == 0)
