@@ -9,6 +9,9 @@ internal sealed record DataChoice(string Name, VisionDataset Dataset, int Channe
     /// <summary>The names <c>--dataset</c> accepts.</summary>
     public static readonly string[] Names = ["cifar10", "fashion-mnist", "mnist"];
 
+    /// <summary>The dataset's usual written name: CIFAR-10, Fashion-MNIST, MNIST.</summary>
+    public static string Title(string name) => name switch { "cifar10" => "CIFAR-10", "fashion-mnist" => "Fashion-MNIST", "mnist" => "MNIST", _ => name };
+
     /// <summary>The class names, by label.</summary>
     public IReadOnlyList<string> Classes => Dataset.Classes;
 
@@ -33,17 +36,24 @@ internal sealed record DataChoice(string Name, VisionDataset Dataset, int Channe
             };
             return new DataChoice(name, ds, channels, ds.Height);
         }
-        catch (InvalidOperationException e) when (!download)
+        catch (DatasetNotFoundException e)
         {
-            throw new CliException($"{e.Message}\nTo fetch it, run again with --download (network needed), or copy the files into {Path.GetFullPath(dataDir)}" +
-                (name == "fashion-mnist" ? $" (or install Debian's dataset-fashion-mnist package, which puts them in {FashionMnist.DebianFolder})." : "."));
+            // One line: the folders searched, and the three ways to supply the data.
+            throw new CliException($"{Title(name)} not found (looked in {string.Join(", ", e.SearchedPaths)}); run again with --download to fetch it" +
+                (name == "fashion-mnist" ? ", install Debian's dataset-fashion-mnist package" : "") + ", or give the folder that holds it with --data-dir DIR.");
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException)
+        catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
             throw new CliException($"{name}: {e.Message}");
         }
     }
 }
 
-/// <summary>An error the command reports as one message, without a stack trace.</summary>
-internal sealed class CliException(string message) : Exception(message);
+/// <summary>An error the command reports as one line on stderr, without a stack trace.</summary>
+/// <param name="message">The line (a message of several lines is joined into one).</param>
+/// <param name="exitCode">The process's exit code: <see cref="Cli.Failed"/>, or <see cref="Cli.Usage"/> for a command-line mistake.</param>
+internal sealed class CliException(string message, int exitCode = Cli.Failed) : Exception(message)
+{
+    /// <summary>The process's exit code.</summary>
+    public int ExitCode { get; } = exitCode;
+}

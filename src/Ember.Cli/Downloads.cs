@@ -14,12 +14,12 @@ internal static class Downloads
         {
             Progress = p =>
             {
-                if (p.FileName != current) { current = p.FileName; lastShown = -1; AnsiConsole.MarkupLine($"downloading [bold]{Markup.Escape(p.FileName)}[/] from {Markup.Escape(p.Url.ToString())}"); }
+                if (p.FileName != current) { current = p.FileName; lastShown = -1; Cli.Out.MarkupLine($"downloading [bold]{Markup.Escape(p.FileName)}[/] from {Markup.Escape(p.Url.ToString())}"); }
                 double f = p.Fraction ?? 0;
                 if (f - lastShown >= 0.1 || f >= 1)
                 {
                     lastShown = f;
-                    AnsiConsole.MarkupLine(p.TotalBytes is { } t
+                    Cli.Out.MarkupLine(p.TotalBytes is { } t
                         ? $"  {p.BytesReceived / 1e6:F1} / {t / 1e6:F1} MB ({f:P0})"
                         : $"  {p.BytesReceived / 1e6:F1} MB");
                 }

@@ -11,18 +11,19 @@ internal static class InfoCommand
     public static Command Create()
     {
         var command = new Command("info", "Show Ember's version, SIMD width, threads and GPU availability.");
-        command.SetAction(_ =>
+        command.SetAction(_ => Cli.Run(() =>
         {
-            var table = new Table().HideHeaders().AddColumns("", "");
+            // No border: the long rows (OS, GPU) then fit in 80 columns, the width of a piped stdout.
+            var table = new Table().HideHeaders().Border(TableBorder.None).AddColumns("", "");
             table.AddRow("Ember", EmberInfo.Version);
             table.AddRow(".NET", RuntimeInformation.FrameworkDescription);
             table.AddRow("OS / architecture", $"{RuntimeInformation.OSDescription} / {RuntimeInformation.ProcessArchitecture}");
             table.AddRow("SIMD width", $"{EmberInfo.SimdWidthBits} bits{(Fma.IsSupported ? ", FMA" : "")}{(Avx512F.IsSupported ? ", AVX-512" : "")}");
             table.AddRow("Threads", $"{Threads.Count} (of {Environment.ProcessorCount} logical processors)");
             table.AddRow("GPU", Markup.Escape(GpuLine()));
-            AnsiConsole.Write(table);
+            Cli.Out.Write(table);
             return 0;
-        });
+        }));
         return command;
     }
 
@@ -33,7 +34,7 @@ internal static class InfoCommand
         bool driver = NativeLibrary.TryLoad("libcuda.so.1", out var handle);
         if (driver) NativeLibrary.Free(handle);
         return driver
-            ? "NVIDIA driver found (libcuda.so.1), but this build of Ember has no CUDA backend: computing on the CPU"
+            ? "NVIDIA driver found (libcuda.so.1); this build computes on the CPU only"
             : "none (no NVIDIA driver found); computing on the CPU";
     }
 }

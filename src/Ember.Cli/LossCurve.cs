@@ -1,50 +1,78 @@
-using Ember.Vision;
+using ScottPlot;
 
 namespace Ember.Cli;
 
-/// <summary>Draws the running training loss as a line on a white PNG with light grid lines.</summary>
+/// <summary>
+/// The training loss as a chart (ScottPlot): the loss against the fractional epoch, with axes, tick
+/// labels, a title and dashed lines at the epoch boundaries, saved as a PNG.
+/// </summary>
 internal static class LossCurve
 {
-    private const int Width = 640, Height = 400, Margin = 40;
+    /// <summary>The PNG's size in pixels.</summary>
+    public const int Width = 800, Height = 500;
 
-    /// <summary>Writes the plot of <paramref name="losses"/> (one point per logging interval) to <paramref name="path"/>.</summary>
-    public static void Save(string path, IReadOnlyList<double> losses)
+    // A sans-serif family the machine has (SkiaSharp's NoDependencies build reads the font files under
+    // /usr/share/fonts itself, without fontconfig); null leaves ScottPlot's default. On a machine with no
+    // fonts at all the chart is still drawn, without its text.
+    private static readonly Lazy<string?> SansFamily = new(() =>
     {
-        var img = new float[3, Height, Width];
-        for (int c = 0; c < 3; c++)
-            for (int y = 0; y < Height; y++)
-                for (int x = 0; x < Width; x++) img[c, y, x] = 1f;
-        double max = losses.Count == 0 ? 1 : losses.Max(), min = 0;
-        if (max <= min) max = min + 1;
-        int Px(int i) => Margin + (int)Math.Round(i / (double)Math.Max(1, losses.Count - 1) * (Width - 2 * Margin));
-        int Py(double v) => Height - Margin - (int)Math.Round((v - min) / (max - min) * (Height - 2 * Margin));
+        string[] installed = SkiaSharp.SKFontManager.Default.GetFontFamilies();
+        return new[] { "DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial", "Helvetica" }
+            .FirstOrDefault(f => installed.Contains(f, StringComparer.OrdinalIgnoreCase));
+    });
 
-        for (int k = 0; k <= 4; k++)   // horizontal grid at 0, 25, 50, 75, 100 % of the largest loss
-        {
-            int y = Py(min + (max - min) * k / 4);
-            for (int x = Margin; x <= Width - Margin; x++) Set(img, x, y, 0.85f, 0.85f, 0.85f);
-        }
-        for (int y = Margin; y <= Height - Margin; y++) Set(img, Margin, y, 0.3f, 0.3f, 0.3f);
-        for (int x = Margin; x <= Width - Margin; x++) Set(img, x, Height - Margin, 0.3f, 0.3f, 0.3f);
-        for (int i = 1; i < losses.Count; i++)
-            Line(img, Px(i - 1), Py(losses[i - 1]), Px(i), Py(losses[i]));
-        if (losses.Count == 1) Line(img, Px(0), Py(losses[0]), Px(0), Py(losses[0]));
-        ImageIO.SaveImage(Tensor.From(img), path);
-    }
-
-    private static void Line(float[,,] img, int x0, int y0, int x1, int y1)
+    /// <summary>
+    /// Writes the chart of <paramref name="points"/> to <paramref name="path"/>.
+    /// </summary>
+    /// <param name="path">The PNG to write.</param>
+    /// <param name="points">(epoch position, loss): the position is fractional, 1.25 being a quarter into the second epoch.</param>
+    /// <param name="epochs">The number of epochs: the x axis runs from 0 to it, with a line at each boundary in between.</param>
+    /// <param name="title">The chart's title.</param>
+    public static void Save(string path, IReadOnlyList<(double Epoch, double Loss)> points, int epochs, string title)
     {
-        int steps = Math.Max(Math.Abs(x1 - x0), Math.Abs(y1 - y0)) + 1;
-        for (int s = 0; s <= steps; s++)
+        // The chart must not cost the run: where SkiaSharp's native library cannot load (a platform its
+        // packages do not cover), say so and go on to the checkpoint.
+        try { Draw(path, points, epochs, title); }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or BadImageFormatException or EntryPointNotFoundException)
         {
-            int x = x0 + (x1 - x0) * s / steps, y = y0 + (y1 - y0) * s / steps;
-            for (int dy = -1; dy <= 1; dy++) Set(img, x, y + dy, 0.85f, 0.2f, 0.1f);
+            Cli.Error.WriteLine($"ember: warning: {path} not drawn: SkiaSharp's native library did not load ({e.GetType().Name}: {Cli.OneLine(e.Message)})");
         }
     }
 
-    private static void Set(float[,,] img, int x, int y, float r, float g, float b)
+    private static void Draw(string path, IReadOnlyList<(double Epoch, double Loss)> points, int epochs, string title)
     {
-        if (x < 0 || x >= Width || y < 0 || y >= Height) return;
-        img[0, y, x] = r; img[1, y, x] = g; img[2, y, x] = b;
+        var plot = new Plot();
+        if (SansFamily.Value is { } family) plot.Font.Set(family);
+        else if (SkiaSharp.SKFontManager.Default.FontFamilyCount == 0)
+            Cli.Error.WriteLine($"ember: warning: no fonts found (SkiaSharp looks under /usr/share/fonts): {path} is drawn without its title and labels; `apt-get install fonts-dejavu-core` adds them.");
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel("training loss");
+
+        for (int e = 1; e < epochs; e++)
+        {
+            var boundary = plot.Add.VerticalLine(e);
+            boundary.Color = Colors.Gray.WithAlpha(0.6);
+            boundary.LineWidth = 1;
+            boundary.LinePattern = LinePattern.Dashed;
+        }
+        if (points.Count > 0)
+        {
+            var line = plot.Add.ScatterLine(points.Select(p => p.Epoch).ToArray(), points.Select(p => p.Loss).ToArray());
+            line.LineWidth = 2;
+            line.Color = Colors.C0;
+            // A single point has no line to draw: a marker shows it.
+            line.MarkerSize = points.Count == 1 ? 6 : 0;
+        }
+
+        // The x axis spans the whole run, ticked at each epoch while that stays readable.
+        plot.Axes.SetLimitsX(0, Math.Max(1, epochs));
+        if (epochs is >= 1 and <= 20)
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                [.. Enumerable.Range(0, epochs + 1).Select(e => (double)e)], [.. Enumerable.Range(0, epochs + 1).Select(e => e.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        // Losses are non-negative: start the y axis at 0 so the fall reads true.
+        double top = points.Where(p => double.IsFinite(p.Loss)).Select(p => p.Loss).DefaultIfEmpty(1).Max();
+        plot.Axes.SetLimitsY(0, top > 0 ? top * 1.05 : 1);
+        plot.SavePng(path, Width, Height);
     }
 }

@@ -16,9 +16,10 @@ internal static class PredictCommand
         var command = new Command("predict", "Classify one image file with a checkpoint.") { checkpoint, image };
         command.SetAction(pr => Cli.Run(() =>
         {
-            var (header, model) = CliCheckpoint.Load(pr.GetValue(checkpoint)!);
-            string path = pr.GetValue(image)!;
-            if (!File.Exists(path)) throw new CliException($"image not found: {Path.GetFullPath(path)}");
+            string checkpointPath = pr.GetValue(checkpoint)!, path = pr.GetValue(image)!;
+            Cli.RequireFile(checkpointPath, "checkpoint");
+            Cli.RequireFile(path, "image");
+            var (header, model) = CliCheckpoint.Load(checkpointPath);
             Tensor raw;
             try { raw = ImageIO.LoadImage(path, grayscale: header.Channels == 1); }
             catch (InvalidDataException e) { throw new CliException(e.Message); }
@@ -30,11 +31,11 @@ internal static class PredictCommand
             using (Autograd.NoGrad()) probs = F.Softmax(model.Call(x), 1)[0];
             float[] p = probs.ToArray<float>();
             int best = Array.IndexOf(p, p.Max());
-            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(header.Classes[best])}[/] ({100 * p[best]:F1} %)");
+            Cli.Out.MarkupLine($"[bold]{Markup.Escape(header.Classes[best])}[/] ({100 * p[best]:F1} %)");
             var chart = new BarChart().Width(60).Label("class probabilities");
             foreach (int c in Enumerable.Range(0, p.Length).OrderByDescending(c => p[c]))
                 chart.AddItem(Markup.Escape(header.Classes[c]), Math.Round(100 * p[c], 1), c == best ? Color.Green : Color.Grey);
-            AnsiConsole.Write(chart);
+            Cli.Out.Write(chart);
             return 0;
         }));
         return command;

@@ -88,7 +88,7 @@ internal static class TrainCommand
         eval.Print();
 
         string lossPng = Path.Combine(s.OutputDir, "loss.png");
-        LossCurve.Save(lossPng, curve);
+        LossCurve.Save(lossPng, [.. curve.Select((l, k) => (k / Math.Max(1, batches / curveEvery) + (k % Math.Max(1, batches / curveEvery) + 0.5) * curveEvery / batches, l))], s.Epochs, $"{s.Model} on {s.Dataset}: training loss");
         string checkpoint = Path.Combine(s.OutputDir, CliCheckpoint.FileName);
         CliCheckpoint.Save(checkpoint, new CliCheckpoint.Header(s.Model, s.Dataset, train.Channels, train.Size, [.. train.Classes], s.Epochs, s.Seed), model, optimizer);
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(checkpoint)} and {Markup.Escape(lossPng)}");

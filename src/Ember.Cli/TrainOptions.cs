@@ -30,20 +30,30 @@ internal sealed class TrainOptions
             command.Options.Add(option);
     }
 
+    // The checks the parser runs (OptionChecks); an out-of-range value is a usage error before anything loads.
+    public TrainOptions()
+    {
+        _model.OneOf(Models.Names);
+        _dataset.OneOf(DataChoice.Names);
+        _epochs.AtLeast(1);
+        _batchSize.AtLeast(1);
+        _lr.Positive();
+        _momentum.NonNegative();
+        _threads.AtLeast(1);
+        _workers.AtLeast(0);
+        _outputDir.NotAFile();
+        _device.IsDevice();
+        _logEvery.AtLeast(1);
+    }
+
     public TrainSettings Read(ParseResult r)
     {
         string model = r.GetValue(_model)!, dataset = r.GetValue(_dataset)!;
-        if (!Models.Names.Contains(model)) throw new CliException($"unknown model '{model}'; expected one of: {string.Join(", ", Models.Names)}.");
-        if (!DataChoice.Names.Contains(dataset)) throw new CliException($"unknown dataset '{dataset}'; expected one of: {string.Join(", ", DataChoice.Names)}.");
         var s = new TrainSettings(model, dataset, r.GetValue(_epochs), r.GetValue(_batchSize), r.GetValue(_lr), r.GetValue(_momentum),
             r.GetValue(_seed), r.GetValue(_threads), r.GetValue(_workers), r.GetValue(_dataDir)!,
             r.GetValue(_outputDir) ?? Path.Combine("runs", $"{dataset}-{model}"), r.GetValue(_device)!, r.GetValue(_download), r.GetValue(_logEvery));
-        if (s.Epochs < 1) throw new CliException($"--epochs must be at least 1, got {s.Epochs}.");
-        if (s.BatchSize < 1) throw new CliException($"--batch-size must be at least 1, got {s.BatchSize}.");
-        if (s.Threads is < 1) throw new CliException($"--threads must be at least 1, got {s.Threads}.");
-        if (s.Workers < 0) throw new CliException($"--workers must not be negative, got {s.Workers}.");
-        if (s.LogEvery < 1) throw new CliException($"--log-every must be at least 1, got {s.LogEvery}.");
-        if (!(s.Lr > 0)) throw new CliException($"--lr must be positive, got {s.Lr}.");
+        if (File.Exists(s.OutputDir))   // the default folder, runs/DATASET-MODEL, taken by a file
+            throw new CliException($"the output folder {s.OutputDir} is a file; give another with --output-dir.", Cli.Usage);
         return s;
     }
 }
