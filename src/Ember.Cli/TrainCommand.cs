@@ -44,6 +44,20 @@ internal static class TrainCommand
         return command;
     }
 
+    /// <summary>
+    /// Runs <c>ember train</c> with <paramref name="args"/> (the words after <c>train</c>) in this process, with a stop request that only
+    /// <see cref="StopSignal.Request"/> sets and the output on <paramref name="console"/> (for tests).
+    /// </summary>
+    internal static int Invoke(string[] args, StopSignal stop, IAnsiConsole console, bool outputRedirected = true)
+    {
+        var o = new TrainOptions();
+        var command = new Command("train");
+        o.AddTo(command);
+        command.SetAction(pr => Cli.Run(() => Train(o.Read(pr), path => ResumeCommandLine.For(pr, path), stop, console, outputRedirected)));
+        var root = new RootCommand { command };
+        return root.Parse(["train", .. args]).Invoke();
+    }
+
     /// <summary>The shape of the images and the number of classes of each dataset, known before its files are read.</summary>
     private static (int Channels, int Size, int Classes) ImageShape(string dataset) => dataset == "cifar10" ? (3, 32, 10) : (1, 28, 10);
 
