@@ -197,6 +197,12 @@ internal static class TrainCommand
         if (dirty) Save();   // a finished run resumed from a checkpoint elsewhere
         // Training is over: a signal now ends the process at once (the checkpoint is complete), as usual.
         stop.Dispose();
+        if (stop.Requested)
+        {
+            Console.Error.WriteLine($"Stopped by {stop.Name} after training; the checkpoint {checkpoint} is complete. To evaluate it and write the loss curve:");
+            Console.Error.WriteLine("  " + resumeCommand(checkpoint));
+            return stop.ExitCode;
+        }
         TrainProgress.Raw(console, string.Create(CultureInfo.InvariantCulture, $"Finished training in {elapsedBefore + clock.Elapsed.TotalSeconds:F1} s"));
 
         var eval = Evaluation.Run(model, test.Dataset);
