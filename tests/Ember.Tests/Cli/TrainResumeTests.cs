@@ -54,7 +54,11 @@ public sealed class TrainResumeTests : IDisposable
 
         // Dies at step 17 (epoch 2, batch 5) without a chance to save: the checkpoint of step 15 remains.
         TrainCommand.AfterStep = (step, _) => { if (step == 17) throw new SimulatedCrash(); };
-        try { Assert.Equal(2, Run(Args(b, "--checkpoint-every", "5")).Code); }
+        try
+        {
+            int code = Run(Args(b, "--checkpoint-every", "5")).Code;
+            Assert.True(code is not (0 or 130 or 143), $"exit code {code}");   // an internal error's code
+        }
         finally { TrainCommand.AfterStep = null; }
         string ckpt = Path.Combine(b, "checkpoint.pt");
         var saved = CliCheckpoint.LoadResumable(ckpt).State;
