@@ -1,13 +1,15 @@
 using Ember.NN;
 using Ember.Optim;
+using Ember.Rng;
 using Ember.Serialization;
 
 namespace Ember.Cli;
 
 /// <summary>
 /// The checkpoint <c>ember train</c> writes: an Ember <see cref="Checkpoint"/> (PyTorch's zip format,
-/// saved atomically) holding the model's and optimizer's state and, as user values, what is needed to
-/// rebuild the model for <c>ember eval</c> and <c>ember predict</c>.
+/// saved atomically) holding the model's and optimizer's state (momentum buffers included), the
+/// default generator's state, where training stands (<see cref="TrainState"/>) and, as user values,
+/// what is needed to rebuild the model for <c>ember eval</c> and <c>ember predict</c>.
 /// </summary>
 internal static class CliCheckpoint
 {
@@ -16,8 +18,13 @@ internal static class CliCheckpoint
     /// <summary>What the model is and what it was trained on.</summary>
     public sealed record Header(string Model, string Dataset, int Channels, int Size, string[] Classes, int Epochs, int Seed);
 
-    public static void Save(string path, Header h, Module model, Optimizer optimizer) =>
-        Checkpoint.Save(path, model, optimizer, values: new Dictionary<string, object?>
+    /// <summary>
+    /// Saves atomically (a kill at any moment leaves the previous file whole). With a
+    /// <paramref name="training"/> state, the default generator's state goes in too, so the file can be resumed.
+    /// </summary>
+    public static void Save(string path, Header h, Module model, Optimizer optimizer, TrainState? training = null)
+    {
+        var values = new Dictionary<string, object?>
         {
             ["ember_model"] = h.Model,
             ["dataset"] = h.Dataset,
@@ -26,23 +33,59 @@ internal static class CliCheckpoint
             ["classes"] = string.Join("\n", h.Classes),
             ["epochs"] = (long)h.Epochs,
             ["seed"] = (long)h.Seed,
-        });
+        };
+        if (training is not null) values[TrainState.Key] = training.ToValues();
+        Checkpoint.Save(path, model, optimizer, generator: training is null ? null : Generator.Default, values: values);
+    }
 
     /// <summary>Reads a checkpoint and rebuilds its model with the saved weights.</summary>
     /// <exception cref="CliException">The file is missing, unreadable or not written by <c>ember train</c>.</exception>
     public static (Header Header, Module<Tensor, Tensor> Model) Load(string path)
     {
-        if (!File.Exists(path)) throw new CliException($"checkpoint not found: {Path.GetFullPath(path)}");
-        Checkpoint c;
-        try { c = Checkpoint.Load(path); }
-        catch (TensorFileException e) { throw new CliException(e.Message); }
-        T Get<T>(string key) => c.Values.TryGetValue(key, out var v) && v is T t
-            ? t : throw new CliException($"{path}: not a checkpoint written by `ember train` (no '{key}' entry).");
-        var h = new Header(Get<string>("ember_model"), Get<string>("dataset"), (int)Get<long>("channels"), (int)Get<long>("size"),
-            Get<string>("classes").Split('\n'), (int)Get<long>("epochs"), (int)Get<long>("seed"));
+        var c = Read(path);
+        var h = ReadHeader(path, c);
         var model = Models.Create(h.Model, h.Channels, h.Size, h.Classes.Length);
         try { c.Restore(model); }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException) { throw new CliException($"{path}: {e.Message}"); }
         return (h, model);
+    }
+
+    /// <summary>A checkpoint to resume: its header, its training state and the file's parts, for <see cref="Restore"/>.</summary>
+    public sealed record Resumable(string Path, Header Header, TrainState State, Checkpoint File);
+
+    /// <summary>Reads a checkpoint written by <c>ember train</c> for <c>--resume</c>.</summary>
+    /// <exception cref="CliException">The file is missing, unreadable, or holds no training state or generator state.</exception>
+    public static Resumable LoadResumable(string path)
+    {
+        var c = Read(path);
+        var h = ReadHeader(path, c);
+        var state = TrainState.FromValues(path, c.Values.GetValueOrDefault(TrainState.Key));
+        if (c.RngState is null || c.Optimizer is null || c.Model is null)
+            throw new CliException($"{path}: the checkpoint lacks the {(c.Model is null ? "model" : c.Optimizer is null ? "optimizer" : "random generator")} state needed to resume.");
+        return new Resumable(path, h, state, c);
+    }
+
+    /// <summary>Puts a resumable checkpoint's model, optimizer (momentum buffers included) and default-generator state back.</summary>
+    /// <exception cref="CliException">The saved state does not fit the model or optimizer.</exception>
+    public static void Restore(Resumable r, Module model, Optimizer optimizer)
+    {
+        try { r.File.Restore(model, optimizer, generator: Generator.Default); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException) { throw new CliException($"{r.Path}: {e.Message}"); }
+    }
+
+    private static Checkpoint Read(string path)
+    {
+        Cli.RequireFile(path, "checkpoint");
+        try { return Checkpoint.Load(path); }
+        catch (TensorFileException e) { throw new CliException(e.Message); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CliException($"{path}: {e.Message}"); }
+    }
+
+    private static Header ReadHeader(string path, Checkpoint c)
+    {
+        T Get<T>(string key) => c.Values.TryGetValue(key, out var v) && v is T t
+            ? t : throw new CliException($"{path}: not a checkpoint written by `ember train` (no '{key}' entry).");
+        return new Header(Get<string>("ember_model"), Get<string>("dataset"), (int)Get<long>("channels"), (int)Get<long>("size"),
+            Get<string>("classes").Split('\n'), (int)Get<long>("epochs"), (int)Get<long>("seed"));
     }
 }

@@ -1,97 +1,222 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using Ember.Data;
 using Ember.NN;
 using Ember.Optim;
+using Ember.Rng;
 using Spectre.Console;
 
 namespace Ember.Cli;
 
 /// <summary>
 /// <c>ember train</c>: the chapter's 20.3.12 recipe as a command. Trains a model with cross-entropy and
-/// SGD with momentum, shows a live progress bar, prints the chapter's running-loss lines, then evaluates
-/// on the test set and writes a checkpoint, a loss curve and the metrics into the output folder.
+/// SGD with momentum, shows the progress, prints the chapter's running-loss lines, then evaluates on the
+/// test set and writes a checkpoint, a loss curve and the metrics into the output folder.
 /// </summary>
+/// <remarks>
+/// Progress is never lost: the checkpoint (model, optimizer with its momentum buffers, the default
+/// generator, the position and the running figures) is rewritten atomically at the end of every epoch,
+/// every <c>--checkpoint-every</c> mini-batches, and when SIGINT or SIGTERM asks the run to stop, which
+/// happens after the current mini-batch. <c>--resume</c> continues bit for bit: the same weights, the
+/// same printed lines, as if the run had never stopped.
+/// </remarks>
 internal static class TrainCommand
 {
+    /// <summary>
+    /// Called after every training step with the run's step count and the stop request: tests stop
+    /// (<see cref="StopSignal.Request"/>) or abort (by throwing) an in-process run at a chosen step.
+    /// </summary>
+    internal static Action<long, StopSignal>? AfterStep { get; set; }
+
     public static Command Create()
     {
         var o = new TrainOptions();
         var command = new Command("train", "Train LeNet or an MLP on CIFAR-10, Fashion-MNIST or MNIST (the chapter's 20.3.12 recipe by default).");
         o.AddTo(command);
-        command.SetAction(pr => Cli.Run(() => Train(o.Read(pr))));
+        command.SetAction(pr => Cli.Run(() =>
+        {
+            var settings = o.Read(pr);
+            // From here on the first Ctrl-C or SIGTERM stops the run after the current step, with a checkpoint.
+            using var stop = StopSignal.Listen();
+            return Train(settings, path => ResumeCommandLine.For(pr, path), stop, AnsiConsole.Console, Console.IsOutputRedirected);
+        }));
         return command;
     }
 
-    private static int Train(TrainSettings s)
+    /// <summary>
+    /// Runs <c>ember train</c> with <paramref name="args"/> (the words after <c>train</c>) in this process, with a stop request that only
+    /// <see cref="StopSignal.Request"/> sets and the output on <paramref name="console"/> (for tests).
+    /// </summary>
+    internal static int Invoke(string[] args, StopSignal stop, IAnsiConsole console, bool outputRedirected = true)
+    {
+        var o = new TrainOptions();
+        var command = new Command("train");
+        o.AddTo(command);
+        command.SetAction(pr => Cli.Run(() => Train(o.Read(pr), path => ResumeCommandLine.For(pr, path), stop, console, outputRedirected)));
+        var root = new RootCommand { command };
+        return root.Parse(["train", .. args]).Invoke();
+    }
+
+    /// <summary>The shape of the images and the number of classes of each dataset, known before its files are read.</summary>
+    private static (int Channels, int Size, int Classes) ImageShape(string dataset) => dataset == "cifar10" ? (3, 32, 10) : (1, 28, 10);
+
+    internal static int Train(TrainSettings s, Func<string, string> resumeCommand, StopSignal stop, IAnsiConsole console, bool outputRedirected)
     {
         if (s.Threads is { } t) Threads.Count = t;
         Cli.RequireCpu(s.Device);
+        var resume = s.Resume is { } rp ? CliCheckpoint.LoadResumable(rp) : null;
+        var identity = new RunIdentity(s.Model, s.Dataset, s.BatchSize, s.Lr, s.Momentum, s.Seed);
+        if (resume is not null) identity.RequireSameAs(resume.State.Identity, resume.Path);
+
         Tensor.ManualSeed(s.Seed);
-        var train = DataChoice.Open(s.Dataset, s.DataDir, train: true, s.Download);
-        var test = DataChoice.Open(s.Dataset, s.DataDir, train: false, s.Download);
-        var model = Models.Create(s.Model, train.Channels, train.Size, train.Classes.Count);
+        var (channels, size, classes) = ImageShape(s.Dataset);
+        var model = Models.Create(s.Model, channels, size, classes);
         var lossFn = new CrossEntropyLoss();
         var optimizer = new Sgd(model.Parameters(), lr: s.Lr, momentum: s.Momentum);
-        var loader = DataLoader.Create(train.Dataset, batchSize: s.BatchSize, shuffle: true, numWorkers: s.Workers);
-        Directory.CreateDirectory(s.OutputDir);
+        long parameters = model.Parameters().Sum(p => p.Numel());
+        // Before the (possibly long) data loading, so that a bad --output-dir costs seconds, not a run.
+        OutputFolder.Check(s.OutputDir, OutputFolder.Estimate(parameters));
+        string checkpoint = Path.Combine(s.OutputDir, CliCheckpoint.FileName);
 
-        AnsiConsole.MarkupLine($"[bold]{s.Model}[/] on [bold]{s.Dataset}[/]: {train.Dataset.Count} training images, {test.Dataset.Count} test images, " +
-            $"{model.Parameters().Sum(p => p.Numel())} parameters, batch {s.BatchSize}, SGD lr {s.Lr} momentum {s.Momentum}, seed {s.Seed}, {Threads.Count} threads");
-        var curve = new List<double>();
-        var clock = Stopwatch.StartNew();
+        var train = DataChoice.Open(s.Dataset, s.DataDir, train: true, s.Download);
+        var test = DataChoice.Open(s.Dataset, s.DataDir, train: false, s.Download);
+        if ((train.Channels, train.Size, train.Classes.Count) != (channels, size, classes))
+            throw new InvalidOperationException($"{s.Dataset}: expected {classes} classes of {channels}x{size}x{size} images, found {train.Classes.Count} of {train.Channels}x{train.Size}x{train.Size}.");
+        var header = new CliCheckpoint.Header(s.Model, s.Dataset, train.Channels, train.Size, [.. train.Classes], s.Epochs, s.Seed);
+
+        var state = resume?.State ?? new TrainState { Identity = identity, TrainImages = train.Dataset.Count };
+        if (resume is not null)
+        {
+            if (state.TrainImages != train.Dataset.Count)
+                throw new CliException($"--resume {resume.Path}: that run trained on {state.TrainImages} images, but the training set now has {train.Dataset.Count}.");
+            CliCheckpoint.Restore(resume, model, optimizer);   // also puts the default generator where the run left it
+        }
+        // The loader draws its shuffle as `shuffle: true` would (same generator, same order of draws), but
+        // through a sampler that can leave out the batches a resumed epoch has already done.
+        var sampler = new SkippingSampler(new RandomSampler(train.Dataset.Count));
+        var loader = DataLoader.Create(train.Dataset, batchSize: s.BatchSize, sampler: sampler, numWorkers: s.Workers);
         int batches = loader.Count;
-        int curveEvery = Math.Max(1, batches * s.Epochs / 200);   // about 200 points on the loss curve
+        if (state.Step > batches)
+            throw new CliException($"--resume {resume!.Path}: the checkpoint is at batch {state.Step} of an epoch of {batches} batches.");
 
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
+        TrainProgress.Raw(console, $"{s.Model} on {s.Dataset}: {train.Dataset.Count} training images, {test.Dataset.Count} test images, {parameters} parameters");
+        TrainProgress.Raw(console, string.Create(CultureInfo.InvariantCulture,
+            $"SGD lr {s.Lr} momentum {s.Momentum}, batch {s.BatchSize}, seed {s.Seed}, {Threads.Count} threads, {s.Workers} workers"));
+        if (resume is not null)
+            TrainProgress.Raw(console, state.Epoch > s.Epochs
+                ? $"Resuming {resume.Path}: training had finished ({state.Epoch - 1} epochs)"
+                : $"Resuming {resume.Path} at epoch {state.Epoch}, batch {state.Step} of {batches}");
+
+        int curveEvery = Math.Max(1, batches * s.Epochs / 200);   // about 200 points on the loss curve
+        double elapsedBefore = state.ElapsedSeconds;
+        var clock = Stopwatch.StartNew();
+        bool dirty = resume is null || Path.GetFullPath(resume.Path) != Path.GetFullPath(checkpoint);
+        void Save()
+        {
+            state.ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds;
+            CliCheckpoint.Save(checkpoint, header, model, optimizer, state);
+            dirty = false;
+        }
+
+        int code = TrainProgress.Run(console, TrainProgress.IsLive(console, outputRedirected), s.Epochs, batches, progress =>
+        {
+            while (state.Epoch <= s.Epochs)
             {
-                for (int epoch = 1; epoch <= s.Epochs; epoch++)
+                if (stop.Requested)
                 {
-                    var task = ctx.AddTask($"epoch {epoch}/{s.Epochs}", maxValue: batches);
-                    double running = 0, curveSum = 0;
-                    int inRunning = 0, inCurve = 0, i = 0;
-                    var epochClock = Stopwatch.StartNew();
-                    foreach (var (images, labels) in loader)
+                    if (dirty) Save();
+                    return stop.ExitCode;
+                }
+                // A resumed epoch replays its shuffle from the generator state the epoch began with, then
+                // takes the generator back to where the run stopped (which equals the state after the
+                // shuffle unless the steps themselves drew random numbers).
+                byte[] now = Generator.Default.GetState();
+                byte[] epochStart = state.Step > 0 ? state.EpochStartRng! : now;
+                if (state.Step > 0) Generator.Default.SetState(epochStart);
+                sampler.Skip = state.Step * s.BatchSize;
+                progress.BeginEpoch(state.Epoch, state.Step);
+                double epochSecondsBefore = state.EpochSeconds;
+                var epochClock = Stopwatch.StartNew();
+                using (var it = loader.GetEnumerator())
+                {
+                    bool more = it.MoveNext();   // draws the epoch's shuffle
+                    if (state.Step > 0) Generator.Default.SetState(now);
+                    state.EpochStartRng = epochStart;
+                    for (; more; more = it.MoveNext())
                     {
+                        var (images, labels) = it.Current;
                         optimizer.ZeroGrad();
                         var loss = lossFn.Call(model.Call(images), labels);
                         loss.Backward();
                         optimizer.Step();
 
                         double l = loss.Item<float>();
-                        running += l; inRunning++;
-                        curveSum += l; inCurve++;
-                        i++;
-                        if (inCurve == curveEvery) { curve.Add(curveSum / inCurve); curveSum = 0; inCurve = 0; }
-                        if (i % s.LogEvery == 0)
+                        state.Step++; state.GlobalStep++;
+                        state.Running += l; state.InRunning++;
+                        state.CurveSum += l; state.InCurve++;
+                        state.EpochLossSum += l;
+                        state.EpochSeconds = epochSecondsBefore + epochClock.Elapsed.TotalSeconds;
+                        dirty = true;
+                        if (state.InCurve == curveEvery)
+                        {
+                            state.Curve.Add((state.Epoch - 1 + state.Step / (double)batches, state.CurveSum / state.InCurve));
+                            state.CurveSum = 0; state.InCurve = 0;
+                        }
+                        if (state.Step % s.LogEvery == 0)
                         {
                             // The chapter's line: [epoch, batch] loss: average over the last LogEvery batches.
-                            AnsiConsole.WriteLine($"[{epoch}, {i,5}] loss: {running / inRunning:F3}");
-                            running = 0; inRunning = 0;
+                            progress.Line(string.Create(CultureInfo.InvariantCulture, $"[{state.Epoch}, {state.Step,5}] loss: {state.Running / state.InRunning:F3}"));
+                            state.Running = 0; state.InRunning = 0;
                         }
-                        if (i % 25 == 0 || i == batches)
+                        progress.Update(state.Step, state.InRunning > 0 ? state.Running / state.InRunning : l);
+                        AfterStep?.Invoke(state.GlobalStep, stop);
+                        if (state.Step == batches) continue;   // the end of the epoch saves below
+                        if (stop.Requested)
                         {
-                            double rate = i / epochClock.Elapsed.TotalSeconds;
-                            task.Description = $"epoch {epoch}/{s.Epochs}  {rate:F0} batches/s  loss {(inRunning > 0 ? running / inRunning : l):F3}";
-                            task.Value = i;
+                            Save();
+                            return stop.ExitCode;
                         }
+                        if (s.CheckpointEvery > 0 && state.GlobalStep % s.CheckpointEvery == 0) Save();
                     }
-                    task.Value = batches;
                 }
-            });
-        AnsiConsole.MarkupLine($"Finished training in {clock.Elapsed.TotalSeconds:F1} s");
+                progress.EndEpoch(string.Create(CultureInfo.InvariantCulture,
+                    $"epoch {state.Epoch}/{s.Epochs}: loss {state.EpochLossSum / Math.Max(1, batches):F3}, {batches} batches in {state.EpochSeconds:F1} s ({batches / Math.Max(state.EpochSeconds, 1e-9):F1} batches/s)"));
+                state.NextEpoch();
+                Save();
+            }
+            return 0;
+        });
+        if (code != 0)
+        {
+            Console.Error.WriteLine($"Stopped by {stop.Name} at epoch {state.Epoch}, batch {state.Step} of {batches}; the checkpoint is {checkpoint}");
+            Console.Error.WriteLine("To resume:");
+            Console.Error.WriteLine("  " + resumeCommand(checkpoint));
+            return code;
+        }
+        if (dirty) Save();   // a finished run resumed from a checkpoint elsewhere
+        // Training is over: a signal now ends the process at once (the checkpoint is complete), as usual.
+        stop.Dispose();
+        if (stop.Requested)
+        {
+            Console.Error.WriteLine($"Stopped by {stop.Name} after training; the checkpoint {checkpoint} is complete. To evaluate it and write the loss curve:");
+            Console.Error.WriteLine("  " + resumeCommand(checkpoint));
+            return stop.ExitCode;
+        }
+        TrainProgress.Raw(console, string.Create(CultureInfo.InvariantCulture, $"Finished training in {elapsedBefore + clock.Elapsed.TotalSeconds:F1} s"));
 
         var eval = Evaluation.Run(model, test.Dataset);
         eval.Print();
 
         string lossPng = Path.Combine(s.OutputDir, "loss.png");
-        LossCurve.Save(lossPng, [.. curve.Select((l, k) => (k / Math.Max(1, batches / curveEvery) + (k % Math.Max(1, batches / curveEvery) + 0.5) * curveEvery / batches, l))], s.Epochs, $"{s.Model} on {s.Dataset}: training loss");
-        string checkpoint = Path.Combine(s.OutputDir, CliCheckpoint.FileName);
-        CliCheckpoint.Save(checkpoint, new CliCheckpoint.Header(s.Model, s.Dataset, train.Channels, train.Size, [.. train.Classes], s.Epochs, s.Seed), model, optimizer);
-        AnsiConsole.MarkupLine($"Wrote {Markup.Escape(checkpoint)} and {Markup.Escape(lossPng)}");
+        SaveLossCurve(lossPng, state.Curve, s);
+        TrainProgress.Raw(console, $"Wrote {checkpoint} and {lossPng}");
         return 0;
+    }
+
+    // The curve's points carry their fractional epoch, for a chart with epoch boundaries.
+    private static void SaveLossCurve(string path, IReadOnlyList<(double Epoch, double Loss)> curve, TrainSettings s)
+    {
+        LossCurve.Save(path, curve, s.Epochs, $"{s.Model} on {s.Dataset}: training loss");
     }
 }

@@ -4,7 +4,8 @@ namespace Ember.Cli;
 
 /// <summary>The settings of one training run.</summary>
 internal sealed record TrainSettings(string Model, string Dataset, int Epochs, int BatchSize, double Lr, double Momentum, int Seed,
-    int? Threads, int Workers, string DataDir, string OutputDir, string Device, bool Download, int LogEvery);
+    int? Threads, int Workers, string DataDir, string OutputDir, string Device, bool Download, int LogEvery,
+    int CheckpointEvery, string? Resume);
 
 /// <summary>The options of <c>ember train</c>, with the chapter's recipe as defaults.</summary>
 internal sealed class TrainOptions
@@ -23,10 +24,12 @@ internal sealed class TrainOptions
     private readonly Option<string> _device = new("--device") { Description = "cpu (cuda:N once Ember has a CUDA backend)", DefaultValueFactory = _ => "cpu" };
     private readonly Option<bool> _download = new("--download") { Description = "download the dataset if it is not found" };
     private readonly Option<int> _logEvery = new("--log-every") { Description = "print the average loss every this many mini-batches", DefaultValueFactory = _ => 2000 };
+    private readonly Option<int> _checkpointEvery = new("--checkpoint-every") { Description = "also write the checkpoint every this many mini-batches (0: only at the end of each epoch)", DefaultValueFactory = _ => 0 };
+    private readonly Option<string?> _resume = new("--resume") { Description = "continue the run saved in this checkpoint (written by an interrupted or finished ember train)" };
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { _model, _dataset, _epochs, _batchSize, _lr, _momentum, _seed, _threads, _workers, _dataDir, _outputDir, _device, _download, _logEvery })
+        foreach (Option option in new Option[] { _model, _dataset, _epochs, _batchSize, _lr, _momentum, _seed, _threads, _workers, _dataDir, _outputDir, _device, _download, _logEvery, _checkpointEvery, _resume })
             command.Options.Add(option);
     }
 
@@ -44,6 +47,7 @@ internal sealed class TrainOptions
         _outputDir.NotAFile();
         _device.IsDevice();
         _logEvery.AtLeast(1);
+        _checkpointEvery.AtLeast(0);
     }
 
     public TrainSettings Read(ParseResult r)
@@ -51,7 +55,8 @@ internal sealed class TrainOptions
         string model = r.GetValue(_model)!, dataset = r.GetValue(_dataset)!;
         var s = new TrainSettings(model, dataset, r.GetValue(_epochs), r.GetValue(_batchSize), r.GetValue(_lr), r.GetValue(_momentum),
             r.GetValue(_seed), r.GetValue(_threads), r.GetValue(_workers), r.GetValue(_dataDir)!,
-            r.GetValue(_outputDir) ?? Path.Combine("runs", $"{dataset}-{model}"), r.GetValue(_device)!, r.GetValue(_download), r.GetValue(_logEvery));
+            r.GetValue(_outputDir) ?? Path.Combine("runs", $"{dataset}-{model}"), r.GetValue(_device)!, r.GetValue(_download), r.GetValue(_logEvery),
+            r.GetValue(_checkpointEvery), r.GetValue(_resume));
         if (File.Exists(s.OutputDir))   // the default folder, runs/DATASET-MODEL, taken by a file
             throw new CliException($"the output folder {s.OutputDir} is a file; give another with --output-dir.", Cli.Usage);
         return s;
