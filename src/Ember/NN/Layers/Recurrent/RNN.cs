@@ -1,0 +1,120 @@
+namespace Ember.NN;
+
+/// <summary>
+/// An Elman recurrent network (<c>nn.RNN</c>): h_t = tanh(x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh), or
+/// relu with <c>nonlinearity: "relu"</c>, stacked <c>num_layers</c> deep. The input is [T, B, input_size]
+/// ([B, T, input_size] with <c>batchFirst</c>, or unbatched [T, input_size]); the result is
+/// (Output [T, B, D·hidden_size], H [num_layers·D, B, hidden_size]), D = 2 when bidirectional.
+/// Parameters and initialisation are PyTorch's; see <see cref="RNNBase{TState}"/>.
+/// </summary>
+public sealed class RNN : RNNBase<Tensor>
+{
+    /// <summary>Creates the layer (<c>nn.RNN(input_size, hidden_size, num_layers, nonlinearity, bias, batch_first, dropout, bidirectional)</c>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="nonlinearity"/> is neither "tanh" nor "relu", or a size or the dropout is out of range.</exception>
+    public RNN(int inputSize, int hiddenSize, int numLayers = 1, string nonlinearity = "tanh", bool bias = true, bool batchFirst = false,
+        double dropout = 0, bool bidirectional = false, DType? dtype = null, Device? device = null)
+        : base(ModeOf(nonlinearity), inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, 0, dtype, device)
+    {
+        Nonlinearity = nonlinearity;
+    }
+
+    internal static RecurrentMode ModeOf(string nonlinearity, string who = "RNN") => nonlinearity switch
+    {
+        "tanh" => RecurrentMode.RnnTanh,
+        "relu" => RecurrentMode.RnnRelu,
+        _ => throw new ArgumentException($"{who}: Unknown nonlinearity '{nonlinearity}'; expected 'tanh' or 'relu'.", nameof(nonlinearity)),
+    };
+
+    /// <summary>"tanh" or "relu" (<c>nonlinearity</c>).</summary>
+    public string Nonlinearity { get; }
+
+    /// <summary>Runs the layers from zero initial state.</summary>
+    public override (Tensor Output, Tensor State) Forward(Tensor input) => Forward(input, null);
+
+    /// <summary>
+    /// Runs the layers from the initial hidden state <paramref name="hx"/> [num_layers·D, B, hidden_size]
+    /// ([num_layers·D, hidden_size] for unbatched input), zeros when null (<c>rnn(input, h_0)</c>).
+    /// Returns (output, h_n).
+    /// </summary>
+    /// <exception cref="ArgumentException">The input or the state has the wrong shape or dtype.</exception>
+    public (Tensor Output, Tensor State) Forward(Tensor input, Tensor? hx)
+    {
+        var (o, h, _) = RunLayers(input, hx, null);
+        return (o, h);
+    }
+
+    /// <summary><see cref="Forward(Tensor, Tensor?)"/> with the forward hooks when <paramref name="hx"/> is null (<c>rnn(input, h_0)</c>).</summary>
+    public (Tensor Output, Tensor State) Call(Tensor input, Tensor? hx) => hx is null ? Call(input) : Forward(input, hx);
+}
+
+/// <summary>
+/// A long short-term memory network (<c>nn.LSTM</c>), gates in PyTorch's order i, f, g, o:
+/// c_t = σ(f)·c_{t−1} + σ(i)·tanh(g), h_t = σ(o)·tanh(c_t), then h_t·W_hrᵀ when <c>projSize</c> &gt; 0.
+/// The result is (Output, (H, C)): Output [T, B, D·H_out] (batch first with <c>batchFirst</c>), H
+/// [num_layers·D, B, H_out] and C [num_layers·D, B, hidden_size], H_out = proj_size or hidden_size.
+/// Deconstruct it as <c>var (output, (h, c)) = lstm.Call(x);</c>. Parameters and initialisation are
+/// PyTorch's; see <see cref="RNNBase{TState}"/>.
+/// </summary>
+public sealed class LSTM : RNNBase<(Tensor H, Tensor C)>
+{
+    /// <summary>Creates the layer (<c>nn.LSTM(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, proj_size)</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size, the dropout or <paramref name="projSize"/> (must be below hidden_size) is out of range.</exception>
+    public LSTM(int inputSize, int hiddenSize, int numLayers = 1, bool bias = true, bool batchFirst = false,
+        double dropout = 0, bool bidirectional = false, int projSize = 0, DType? dtype = null, Device? device = null)
+        : base(RecurrentMode.Lstm, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, projSize, dtype, device) { }
+
+    /// <summary>Runs the layers from zero initial states.</summary>
+    public override (Tensor Output, (Tensor H, Tensor C) State) Forward(Tensor input) => Forward(input, null);
+
+    /// <summary>
+    /// Runs the layers from the initial states (h_0 [num_layers·D, B, H_out], c_0 [num_layers·D, B, hidden_size];
+    /// without the batch dim for unbatched input), zeros when null (<c>lstm(input, (h_0, c_0))</c>).
+    /// Returns (output, (h_n, c_n)).
+    /// </summary>
+    /// <exception cref="ArgumentException">The input or a state has the wrong shape or dtype.</exception>
+    public (Tensor Output, (Tensor H, Tensor C) State) Forward(Tensor input, (Tensor H, Tensor C)? hx)
+    {
+        if (hx is { } s)
+        {
+            ArgumentNullException.ThrowIfNull(s.H, "hx.H");
+            ArgumentNullException.ThrowIfNull(s.C, "hx.C");
+        }
+        var (o, h, c) = RunLayers(input, hx?.H, hx?.C);
+        return (o, (h, c!));
+    }
+
+    /// <summary><see cref="Forward(Tensor, ValueTuple{Tensor, Tensor}?)"/> with the forward hooks when <paramref name="hx"/> is null (<c>lstm(input, (h_0, c_0))</c>).</summary>
+    public (Tensor Output, (Tensor H, Tensor C) State) Call(Tensor input, (Tensor H, Tensor C)? hx) => hx is null ? Call(input) : Forward(input, hx);
+}
+
+/// <summary>
+/// A gated recurrent unit network (<c>nn.GRU</c>), gates in PyTorch's order r, z, n:
+/// r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
+/// n = tanh(W_in x + b_in + r·(W_hn h + b_hn)), h' = (1 − z)·n + z·h. Shapes as <see cref="RNN"/>;
+/// parameters and initialisation are PyTorch's; see <see cref="RNNBase{TState}"/>.
+/// </summary>
+public sealed class GRU : RNNBase<Tensor>
+{
+    /// <summary>Creates the layer (<c>nn.GRU(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size or the dropout is out of range.</exception>
+    public GRU(int inputSize, int hiddenSize, int numLayers = 1, bool bias = true, bool batchFirst = false,
+        double dropout = 0, bool bidirectional = false, DType? dtype = null, Device? device = null)
+        : base(RecurrentMode.Gru, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, 0, dtype, device) { }
+
+    /// <summary>Runs the layers from zero initial state.</summary>
+    public override (Tensor Output, Tensor State) Forward(Tensor input) => Forward(input, null);
+
+    /// <summary>
+    /// Runs the layers from the initial hidden state <paramref name="hx"/> [num_layers·D, B, hidden_size]
+    /// ([num_layers·D, hidden_size] for unbatched input), zeros when null (<c>gru(input, h_0)</c>). Returns (output, h_n).
+    /// </summary>
+    /// <exception cref="ArgumentException">The input or the state has the wrong shape or dtype.</exception>
+    public (Tensor Output, Tensor State) Forward(Tensor input, Tensor? hx)
+    {
+        var (o, h, _) = RunLayers(input, hx, null);
+        return (o, h);
+    }
+
+    /// <summary><see cref="Forward(Tensor, Tensor?)"/> with the forward hooks when <paramref name="hx"/> is null (<c>gru(input, h_0)</c>).</summary>
+    public (Tensor Output, Tensor State) Call(Tensor input, Tensor? hx) => hx is null ? Call(input) : Forward(input, hx);
+}
