@@ -126,6 +126,21 @@ public class RecurrentGoldenTests
     }
 
     [Fact]
+    public void AStateDictWrittenByEmberLoadsBackWithPyTorchsLayout()
+    {
+        var g = G;
+        var source = new LSTM(4, 6, numLayers: 2, bidirectional: true, projSize: 3);
+        source.LoadStateDict(TorchFile.LoadStateDict(Fixtures.Path_("lstm_state.pt")));
+        string path = Path.Combine(Fixtures.TempDir(), "lstm.pt");
+        TorchFile.Save(source.StateDict(), path);
+        var back = TorchFile.LoadStateDict(path);
+        Assert.Equal(source.StateDict().Keys, back.Keys);
+        var copy = new LSTM(4, 6, numLayers: 2, bidirectional: true, projSize: 3);
+        copy.LoadStateDict(back);
+        TensorAssert.Close(g["statedict_y"], copy.Call(g["statedict_x"]).Output.Detach());
+    }
+
+    [Fact]
     public void ModulesPrintLikePyTorch()
     {
         string Repr(string key) => Meta.GetProperty("repr").GetProperty(key).GetString()!;
