@@ -152,17 +152,17 @@ public abstract class RNNBase<TState> : Module<Tensor, (Tensor Output, TState St
         int dirs = Bidirectional ? 2 : 1;
         int[] hShape = [NumLayers * dirs, batch, RealHidden];
         int[] cShape = [NumLayers * dirs, batch, HiddenSize];
-        Tensor h0, c0;
+        Tensor h0;
+        Tensor? c0 = null;
         if (hx is null)
         {
             h0 = Tensor.Zeros(hShape, dtype, input.Device);
-            c0 = Tensor.Zeros(cShape, dtype, input.Device);
+            if (lstm) c0 = Tensor.Zeros(cShape, dtype, input.Device);
         }
         else
         {
             h0 = batched ? hx : hx.Unsqueeze(1);
             CheckState(name, lstm ? "hidden[0]" : "hidden", h0, hShape, dtype);
-            c0 = null!;
             if (lstm)
             {
                 c0 = batched ? cx! : cx!.Unsqueeze(1);
@@ -171,7 +171,7 @@ public abstract class RNNBase<TState> : Module<Tensor, (Tensor Output, TState St
         }
 
         var weights = _weights.Select(g => Group(g)).ToArray();
-        var (output, h, c) = RecurrentMath.Run(_mode, x, h0, lstm ? c0 : null, weights, NumLayers, Bidirectional, Dropout, Training);
+        var (output, h, c) = RecurrentMath.Run(_mode, x, h0, c0, weights, NumLayers, Bidirectional, Dropout, Training);
         if (!batched) return (output.Squeeze(1), h.Squeeze(1), c?.Squeeze(1));
         return (BatchFirst ? output.Transpose(0, 1) : output, h, c);
     }
