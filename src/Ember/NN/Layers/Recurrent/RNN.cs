@@ -1,0 +1,48 @@
+namespace Ember.NN;
+
+/// <summary>
+/// An Elman recurrent network (<c>nn.RNN</c>): h_t = tanh(x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh), or
+/// relu with <c>nonlinearity: "relu"</c>, stacked <c>num_layers</c> deep. The input is [T, B, input_size]
+/// ([B, T, input_size] with <c>batchFirst</c>, or unbatched [T, input_size]); the result is
+/// (Output [T, B, D·hidden_size], H [num_layers·D, B, hidden_size]), D = 2 when bidirectional.
+/// Parameters and initialisation are PyTorch's; see <see cref="RNNBase{TState}"/>.
+/// </summary>
+public sealed class RNN : RNNBase<Tensor>
+{
+    /// <summary>Creates the layer (<c>nn.RNN(input_size, hidden_size, num_layers, nonlinearity, bias, batch_first, dropout, bidirectional)</c>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="nonlinearity"/> is neither "tanh" nor "relu", or a size or the dropout is out of range.</exception>
+    public RNN(int inputSize, int hiddenSize, int numLayers = 1, string nonlinearity = "tanh", bool bias = true, bool batchFirst = false,
+        double dropout = 0, bool bidirectional = false, DType? dtype = null, Device? device = null)
+        : base(ModeOf(nonlinearity), inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, 0, dtype, device)
+    {
+        Nonlinearity = nonlinearity;
+    }
+
+    internal static RecurrentMode ModeOf(string nonlinearity, string who = "RNN") => nonlinearity switch
+    {
+        "tanh" => RecurrentMode.RnnTanh,
+        "relu" => RecurrentMode.RnnRelu,
+        _ => throw new ArgumentException($"{who}: Unknown nonlinearity '{nonlinearity}'; expected 'tanh' or 'relu'.", nameof(nonlinearity)),
+    };
+
+    /// <summary>"tanh" or "relu" (<c>nonlinearity</c>).</summary>
+    public string Nonlinearity { get; }
+
+    /// <summary>Runs the layers from zero initial state.</summary>
+    public override (Tensor Output, Tensor State) Forward(Tensor input) => Forward(input, null);
+
+    /// <summary>
+    /// Runs the layers from the initial hidden state <paramref name="hx"/> [num_layers·D, B, hidden_size]
+    /// ([num_layers·D, hidden_size] for unbatched input), zeros when null (<c>rnn(input, h_0)</c>).
+    /// Returns (output, h_n).
+    /// </summary>
+    /// <exception cref="ArgumentException">The input or the state has the wrong shape or dtype.</exception>
+    public (Tensor Output, Tensor State) Forward(Tensor input, Tensor? hx)
+    {
+        var (o, h, _) = RunLayers(input, hx, null);
+        return (o, h);
+    }
+
+    /// <summary><see cref="Forward(Tensor, Tensor?)"/> with the forward hooks when <paramref name="hx"/> is null (<c>rnn(input, h_0)</c>).</summary>
+    public (Tensor Output, Tensor State) Call(Tensor input, Tensor? hx) => hx is null ? Call(input) : Forward(input, hx);
+}

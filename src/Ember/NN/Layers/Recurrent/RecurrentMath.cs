@@ -1,0 +1,118 @@
+namespace Ember.NN;
+
+/// <summary>The kind of recurrence a layer or cell runs.</summary>
+internal enum RecurrentMode { RnnTanh, RnnRelu, Lstm, Gru }
+
+/// <summary>
+/// The step and layer arithmetic shared by the recurrent layers and cells, written in recorded tensor
+/// ops so autograd needs no rows of its own. It follows PyTorch 1.13's CPU path (aten/src/ATen/native/RNN.cpp):
+/// the input projection x·W_ihᵀ + b_ih of all time steps is one matmul, and each step adds it to
+/// h·W_hhᵀ + b_hh before the gate arithmetic, so the sums round as PyTorch's do.
+/// </summary>
+internal static class RecurrentMath
+{
+    /// <summary>The number of gate blocks stacked in W_ih and W_hh (4 for LSTM: i, f, g, o; 3 for GRU: r, z, n).</summary>
+    public static int GateCount(RecurrentMode mode) => mode switch { RecurrentMode.Lstm => 4, RecurrentMode.Gru => 3, _ => 1 };
+
+    /// <summary>The weights of one layer and direction (or one cell).</summary>
+    public readonly record struct Weights(Tensor Ih, Tensor Hh, Tensor? BiasIh, Tensor? BiasHh, Tensor? Hr);
+
+    /// <summary>x·W_ihᵀ + b_ih for a 2-D x [N, in].</summary>
+    public static Tensor InputProjection(Tensor x, in Weights w)
+    {
+        var y = x.MatMul(w.Ih.T);
+        return w.BiasIh is null ? y : y + w.BiasIh;
+    }
+
+    /// <summary>
+    /// One step: from the projected input <paramref name="xProj"/> [B, G·H] and the state (h [B, H_out],
+    /// c [B, H] for LSTM) to the new state. LSTM: i, f, g, o = σ, σ, tanh, σ of the gate blocks,
+    /// c' = f·c + i·g, h' = o·tanh(c') (then ·W_hrᵀ with a projection). GRU: r, z = σ(x_r + h_r), σ(x_z + h_z),
+    /// n = tanh(x_n + r·(W_hn h + b_hn)), h' = (h − n)·z + n, PyTorch's arrangement of (1 − z)·n + z·h.
+    /// </summary>
+    public static (Tensor H, Tensor? C) Step(RecurrentMode mode, Tensor xProj, Tensor h, Tensor? c, in Weights w)
+    {
+        var hProj = h.MatMul(w.Hh.T);
+        if (w.BiasHh is not null) hProj = hProj + w.BiasHh;
+        switch (mode)
+        {
+            case RecurrentMode.RnnTanh:
+                return ((hProj + xProj).Tanh(), null);
+            case RecurrentMode.RnnRelu:
+                return ((hProj + xProj).Relu(), null);
+            case RecurrentMode.Lstm:
+            {
+                var gates = (hProj + xProj).Chunk(4, 1);
+                var i = gates[0].Sigmoid();
+                var f = gates[1].Sigmoid();
+                var g = gates[2].Tanh();
+                var o = gates[3].Sigmoid();
+                var cNext = f * c! + i * g;
+                var hNext = o * cNext.Tanh();
+                if (w.Hr is not null) hNext = hNext.MatMul(w.Hr.T);
+                return (hNext, cNext);
+            }
+            default:
+            {
+                var xs = xProj.Chunk(3, 1);
+                var hs = hProj.Chunk(3, 1);
+                var r = (hs[0] + xs[0]).Sigmoid();
+                var z = (hs[1] + xs[1]).Sigmoid();
+                var n = (xs[2] + hs[2] * r).Tanh();
+                return ((h - n) * z + n, null);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs one direction of one layer over a sequence <paramref name="x"/> [T, B, in]; returns the
+    /// outputs [T, B, H_out] (in time order also when <paramref name="reverse"/>) and the final state.
+    /// </summary>
+    public static (Tensor Output, Tensor H, Tensor? C) Direction(RecurrentMode mode, Tensor x, Tensor h, Tensor? c, in Weights w, bool reverse)
+    {
+        int steps = x.Shape[0], batch = x.Shape[1];
+        var proj = InputProjection(x.Reshape(steps * batch, x.Shape[2]), w);
+        var perStep = proj.View(steps, batch, proj.Shape[1]).Unbind(0);
+        var outputs = new Tensor[steps];
+        for (int k = 0; k < steps; k++)
+        {
+            int t = reverse ? steps - 1 - k : k;
+            (h, c) = Step(mode, perStep[t], h, c, w);
+            outputs[t] = h;
+        }
+        return (Tensor.Stack(outputs, 0), h, c);
+    }
+
+    /// <summary>
+    /// The whole stack: <paramref name="x"/> [T, B, in], <paramref name="h0"/> [L·D, B, H_out] and, for
+    /// LSTM, <paramref name="c0"/> [L·D, B, H]; <paramref name="weights"/> indexed layer·D + direction.
+    /// Dropout (when <paramref name="dropout"/> &gt; 0 and <paramref name="training"/>) applies to every
+    /// layer's output but the last, as PyTorch's.
+    /// </summary>
+    public static (Tensor Output, Tensor H, Tensor? C) Run(RecurrentMode mode, Tensor x, Tensor h0, Tensor? c0,
+        IReadOnlyList<Weights> weights, int numLayers, bool bidirectional, double dropout, bool training)
+    {
+        int dirs = bidirectional ? 2 : 1;
+        var hs = h0.Unbind(0);
+        var cs = c0?.Unbind(0);
+        var hOut = new Tensor[numLayers * dirs];
+        var cOut = c0 is null ? null : new Tensor[numLayers * dirs];
+        var layerInput = x;
+        for (int layer = 0; layer < numLayers; layer++)
+        {
+            var dirOutputs = new Tensor[dirs];
+            for (int d = 0; d < dirs; d++)
+            {
+                int k = layer * dirs + d;
+                var (o, h, c) = Direction(mode, layerInput, hs[k], cs?[k], weights[k], reverse: d == 1);
+                dirOutputs[d] = o;
+                hOut[k] = h;
+                if (cOut is not null) cOut[k] = c!;
+            }
+            layerInput = dirs == 1 ? dirOutputs[0] : Tensor.Cat(dirOutputs, 2);
+            if (dropout > 0 && training && layer < numLayers - 1)
+                layerInput = F.Dropout(layerInput, dropout, training: true);
+        }
+        return (layerInput, Tensor.Stack(hOut, 0), cOut is null ? null : Tensor.Stack(cOut, 0));
+    }
+}
