@@ -58,6 +58,8 @@ public class WarningSitesTests
         ["dropout2d_4d"] = () => F.Dropout2d(Tensor.Randn(1, 2, 3, 4)),
         ["dropout2d_3d_eval"] = () => F.Dropout2d(X234, training: false),
         ["kaiming_uniform_empty"] = () => Init.KaimingUniform_(Tensor.Empty(0, 3)),
+        ["lstm_dropout_one_layer"] = () => new LSTM(3, 4, dropout: 0.5),
+        ["gru_dropout_two_layers"] = () => new GRU(3, 4, numLayers: 2, dropout: 0.5),
         ["kaiming_normal_empty"] = () => Init.KaimingNormal_(Tensor.Empty(2, 0)),
         ["kaiming_uniform"] = () => Init.KaimingUniform_(Tensor.Empty(2, 3)),
         ["trunc_normal_far_mean"] = () => Init.TruncNormal_(Tensor.Empty(4), mean: 5.0),

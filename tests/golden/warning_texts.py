@@ -97,6 +97,8 @@ def scheduler_epoch():
     s.step(3)
 
 
+record("lstm_dropout_one_layer", lambda: nn.LSTM(3, 4, dropout=0.5))
+record("gru_dropout_two_layers", lambda: nn.GRU(3, 4, num_layers=2, dropout=0.5))
 record("scheduler_before_optimizer", scheduler_first)
 record("scheduler_after_optimizer", scheduler_after_optimizer)
 record("scheduler_step_epoch", scheduler_epoch)

@@ -43,6 +43,9 @@ public abstract class RNNBase<TState> : Module<Tensor, (Tensor Output, TState St
         Dropout = dropout;
         Bidirectional = bidirectional;
         ProjSize = projSize;
+        if (dropout > 0 && numLayers == 1)
+            Warnings.Warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects " +
+                $"num_layers greater than 1, but got dropout={PyRepr.Float(dropout)} and num_layers={numLayers}");
 
         int gates = RecurrentMath.GateCount(mode) * hiddenSize;
         int dirs = bidirectional ? 2 : 1;
