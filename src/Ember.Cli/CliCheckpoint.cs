@@ -65,6 +65,29 @@ internal static class CliCheckpoint
         return new Resumable(path, h, state, c);
     }
 
+    /// <summary>
+    /// Refuses to let a new run overwrite <paramref name="path"/> when it holds a run that stopped before
+    /// its last epoch (Ctrl-C, a kill, a crash), or a file that is not a checkpoint at all: that work would
+    /// be lost without a word. A finished run's checkpoint may be replaced, as running the same command
+    /// twice expects.
+    /// </summary>
+    /// <param name="path">The checkpoint the new run is about to write.</param>
+    /// <param name="resumeCommand">The command line that would continue the run saved at a path.</param>
+    /// <exception cref="CliException">The file holds an unfinished run or cannot be read as a checkpoint.</exception>
+    public static void RefuseToReplaceUnfinished(string path, Func<string, string> resumeCommand)
+    {
+        if (!File.Exists(path)) return;
+        Resumable r;
+        try { r = LoadResumable(path); }
+        catch (CliException e)
+        {
+            throw new CliException($"{path} exists and is not a checkpoint a run can continue from ({e.Message}); move it away, or give another --output-dir.");
+        }
+        if (r.State.Epoch <= r.Header.Epochs)
+            throw new CliException($"{path} holds an unfinished run (stopped at epoch {r.State.Epoch} of {r.Header.Epochs}, batch {r.State.Step}); " +
+                $"continue it with: {resumeCommand(path)} (or give another --output-dir to start a new run there).");
+    }
+
     /// <summary>Puts a resumable checkpoint's model, optimizer (momentum buffers included) and default-generator state back.</summary>
     /// <exception cref="CliException">The saved state does not fit the model or optimizer.</exception>
     public static void Restore(Resumable r, Module model, Optimizer optimizer)

@@ -9,7 +9,7 @@ internal static class EvalCommand
     {
         var checkpoint = new Argument<string>("checkpoint") { Description = "a checkpoint written by `ember train`" };
         var dataset = new Option<string?>("--dataset") { Description = "the test set (default: the one the model was trained on)" }.OneOf(DataChoice.Names);
-        var dataDir = new Option<string>("--data-dir") { Description = "where the datasets are", DefaultValueFactory = _ => "data" };
+        var dataDir = new Option<string>("--data-dir") { Description = "where the datasets are", DefaultValueFactory = _ => "data" }.NotAFile();
         var download = new Option<bool>("--download") { Description = "download the dataset if it is not found" };
         var threads = new Option<int?>("--threads") { Description = "threads for the CPU kernels" }.AtLeast(1);
         var command = new Command("eval", "Evaluate a checkpoint on a test set.") { checkpoint, dataset, dataDir, download, threads };

@@ -39,7 +39,11 @@ internal static class LossCurve
         }
     }
 
-    private static void Draw(string path, IReadOnlyList<(double Epoch, double Loss)> points, int epochs, string title)
+    private static void Draw(string path, IReadOnlyList<(double Epoch, double Loss)> points, int epochs, string title) =>
+        Build(path, points, epochs, title).SavePng(path, Width, Height);
+
+    /// <summary>The chart, before it is rendered (tests read its parts: the epoch lines, the axes' labels).</summary>
+    internal static Plot Build(string path, IReadOnlyList<(double Epoch, double Loss)> points, int epochs, string title)
     {
         var plot = new Plot();
         if (SansFamily.Value is { } family) plot.Font.Set(family);
@@ -73,6 +77,6 @@ internal static class LossCurve
         // Losses are non-negative: start the y axis at 0 so the fall reads true.
         double top = points.Where(p => double.IsFinite(p.Loss)).Select(p => p.Loss).DefaultIfEmpty(1).Max();
         plot.Axes.SetLimitsY(0, top > 0 ? top * 1.05 : 1);
-        plot.SavePng(path, Width, Height);
+        return plot;
     }
 }

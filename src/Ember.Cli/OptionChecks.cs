@@ -66,13 +66,13 @@ internal static class OptionChecks
         return option;
     }
 
-    /// <summary>Refuses a folder path that names an existing file (the command would fail after loading the data).</summary>
+    /// <summary>Refuses a folder path that names an existing file (the command would fail after loading the data, or, for a data folder, look elsewhere without a word).</summary>
     public static Option<T> NotAFile<T>(this Option<T> option)
     {
         option.Validators.Add(r =>
         {
             if (TryGet(r, out T value) && value is string s && File.Exists(s))
-                r.AddError($"{option.Name}: {s} is a file; give a folder (it is created if missing).");
+                r.AddError($"{option.Name}: {s} is a file; give a folder.");
         });
         return option;
     }

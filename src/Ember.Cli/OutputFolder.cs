@@ -20,7 +20,7 @@ internal static class OutputFolder
     public static void Check(string dir, long bytesNeeded)
     {
         string full = Path.GetFullPath(dir);
-        if (File.Exists(full)) throw new CliException($"--output-dir {dir}: that is a file; expected a folder (it is created if missing).");
+        if (File.Exists(full)) throw new CliException($"--output-dir {dir}: that is a file; give a folder (it is created if missing).");
         try { Directory.CreateDirectory(full); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {

@@ -19,9 +19,9 @@ internal static class ParseErrors
         {
             // A value that does not convert to the option's type; our validators' own errors already read well.
             case OptionResult o when IsConversionError(error.Message) && Expected(o.Option.ValueType) is { } expected:
-                return $"{o.Option.Name}: '{Value(o)}' is not {expected}.";
+                return NotA(o, expected);
             case ArgumentResult { Parent: OptionResult o } when IsConversionError(error.Message) && Expected(o.Option.ValueType) is { } expected:
-                return $"{o.Option.Name}: '{Value(o)}' is not {expected}.";
+                return NotA(o, expected);
             case OptionResult o when o.Tokens.Count == 0 && error.Message.Contains("Required argument missing", StringComparison.Ordinal):
                 return $"{o.Option.Name} needs a value.";
             case ArgumentResult { Parent: OptionResult o } when o.Tokens.Count == 0:
@@ -58,6 +58,16 @@ internal static class ParseErrors
         if (type == typeof(double) || type == typeof(float) || type == typeof(decimal)) return "a number";
         if (type == typeof(bool)) return "true or false";
         return null;
+    }
+
+    // "99999999999" is a whole number, just not one an int holds: say so rather than "not a whole number".
+    private static string NotA(OptionResult o, string expected)
+    {
+        string value = Value(o);
+        Type type = Nullable.GetUnderlyingType(o.Option.ValueType) ?? o.Option.ValueType;
+        if (type == typeof(int) && System.Numerics.BigInteger.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _))
+            return $"{o.Option.Name}: {value} is out of range (from {int.MinValue} to {int.MaxValue}).";
+        return $"{o.Option.Name}: '{value}' is not {expected}.";
     }
 
     private static string Value(OptionResult o) => o.Tokens.Count > 0 ? o.Tokens[^1].Value : "";

@@ -55,8 +55,18 @@ internal static class TrainCommand
         o.AddTo(command);
         command.SetAction(pr => Cli.Run(() => Train(o.Read(pr), path => ResumeCommandLine.For(pr, path), stop, console, outputRedirected)));
         var root = new RootCommand { command };
-        return root.Parse(["train", .. args]).Invoke();
+        var result = root.Parse(["train", .. args]);
+        if (result.Errors.Count > 0)   // as Cli.Execute reports them: one line, exit code 2
+        {
+            Cli.Error.WriteLine($"ember train: {ParseErrors.Describe(ParseErrors.First(result.Errors))}");
+            return Cli.Usage;
+        }
+        return result.Invoke();
     }
+
+    /// <summary>The run's first line; short enough for 80 columns with every model and dataset (a wrapped line reads as two).</summary>
+    internal static string Header(string model, string dataset, int trainImages, int testImages, long parameters) =>
+        $"{model} on {dataset}: {trainImages} train / {testImages} test images, {parameters} parameters";
 
     /// <summary>The shape of the images and the number of classes of each dataset, known before its files are read.</summary>
     private static (int Channels, int Size, int Classes) ImageShape(string dataset) => dataset == "cifar10" ? (3, 32, 10) : (1, 28, 10);
@@ -78,6 +88,8 @@ internal static class TrainCommand
         // Before the (possibly long) data loading, so that a bad --output-dir costs seconds, not a run.
         OutputFolder.Check(s.OutputDir, OutputFolder.Estimate(parameters));
         string checkpoint = Path.Combine(s.OutputDir, CliCheckpoint.FileName);
+        if (resume is null || Path.GetFullPath(resume.Path) != Path.GetFullPath(checkpoint))
+            CliCheckpoint.RefuseToReplaceUnfinished(checkpoint, resumeCommand);
 
         var train = DataChoice.Open(s.Dataset, s.DataDir, train: true, s.Download);
         var test = DataChoice.Open(s.Dataset, s.DataDir, train: false, s.Download);
@@ -100,7 +112,7 @@ internal static class TrainCommand
         if (state.Step > batches)
             throw new CliException($"--resume {resume!.Path}: the checkpoint is at batch {state.Step} of an epoch of {batches} batches.");
 
-        TrainProgress.Raw(console, $"{s.Model} on {s.Dataset}: {train.Dataset.Count} training images, {test.Dataset.Count} test images, {parameters} parameters");
+        TrainProgress.Raw(console, Header(s.Model, s.Dataset, train.Dataset.Count, test.Dataset.Count, parameters));
         TrainProgress.Raw(console, string.Create(CultureInfo.InvariantCulture,
             $"SGD lr {s.Lr} momentum {s.Momentum}, batch {s.BatchSize}, seed {s.Seed}, {Threads.Count} threads, {s.Workers} workers"));
         if (resume is not null)

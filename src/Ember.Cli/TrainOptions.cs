@@ -44,7 +44,8 @@ internal sealed class TrainOptions
         _momentum.NonNegative();
         _threads.AtLeast(1);
         _workers.AtLeast(0);
-        _outputDir.NotAFile();
+        _outputDir.NotAFile();   // the default folder taken by a file is OutputFolder.Check's
+        _dataDir.NotAFile();
         _device.IsDevice();
         _logEvery.AtLeast(1);
         _checkpointEvery.AtLeast(0);
@@ -57,8 +58,6 @@ internal sealed class TrainOptions
             r.GetValue(_seed), r.GetValue(_threads), r.GetValue(_workers), r.GetValue(_dataDir)!,
             r.GetValue(_outputDir) ?? Path.Combine("runs", $"{dataset}-{model}"), r.GetValue(_device)!, r.GetValue(_download), r.GetValue(_logEvery),
             r.GetValue(_checkpointEvery), r.GetValue(_resume));
-        if (File.Exists(s.OutputDir))   // the default folder, runs/DATASET-MODEL, taken by a file
-            throw new CliException($"the output folder {s.OutputDir} is a file; give another with --output-dir.", Cli.Usage);
         return s;
     }
 }

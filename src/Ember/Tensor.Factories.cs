@@ -98,12 +98,14 @@ public partial class Tensor
         }
         else if (dt == DType.Float32)
         {
+            ShapeMath.Numel([steps], op);   // the size check and message every factory gives
             var values = new float[steps];
             RangeKernels.LinspaceFloat(values, (float)start.ToDouble(), (float)end.ToDouble());
             r = From(values);
         }
         else
         {
+            ShapeMath.Numel([steps], op);
             var values = new double[steps];
             double s = dt == DType.Float64 ? start.ToDouble() : CastToInteger(start, dt);
             double e = dt == DType.Float64 ? end.ToDouble() : CastToInteger(end, dt);
@@ -124,6 +126,7 @@ public partial class Tensor
         if (steps < 0) throw new ArgumentException($"{op}: number of steps must be non-negative, got {steps}.", nameof(steps));
         DType dt = dtype ?? DTypes.DefaultFloat;
         if (dt == DType.Bool) throw new ArgumentException($"{op}: dtype torch.bool is not supported; use an integer or floating-point dtype.");
+        ShapeMath.Numel([steps], op);
         var values = new double[steps];
         if (steps == 1) values[0] = Math.Pow(@base, start.ToDouble());
         else if (steps > 1)

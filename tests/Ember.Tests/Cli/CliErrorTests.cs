@@ -46,6 +46,7 @@ public class CliErrorTests
     [InlineData("--batch-size", "4.5", "--batch-size: '4.5' is not a whole number.")]
     [InlineData("--lr", "fast", "--lr: 'fast' is not a number.")]
     [InlineData("--momentum", "high", "--momentum: 'high' is not a number.")]
+    [InlineData("--epochs", "99999999999", "--epochs: 99999999999 is out of range (from -2147483648 to 2147483647).")]
     public void AValueThatDoesNotParseNamesTheOptionAndNoDotNetType(string option, string value, string expected) =>
         AssertUsage(Run("train", option, value), "ember train: " + expected);
 
@@ -92,6 +93,31 @@ public class CliErrorTests
         string file = Path.GetTempFileName();
         try { AssertUsage(Run("train", "--output-dir", file), $"ember train: --output-dir: {file} is a file; give a folder"); }
         finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void ADataFolderThatIsAFileIsRefused()
+    {
+        // It used to be passed over without a word: the data was then found in Debian's folder instead.
+        string file = Path.GetTempFileName();
+        try
+        {
+            AssertUsage(Run("train", "--data-dir", file), $"ember train: --data-dir: {file} is a file; give a folder.");
+            AssertUsage(Run("eval", "x.pt", "--data-dir", file), $"ember eval: --data-dir: {file} is a file; give a folder.");
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void TheRunsFirstLineFitsEightyColumnsForEveryModelAndDataset()
+    {
+        foreach (string model in Ember.Cli.Models.Names)
+            foreach (var (dataset, train, test, channels, size) in new[] { ("cifar10", 50000, 10000, 3, 32), ("fashion-mnist", 60000, 10000, 1, 28), ("mnist", 60000, 10000, 1, 28) })
+            {
+                long parameters = Ember.Cli.Models.Create(model, channels, size, 10).Parameters().Sum(p => p.Numel());
+                string line = Ember.Cli.TrainCommand.Header(model, dataset, train, test, parameters);
+                Assert.True(line.Length <= 80, $"{line.Length} columns: {line}");
+            }
     }
 
     [Fact]

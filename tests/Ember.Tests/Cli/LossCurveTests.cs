@@ -59,6 +59,19 @@ public class LossCurveTests
     }
 
     [Fact]
+    public void EachEpochBoundaryIsADashedLineAndTheAxesAreLabelled()
+    {
+        var points = Enumerable.Range(0, 40).Select(i => (i / 10.0, 2.0 / (1 + i))).ToList();
+        var plot = LossCurve.Build("loss.png", points, 4, "lenet on mnist: training loss");
+        var boundaries = plot.GetPlottables().OfType<ScottPlot.Plottables.VerticalLine>().ToList();
+        Assert.Equal([1.0, 2.0, 3.0], boundaries.Select(b => b.X).Order());
+        Assert.All(boundaries, b => Assert.Equal(ScottPlot.LinePattern.Dashed, b.LinePattern));
+        Assert.Equal("epoch", plot.Axes.Bottom.Label.Text);
+        Assert.Equal("training loss", plot.Axes.Left.Label.Text);
+        Assert.Equal("lenet on mnist: training loss", plot.Axes.Title.Label.Text);
+    }
+
+    [Fact]
     public void OnePointAndNoPointStillMakeAChart()
     {
         string dir = Directory.CreateTempSubdirectory("ember-loss-").FullName;

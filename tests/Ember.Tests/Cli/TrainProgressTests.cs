@@ -38,7 +38,7 @@ public sealed partial class TrainProgressTests(ITestOutputHelper output) : IDisp
         Assert.DoesNotContain(run.Lines, l => l.Contains('%') && l.StartsWith("epoch", StringComparison.Ordinal));
         foreach (string l in run.Lines.Where(l => !l.StartsWith("Wrote", StringComparison.Ordinal)))
             Assert.True(l.Length <= 80, $"{l.Length} columns: {l}");
-        Assert.Contains(run.Lines, l => l.StartsWith("mlp on mnist: 48 training images, 8 test images, ", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.StartsWith("mlp on mnist: 48 train / 8 test images, ", StringComparison.Ordinal));
     }
 
     [Theory]
