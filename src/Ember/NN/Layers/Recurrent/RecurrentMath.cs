@@ -84,13 +84,82 @@ internal static class RecurrentMath
     }
 
     /// <summary>
+    /// Runs one direction of one layer over packed rows <paramref name="x"/> [sum(sizes), in] whose step
+    /// t holds the first <paramref name="sizes"/>[t] sequences (non-increasing), from the initial state
+    /// <paramref name="h"/> [sizes[0], H_out] (and <paramref name="c"/>), as PyTorch's PackedLayer and
+    /// ReversedPackedLayer: going forward, the rows of the sequences that end are set aside as their final
+    /// state; going backward, each sequence joins with its initial state at its last step. Returns the
+    /// packed outputs [sum(sizes), H_out] and the final states of every sequence.
+    /// </summary>
+    public static (Tensor Output, Tensor H, Tensor? C) PackedDirection(RecurrentMode mode, Tensor x, int[] sizes, Tensor h, Tensor? c, in Weights w, bool reverse)
+    {
+        int steps = sizes.Length;
+        var proj = InputProjection(x, w);
+        var offsets = new int[steps];
+        for (int t = 1; t < steps; t++) offsets[t] = offsets[t - 1] + sizes[t - 1];
+        var outputs = new Tensor[steps];
+        if (reverse)
+        {
+            Tensor h0 = h;
+            Tensor? c0 = c;
+            int rows = sizes[^1];
+            h = h0.Narrow(0, 0, rows);
+            c = c0?.Narrow(0, 0, rows);
+            for (int t = steps - 1; t >= 0; t--)
+            {
+                if (sizes[t] > rows)
+                {
+                    h = Tensor.Cat([h, h0.Narrow(0, rows, sizes[t] - rows)], 0);
+                    if (c is not null) c = Tensor.Cat([c, c0!.Narrow(0, rows, sizes[t] - rows)], 0);
+                    rows = sizes[t];
+                }
+                (h, c) = Step(mode, proj.Narrow(0, offsets[t], rows), h, c, w);
+                outputs[t] = h;
+            }
+            return (Tensor.Cat(outputs, 0), h, c);
+        }
+        var hDone = new List<Tensor>();
+        var cDone = new List<Tensor>();
+        int current = sizes[0];
+        for (int t = 0; t < steps; t++)
+        {
+            if (sizes[t] < current)
+            {
+                hDone.Add(h.Narrow(0, sizes[t], current - sizes[t]));
+                h = h.Narrow(0, 0, sizes[t]);
+                if (c is not null)
+                {
+                    cDone.Add(c.Narrow(0, sizes[t], current - sizes[t]));
+                    c = c.Narrow(0, 0, sizes[t]);
+                }
+                current = sizes[t];
+            }
+            (h, c) = Step(mode, proj.Narrow(0, offsets[t], current), h, c, w);
+            outputs[t] = h;
+        }
+        // Sequences that ended earlier hold the higher rows: the last set aside holds the lowest of them.
+        hDone.Add(h);
+        hDone.Reverse();
+        Tensor hN = hDone.Count == 1 ? h : Tensor.Cat(hDone, 0);
+        Tensor? cN = c;
+        if (c is not null && cDone.Count > 0)
+        {
+            cDone.Add(c);
+            cDone.Reverse();
+            cN = Tensor.Cat(cDone, 0);
+        }
+        return (Tensor.Cat(outputs, 0), hN, cN);
+    }
+
+    /// <summary>
     /// The whole stack: <paramref name="x"/> [T, B, in], <paramref name="h0"/> [L·D, B, H_out] and, for
     /// LSTM, <paramref name="c0"/> [L·D, B, H]; <paramref name="weights"/> indexed layer·D + direction.
     /// Dropout (when <paramref name="dropout"/> &gt; 0 and <paramref name="training"/>) applies to every
-    /// layer's output but the last, as PyTorch's.
+    /// layer's output but the last, as PyTorch's. With <paramref name="packedSizes"/>, <paramref name="x"/>
+    /// is packed rows [sum(sizes), in] (see <see cref="PackedDirection"/>) and so is the output.
     /// </summary>
     public static (Tensor Output, Tensor H, Tensor? C) Run(RecurrentMode mode, Tensor x, Tensor h0, Tensor? c0,
-        IReadOnlyList<Weights> weights, int numLayers, bool bidirectional, double dropout, bool training)
+        IReadOnlyList<Weights> weights, int numLayers, bool bidirectional, double dropout, bool training, int[]? packedSizes = null)
     {
         int dirs = bidirectional ? 2 : 1;
         var hs = h0.Unbind(0);
@@ -104,12 +173,14 @@ internal static class RecurrentMath
             for (int d = 0; d < dirs; d++)
             {
                 int k = layer * dirs + d;
-                var (o, h, c) = Direction(mode, layerInput, hs[k], cs?[k], weights[k], reverse: d == 1);
+                var (o, h, c) = packedSizes is null
+                    ? Direction(mode, layerInput, hs[k], cs?[k], weights[k], reverse: d == 1)
+                    : PackedDirection(mode, layerInput, packedSizes, hs[k], cs?[k], weights[k], reverse: d == 1);
                 dirOutputs[d] = o;
                 hOut[k] = h;
                 if (cOut is not null) cOut[k] = c!;
             }
-            layerInput = dirs == 1 ? dirOutputs[0] : Tensor.Cat(dirOutputs, 2);
+            layerInput = dirs == 1 ? dirOutputs[0] : Tensor.Cat(dirOutputs, -1);
             if (dropout > 0 && training && layer < numLayers - 1)
                 layerInput = F.Dropout(layerInput, dropout, training: true);
         }
