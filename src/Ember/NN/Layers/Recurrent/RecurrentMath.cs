@@ -30,37 +30,31 @@ internal static class RecurrentMath
     /// c' = f·c + i·g, h' = o·tanh(c') (then ·W_hrᵀ with a projection). GRU: r, z = σ(x_r + h_r), σ(x_z + h_z),
     /// n = tanh(x_n + r·(W_hn h + b_hn)), h' = (h − n)·z + n, PyTorch's arrangement of (1 − z)·n + z·h.
     /// </summary>
-    public static (Tensor H, Tensor? C) Step(RecurrentMode mode, Tensor xProj, Tensor h, Tensor? c, in Weights w)
+    /// <remarks>
+    /// LSTM and GRU steps on float CPU tensors run the gate arithmetic as one fused autograd node
+    /// (<see cref="FusedCells"/>); elsewhere the same formulas run as recorded ops.
+    /// <paramref name="hhT"/> is W_hhᵀ when the caller has it already (one transpose per sequence, not per step).
+    /// </remarks>
+    public static (Tensor H, Tensor? C) Step(RecurrentMode mode, Tensor xProj, Tensor h, Tensor? c, in Weights w, Tensor? hhT = null)
     {
-        var hProj = h.MatMul(w.Hh.T);
-        if (w.BiasHh is not null) hProj = hProj + w.BiasHh;
+        var hGates = h.MatMul(hhT ?? w.Hh.T);
+        bool fused = FusedCells.Supports(h);
         switch (mode)
         {
             case RecurrentMode.RnnTanh:
-                return ((hProj + xProj).Tanh(), null);
             case RecurrentMode.RnnRelu:
-                return ((hProj + xProj).Relu(), null);
+            {
+                var pre = (w.BiasHh is null ? hGates : hGates + w.BiasHh) + xProj;
+                return (mode == RecurrentMode.RnnTanh ? pre.Tanh() : pre.Relu(), null);
+            }
             case RecurrentMode.Lstm:
             {
-                var gates = (hProj + xProj).Chunk(4, 1);
-                var i = gates[0].Sigmoid();
-                var f = gates[1].Sigmoid();
-                var g = gates[2].Tanh();
-                var o = gates[3].Sigmoid();
-                var cNext = f * c! + i * g;
-                var hNext = o * cNext.Tanh();
+                var (hNext, cNext) = fused ? FusedCells.Lstm(xProj, hGates, c!, w.BiasHh) : FusedCells.LstmComposed(xProj, hGates, c!, w.BiasHh);
                 if (w.Hr is not null) hNext = hNext.MatMul(w.Hr.T);
                 return (hNext, cNext);
             }
             default:
-            {
-                var xs = xProj.Chunk(3, 1);
-                var hs = hProj.Chunk(3, 1);
-                var r = (hs[0] + xs[0]).Sigmoid();
-                var z = (hs[1] + xs[1]).Sigmoid();
-                var n = (xs[2] + hs[2] * r).Tanh();
-                return ((h - n) * z + n, null);
-            }
+                return (fused ? FusedCells.Gru(xProj, hGates, h, w.BiasHh) : FusedCells.GruComposed(xProj, hGates, h, w.BiasHh), null);
         }
     }
 
@@ -73,11 +67,12 @@ internal static class RecurrentMath
         int steps = x.Shape[0], batch = x.Shape[1];
         var proj = InputProjection(x.Reshape(steps * batch, x.Shape[2]), w);
         var perStep = proj.View(steps, batch, proj.Shape[1]).Unbind(0);
+        var hhT = w.Hh.T;
         var outputs = new Tensor[steps];
         for (int k = 0; k < steps; k++)
         {
             int t = reverse ? steps - 1 - k : k;
-            (h, c) = Step(mode, perStep[t], h, c, w);
+            (h, c) = Step(mode, perStep[t], h, c, w, hhT);
             outputs[t] = h;
         }
         return (Tensor.Stack(outputs, 0), h, c);
@@ -95,6 +90,7 @@ internal static class RecurrentMath
     {
         int steps = sizes.Length;
         var proj = InputProjection(x, w);
+        var hhT = w.Hh.T;
         var offsets = new int[steps];
         for (int t = 1; t < steps; t++) offsets[t] = offsets[t - 1] + sizes[t - 1];
         var outputs = new Tensor[steps];
@@ -113,7 +109,7 @@ internal static class RecurrentMath
                     if (c is not null) c = Tensor.Cat([c, c0!.Narrow(0, rows, sizes[t] - rows)], 0);
                     rows = sizes[t];
                 }
-                (h, c) = Step(mode, proj.Narrow(0, offsets[t], rows), h, c, w);
+                (h, c) = Step(mode, proj.Narrow(0, offsets[t], rows), h, c, w, hhT);
                 outputs[t] = h;
             }
             return (Tensor.Cat(outputs, 0), h, c);
@@ -134,7 +130,7 @@ internal static class RecurrentMath
                 }
                 current = sizes[t];
             }
-            (h, c) = Step(mode, proj.Narrow(0, offsets[t], current), h, c, w);
+            (h, c) = Step(mode, proj.Narrow(0, offsets[t], current), h, c, w, hhT);
             outputs[t] = h;
         }
         // Sequences that ended earlier hold the higher rows: the last set aside holds the lowest of them.
