@@ -29,18 +29,17 @@ public static partial class Utils
             if (input.NDim < 2)
                 throw new ArgumentException($"{op}: input must have at least 2 dimensions ({(batchFirst ? "B x T" : "T x B")} x *), got a {input.NDim}-D tensor of shape {input.Shape}.", nameof(input));
             long[] lens = (long[])lengths.Clone();
+            long[] order = Enumerable.Range(0, lens.Length).Select(i => (long)i).ToArray();
             Tensor? sortedIndices = null;
             if (!enforceSorted)
             {
                 // torch.sort(lengths, descending=True) on the CPU keeps equal lengths in batch order.
-                var order = Enumerable.Range(0, lens.Length).OrderByDescending(i => lens[i]).Select(i => (long)i).ToArray();
+                order = order.OrderByDescending(i => lengths[i]).ToArray();
                 lens = order.Select(i => lengths[i]).ToArray();
                 sortedIndices = Tensor.From(order).To(input.Device);
-                input = input.IndexSelect(batchFirst ? 0 : 1, sortedIndices);
             }
-            var x = batchFirst ? input.Transpose(0, 1) : input;
-            int steps = x.Shape[0], batch = x.Shape[1];
-            if (x.Numel() == 0) throw new ArgumentException($"{op}: Cannot pack empty tensors.", nameof(input));
+            int steps = input.Shape[batchFirst ? 1 : 0], batch = input.Shape[batchFirst ? 0 : 1];
+            if (input.Numel() == 0) throw new ArgumentException($"{op}: Cannot pack empty tensors.", nameof(input));
             if (lens.Length != batch)
                 throw new ArgumentException($"{op}: Expected `len(lengths)` to be equal to batch_size, but got {lens.Length} (batch_size={batch})", nameof(lengths));
             if (lens[^1] <= 0)
@@ -50,15 +49,18 @@ public static partial class Utils
             if (lens[0] > steps)
                 throw new ArgumentException($"{op}: the longest length {lens[0]} exceeds the {steps} time steps of the input (shape {input.Shape}).", nameof(lengths));
 
+            // One index_select over the rows of the padded input (one backward node, an index_add),
+            // the sort folded in: step t takes the first sizes[t] sequences in sorted order.
             var sizes = new long[lens[0]];
-            var pieces = new Tensor[sizes.Length];
+            var rows = new List<long>();
             for (int t = 0, b = batch; t < sizes.Length; t++)
             {
                 while (lens[b - 1] <= t) b--;
                 sizes[t] = b;
-                pieces[t] = x.Select(0, t).Narrow(0, 0, b);
+                for (int s = 0; s < b; s++) rows.Add(batchFirst ? order[s] * steps + t : t * (long)batch + order[s]);
             }
-            var data = pieces.Length == 1 ? pieces[0].Contiguous() : Tensor.Cat(pieces, 0);
+            var flat = input.Reshape([steps * batch, .. input.Shape.AsSpan()[2..]]);
+            var data = flat.IndexSelect(0, Tensor.From(rows.ToArray()).To(input.Device));
             return new PackedSequence(data, Tensor.From(sizes), sortedIndices);
         }
 
@@ -95,28 +97,31 @@ public static partial class Utils
                 maxLength = total;
             }
             var data = sequence.Data;
-            int batch = sizes[0];
+            int batch = sizes[0], rowsIn = data.Shape[0];
             int[] trailing = data.Shape.AsSpan()[1..].ToArray();
-            Tensor Pad(int rows) => Tensor.Full([rows, .. trailing], paddingValue, data.DType, data.Device);
-            var steps = new Tensor[maxLength];
+            // Output (t, b) reads packed row offset[t] + slot(b) while b's sequence runs, else the padding
+            // row appended at rowsIn; the original order (unsorted_indices) is folded into slot(b).
+            long[]? slotOf = sequence.UnsortedIndices?.ToArray<long>();
+            var index = new long[maxLength * batch];
             for (int t = 0, offset = 0; t < maxLength; t++)
             {
-                if (t >= sizes.Length) { steps[t] = Pad(batch); continue; }
-                var rows = data.Narrow(0, offset, sizes[t]);
-                steps[t] = sizes[t] == batch ? rows : Tensor.Cat([rows, Pad(batch - sizes[t])], 0);
-                offset += sizes[t];
+                int running = t < sizes.Length ? sizes[t] : 0;
+                for (int b = 0; b < batch; b++)
+                {
+                    long slot = slotOf is null ? b : slotOf[b];
+                    long at = slot < running ? offset + slot : rowsIn;
+                    index[batchFirst ? b * maxLength + t : t * batch + b] = at;
+                }
+                offset += running;
             }
-            var output = Tensor.Stack(steps, 0);
+            var source = Tensor.Cat([data, Tensor.Full([1, .. trailing], paddingValue, data.DType, data.Device)], 0);
+            var output = source.IndexSelect(0, Tensor.From(index).To(data.Device))
+                .Reshape([batchFirst ? batch : maxLength, batchFirst ? maxLength : batch, .. trailing]);
             var lengths = new long[batch];
-            foreach (int b in sizes)
-                for (int i = 0; i < b; i++) lengths[i]++;
-            if (batchFirst) output = output.Transpose(0, 1);
+            foreach (int n in sizes)
+                for (int i = 0; i < n; i++) lengths[i]++;
             var lengthsT = Tensor.From(lengths);
-            if (sequence.UnsortedIndices is { } unsorted)
-            {
-                output = output.IndexSelect(batchFirst ? 0 : 1, unsorted);
-                lengthsT = lengthsT.IndexSelect(0, unsorted.To(Device.Cpu));
-            }
+            if (slotOf is not null) lengthsT = lengthsT.IndexSelect(0, Tensor.From(slotOf));
             return (output, lengthsT);
         }
 

@@ -91,8 +91,8 @@ internal static class RecurrentMath
         int steps = sizes.Length;
         var proj = InputProjection(x, w);
         var hhT = w.Hh.T;
-        var offsets = new int[steps];
-        for (int t = 1; t < steps; t++) offsets[t] = offsets[t - 1] + sizes[t - 1];
+        // One split node (its backward is one concatenation), not a slice node per step.
+        var perStep = steps == 1 ? [proj] : proj.Split(sizes, 0);
         var outputs = new Tensor[steps];
         if (reverse)
         {
@@ -109,7 +109,7 @@ internal static class RecurrentMath
                     if (c is not null) c = Tensor.Cat([c, c0!.Narrow(0, rows, sizes[t] - rows)], 0);
                     rows = sizes[t];
                 }
-                (h, c) = Step(mode, proj.Narrow(0, offsets[t], rows), h, c, w, hhT);
+                (h, c) = Step(mode, perStep[t], h, c, w, hhT);
                 outputs[t] = h;
             }
             return (Tensor.Cat(outputs, 0), h, c);
@@ -130,7 +130,7 @@ internal static class RecurrentMath
                 }
                 current = sizes[t];
             }
-            (h, c) = Step(mode, proj.Narrow(0, offsets[t], current), h, c, w, hhT);
+            (h, c) = Step(mode, perStep[t], h, c, w, hhT);
             outputs[t] = h;
         }
         // Sequences that ended earlier hold the higher rows: the last set aside holds the lowest of them.
