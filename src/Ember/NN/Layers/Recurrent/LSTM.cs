@@ -38,4 +38,24 @@ public sealed class LSTM : RNNBase<(Tensor H, Tensor C)>
 
     /// <summary><see cref="Forward(Tensor, ValueTuple{Tensor, Tensor}?)"/> with the forward hooks when <paramref name="hx"/> is null (<c>lstm(input, (h_0, c_0))</c>).</summary>
     public (Tensor Output, (Tensor H, Tensor C) State) Call(Tensor input, (Tensor H, Tensor C)? hx) => hx is null ? Call(input) : Forward(input, hx);
+
+    /// <summary>
+    /// Runs the layers over a packed batch of variable-length sequences (<c>lstm(packed, (h_0, c_0))</c>):
+    /// the output is packed like the input ([sum(batch_sizes), D·H_out] rows), and h_n, c_n hold each
+    /// sequence's states after its own last step, in the batch's original order (as is <paramref name="hx"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The packed data or a state has the wrong shape or dtype.</exception>
+    public (PackedSequence Output, (Tensor H, Tensor C) State) Forward(PackedSequence input, (Tensor H, Tensor C)? hx = null)
+    {
+        if (hx is { } s)
+        {
+            ArgumentNullException.ThrowIfNull(s.H, "hx.H");
+            ArgumentNullException.ThrowIfNull(s.C, "hx.C");
+        }
+        var (o, h, c) = RunPacked(input, hx?.H, hx?.C);
+        return (o, (h, c!));
+    }
+
+    /// <summary>The same as <see cref="Forward(PackedSequence, ValueTuple{Tensor, Tensor}?)"/> (the forward hooks are typed on tensor input).</summary>
+    public (PackedSequence Output, (Tensor H, Tensor C) State) Call(PackedSequence input, (Tensor H, Tensor C)? hx = null) => Forward(input, hx);
 }

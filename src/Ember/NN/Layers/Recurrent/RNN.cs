@@ -45,4 +45,19 @@ public sealed class RNN : RNNBase<Tensor>
 
     /// <summary><see cref="Forward(Tensor, Tensor?)"/> with the forward hooks when <paramref name="hx"/> is null (<c>rnn(input, h_0)</c>).</summary>
     public (Tensor Output, Tensor State) Call(Tensor input, Tensor? hx) => hx is null ? Call(input) : Forward(input, hx);
+
+    /// <summary>
+    /// Runs the layers over a packed batch of variable-length sequences (<c>rnn(packed, h_0)</c>): the
+    /// output is packed like the input ([sum(batch_sizes), D·hidden_size] rows), and h_n [num_layers·D, B, hidden_size]
+    /// holds each sequence's state after its own last step, in the batch's original order (as is <paramref name="hx"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The packed data or the state has the wrong shape or dtype.</exception>
+    public (PackedSequence Output, Tensor State) Forward(PackedSequence input, Tensor? hx = null)
+    {
+        var (o, h, _) = RunPacked(input, hx, null);
+        return (o, h);
+    }
+
+    /// <summary>The same as <see cref="Forward(PackedSequence, Tensor?)"/> (the forward hooks are typed on tensor input).</summary>
+    public (PackedSequence Output, Tensor State) Call(PackedSequence input, Tensor? hx = null) => Forward(input, hx);
 }

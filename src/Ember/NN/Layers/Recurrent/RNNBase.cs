@@ -179,6 +179,54 @@ public abstract class RNNBase<TState> : Module<Tensor, (Tensor Output, TState St
         return (BatchFirst ? output.Transpose(0, 1) : output, h, c);
     }
 
+    /// <summary>
+    /// Checks and runs the layers over a packed batch (PyTorch's packed path): the initial states
+    /// [L·D, B, H_out] are given in the batch's original order and permuted into the packed (sorted)
+    /// order, and the final states are permuted back, so h_n[:, b] is sequence b's state after its own
+    /// last step. Returns the packed output with the input's batch sizes and permutations.
+    /// </summary>
+    private protected (PackedSequence Output, Tensor H, Tensor? C) RunPacked(PackedSequence input, Tensor? hx, Tensor? cx)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        string name = TypeName();
+        bool lstm = _mode == RecurrentMode.Lstm;
+        var data = input.Data;
+        if (data.NDim != 2)
+            throw new ArgumentException($"{name}: input must have 2 dimensions, got {data.NDim} (a PackedSequence's data is [sum(batch_sizes), input_size], shape {data.Shape}).");
+        var dtype = _weights[0][0].DType;
+        if (data.DType != dtype)
+            throw new ArgumentException($"{name}: input must have the type {dtype.TorchName()}, got type {data.DType.TorchName()}.");
+        if (data.Shape[^1] != InputSize)
+            throw new ArgumentException($"{name}: input.size(-1) must be equal to input_size. Expected {InputSize}, got {data.Shape[^1]}.");
+        int dirs = Bidirectional ? 2 : 1, batch = input.Sizes[0];
+        int[] hShape = [NumLayers * dirs, batch, RealHidden];
+        int[] cShape = [NumLayers * dirs, batch, HiddenSize];
+        Tensor h0;
+        Tensor? c0 = null;
+        if (hx is null)
+        {
+            h0 = Tensor.Zeros(hShape, dtype, data.Device);
+            if (lstm) c0 = Tensor.Zeros(cShape, dtype, data.Device);
+        }
+        else
+        {
+            CheckState(name, lstm ? "hidden[0]" : "hidden", hx, hShape, dtype);
+            if (lstm) CheckState(name, "hidden[1]", cx!, cShape, dtype);
+            var sorted = input.SortedIndices;
+            h0 = sorted is null ? hx : hx.IndexSelect(1, sorted);
+            if (lstm) c0 = sorted is null ? cx : cx!.IndexSelect(1, sorted);
+        }
+
+        var weights = _weights.Select(g => Group(g)).ToArray();
+        var (output, h, c) = RecurrentMath.Run(_mode, data, h0, c0, weights, NumLayers, Bidirectional, Dropout, Training, input.Sizes);
+        if (input.UnsortedIndices is { } unsorted)
+        {
+            h = h.IndexSelect(1, unsorted);
+            c = c?.IndexSelect(1, unsorted);
+        }
+        return (input.With(output), h, c);
+    }
+
     private static void CheckState(string name, string what, Tensor t, int[] expected, DType dtype)
     {
         if (!t.Shape.AsSpan().SequenceEqual(expected))

@@ -30,37 +30,31 @@ internal static class RecurrentMath
     /// c' = f·c + i·g, h' = o·tanh(c') (then ·W_hrᵀ with a projection). GRU: r, z = σ(x_r + h_r), σ(x_z + h_z),
     /// n = tanh(x_n + r·(W_hn h + b_hn)), h' = (h − n)·z + n, PyTorch's arrangement of (1 − z)·n + z·h.
     /// </summary>
-    public static (Tensor H, Tensor? C) Step(RecurrentMode mode, Tensor xProj, Tensor h, Tensor? c, in Weights w)
+    /// <remarks>
+    /// LSTM and GRU steps on float CPU tensors run the gate arithmetic as one fused autograd node
+    /// (<see cref="FusedCells"/>); elsewhere the same formulas run as recorded ops.
+    /// <paramref name="hhT"/> is W_hhᵀ when the caller has it already (one transpose per sequence, not per step).
+    /// </remarks>
+    public static (Tensor H, Tensor? C) Step(RecurrentMode mode, Tensor xProj, Tensor h, Tensor? c, in Weights w, Tensor? hhT = null)
     {
-        var hProj = h.MatMul(w.Hh.T);
-        if (w.BiasHh is not null) hProj = hProj + w.BiasHh;
+        var hGates = h.MatMul(hhT ?? w.Hh.T);
+        bool fused = FusedCells.Supports(h);
         switch (mode)
         {
             case RecurrentMode.RnnTanh:
-                return ((hProj + xProj).Tanh(), null);
             case RecurrentMode.RnnRelu:
-                return ((hProj + xProj).Relu(), null);
+            {
+                var pre = (w.BiasHh is null ? hGates : hGates + w.BiasHh) + xProj;
+                return (mode == RecurrentMode.RnnTanh ? pre.Tanh() : pre.Relu(), null);
+            }
             case RecurrentMode.Lstm:
             {
-                var gates = (hProj + xProj).Chunk(4, 1);
-                var i = gates[0].Sigmoid();
-                var f = gates[1].Sigmoid();
-                var g = gates[2].Tanh();
-                var o = gates[3].Sigmoid();
-                var cNext = f * c! + i * g;
-                var hNext = o * cNext.Tanh();
+                var (hNext, cNext) = fused ? FusedCells.Lstm(xProj, hGates, c!, w.BiasHh) : FusedCells.LstmComposed(xProj, hGates, c!, w.BiasHh);
                 if (w.Hr is not null) hNext = hNext.MatMul(w.Hr.T);
                 return (hNext, cNext);
             }
             default:
-            {
-                var xs = xProj.Chunk(3, 1);
-                var hs = hProj.Chunk(3, 1);
-                var r = (hs[0] + xs[0]).Sigmoid();
-                var z = (hs[1] + xs[1]).Sigmoid();
-                var n = (xs[2] + hs[2] * r).Tanh();
-                return ((h - n) * z + n, null);
-            }
+                return (fused ? FusedCells.Gru(xProj, hGates, h, w.BiasHh) : FusedCells.GruComposed(xProj, hGates, h, w.BiasHh), null);
         }
     }
 
@@ -73,24 +67,95 @@ internal static class RecurrentMath
         int steps = x.Shape[0], batch = x.Shape[1];
         var proj = InputProjection(x.Reshape(steps * batch, x.Shape[2]), w);
         var perStep = proj.View(steps, batch, proj.Shape[1]).Unbind(0);
+        var hhT = w.Hh.T;
         var outputs = new Tensor[steps];
         for (int k = 0; k < steps; k++)
         {
             int t = reverse ? steps - 1 - k : k;
-            (h, c) = Step(mode, perStep[t], h, c, w);
+            (h, c) = Step(mode, perStep[t], h, c, w, hhT);
             outputs[t] = h;
         }
         return (Tensor.Stack(outputs, 0), h, c);
     }
 
     /// <summary>
+    /// Runs one direction of one layer over packed rows <paramref name="x"/> [sum(sizes), in] whose step
+    /// t holds the first <paramref name="sizes"/>[t] sequences (non-increasing), from the initial state
+    /// <paramref name="h"/> [sizes[0], H_out] (and <paramref name="c"/>), as PyTorch's PackedLayer and
+    /// ReversedPackedLayer: going forward, the rows of the sequences that end are set aside as their final
+    /// state; going backward, each sequence joins with its initial state at its last step. Returns the
+    /// packed outputs [sum(sizes), H_out] and the final states of every sequence.
+    /// </summary>
+    public static (Tensor Output, Tensor H, Tensor? C) PackedDirection(RecurrentMode mode, Tensor x, int[] sizes, Tensor h, Tensor? c, in Weights w, bool reverse)
+    {
+        int steps = sizes.Length;
+        var proj = InputProjection(x, w);
+        var hhT = w.Hh.T;
+        // One split node (its backward is one concatenation), not a slice node per step.
+        var perStep = steps == 1 ? [proj] : proj.Split(sizes, 0);
+        var outputs = new Tensor[steps];
+        if (reverse)
+        {
+            Tensor h0 = h;
+            Tensor? c0 = c;
+            int rows = sizes[^1];
+            h = h0.Narrow(0, 0, rows);
+            c = c0?.Narrow(0, 0, rows);
+            for (int t = steps - 1; t >= 0; t--)
+            {
+                if (sizes[t] > rows)
+                {
+                    h = Tensor.Cat([h, h0.Narrow(0, rows, sizes[t] - rows)], 0);
+                    if (c is not null) c = Tensor.Cat([c, c0!.Narrow(0, rows, sizes[t] - rows)], 0);
+                    rows = sizes[t];
+                }
+                (h, c) = Step(mode, perStep[t], h, c, w, hhT);
+                outputs[t] = h;
+            }
+            return (Tensor.Cat(outputs, 0), h, c);
+        }
+        var hDone = new List<Tensor>();
+        var cDone = new List<Tensor>();
+        int current = sizes[0];
+        for (int t = 0; t < steps; t++)
+        {
+            if (sizes[t] < current)
+            {
+                hDone.Add(h.Narrow(0, sizes[t], current - sizes[t]));
+                h = h.Narrow(0, 0, sizes[t]);
+                if (c is not null)
+                {
+                    cDone.Add(c.Narrow(0, sizes[t], current - sizes[t]));
+                    c = c.Narrow(0, 0, sizes[t]);
+                }
+                current = sizes[t];
+            }
+            (h, c) = Step(mode, perStep[t], h, c, w, hhT);
+            outputs[t] = h;
+        }
+        // Sequences that ended earlier hold the higher rows: the last set aside holds the lowest of them.
+        hDone.Add(h);
+        hDone.Reverse();
+        Tensor hN = hDone.Count == 1 ? h : Tensor.Cat(hDone, 0);
+        Tensor? cN = c;
+        if (c is not null && cDone.Count > 0)
+        {
+            cDone.Add(c);
+            cDone.Reverse();
+            cN = Tensor.Cat(cDone, 0);
+        }
+        return (Tensor.Cat(outputs, 0), hN, cN);
+    }
+
+    /// <summary>
     /// The whole stack: <paramref name="x"/> [T, B, in], <paramref name="h0"/> [L·D, B, H_out] and, for
     /// LSTM, <paramref name="c0"/> [L·D, B, H]; <paramref name="weights"/> indexed layer·D + direction.
     /// Dropout (when <paramref name="dropout"/> &gt; 0 and <paramref name="training"/>) applies to every
-    /// layer's output but the last, as PyTorch's.
+    /// layer's output but the last, as PyTorch's. With <paramref name="packedSizes"/>, <paramref name="x"/>
+    /// is packed rows [sum(sizes), in] (see <see cref="PackedDirection"/>) and so is the output.
     /// </summary>
     public static (Tensor Output, Tensor H, Tensor? C) Run(RecurrentMode mode, Tensor x, Tensor h0, Tensor? c0,
-        IReadOnlyList<Weights> weights, int numLayers, bool bidirectional, double dropout, bool training)
+        IReadOnlyList<Weights> weights, int numLayers, bool bidirectional, double dropout, bool training, int[]? packedSizes = null)
     {
         int dirs = bidirectional ? 2 : 1;
         var hs = h0.Unbind(0);
@@ -104,12 +169,14 @@ internal static class RecurrentMath
             for (int d = 0; d < dirs; d++)
             {
                 int k = layer * dirs + d;
-                var (o, h, c) = Direction(mode, layerInput, hs[k], cs?[k], weights[k], reverse: d == 1);
+                var (o, h, c) = packedSizes is null
+                    ? Direction(mode, layerInput, hs[k], cs?[k], weights[k], reverse: d == 1)
+                    : PackedDirection(mode, layerInput, packedSizes, hs[k], cs?[k], weights[k], reverse: d == 1);
                 dirOutputs[d] = o;
                 hOut[k] = h;
                 if (cOut is not null) cOut[k] = c!;
             }
-            layerInput = dirs == 1 ? dirOutputs[0] : Tensor.Cat(dirOutputs, 2);
+            layerInput = dirs == 1 ? dirOutputs[0] : Tensor.Cat(dirOutputs, -1);
             if (dropout > 0 && training && layer < numLayers - 1)
                 layerInput = F.Dropout(layerInput, dropout, training: true);
         }
