@@ -32,7 +32,12 @@ for (int i = 0; i < args.Length; i++)
 
 Threads.Count = threads;
 var workloads = Workloads.All();
+// Which vector width the kernels take: DOTNET_EnableAVX512F=0 (the runner's AVX2 mode) turns Vector512 off.
+string isa = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "AVX-512"
+    : System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported ? "AVX2+FMA"
+    : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? "128-bit SIMD" : "scalar";
 Harness.Emit(("framework", "ember"), ("event", "start"), ("threads", threads), ("version", typeof(Tensor).Assembly.GetName().Version?.ToString() ?? "?"),
+    ("isa", $"{isa} ({EmberInfo.SimdWidthBits}-bit vectors; DOTNET_EnableAVX512F={Environment.GetEnvironmentVariable("DOTNET_EnableAVX512F") ?? "unset"})"),
     ("rss_mib", Harness.RssMiB()));
 
 foreach (var (name, size) in runs)
@@ -53,11 +58,16 @@ foreach (var (name, size) in runs)
         continue;
     }
     if (!workloads.TryGetValue(name, out var make)) { Unavailable(name, size); continue; }
+    // Peak RSS per workload: VmHWM restarts from the current RSS, so what earlier workloads left
+    // resident (the buffer pool's share included) counts toward this one's peak too.
+    Harness.ResetPeakRss();
     var body = make(size);
     var (samples, iters) = Harness.Measure(body, reps, warmup, repTime);
     Harness.Emit(("framework", "ember"), ("workload", name), ("size", size), ("threads", threads),
-        ("iters", iters), ("sec_per_iter", samples));
+        ("iters", iters), ("sec_per_iter", samples), ("peak_rss_mib", Harness.PeakRssMiB()), ("rss_mib", Harness.RssMiB()));
 }
+Harness.Emit(("framework", "ember"), ("event", "end"), ("threads", threads), ("process_peak_rss_mib", Harness.ProcessPeakRssMiB()),
+    ("rss_mib", Harness.RssMiB()));
 
 static void Unavailable(string name, int size) =>
     Harness.Emit(("framework", "ember"), ("workload", name), ("size", size), ("error", "not in this build: needs Conv2d, MaxPool2d, CrossEntropyLoss; see EmberHasConv in EmberCompare.csproj"));
