@@ -149,17 +149,17 @@ public class BufferPoolTests
     public void FreeArraysBeyondTheRecentHighWaterMarkAreReleased()
     {
         const int n = 123_497;
-        _ = DropTensorsOf(n, 3); // three at once: the length's high-water mark is 3
+        _ = DropTensorsOf(n, 8); // eight at once: the length's high-water mark is 8
         CollectAndFinalize();
-        Assert.Equal(3, BufferPool.FreeCount<float>(n));
-        // Then one at a time: once the burst has left the window, only one free array is kept.
+        Assert.Equal(8, BufferPool.FreeCount<float>(n));
+        // Then one at a time: once the burst has left the window, one free array is kept (two with the slack).
         for (int i = 0; i < BufferPool.Window; i++)
         {
             BufferPool.Trim();
             GC.KeepAlive(Tensor.Full([n], 1f));
         }
         BufferPool.Trim();
-        Assert.InRange(BufferPool.FreeCount<float>(n), 0, 1);
+        Assert.InRange(BufferPool.FreeCount<float>(n), 0, 2);
     }
 
     [Fact]

@@ -166,7 +166,9 @@ internal static class BufferPool
         if (Interlocked.Add(ref _rentedBytes, bytes) < Volatile.Read(ref _collectAfterBytes)) return;
         Interlocked.Exchange(ref _rentedBytes, 0);
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
-        long live = GC.GetGCMemoryInfo(GCKind.FullBlocking).PromotedBytes;
+        // The pool's own arrays survive every collection but are not the program's working set; counting
+        // them would lengthen the interval, which raises the per-length need, which grows the pool.
+        long live = GC.GetGCMemoryInfo(GCKind.FullBlocking).PromotedBytes - PooledBytes;
         Volatile.Write(ref _collectAfterBytes, Math.Max(MinCollectBytes, live / 2));
     }
 
@@ -280,8 +282,11 @@ internal static class BufferPool
         public int LastRent;
         private readonly int[] _window = new int[Window];
 
-        /// <summary>The most free arrays worth keeping: the most rents between two full collections over the window.</summary>
-        public int Need => Math.Max(Rents, _peak);
+        /// <summary>
+        /// The most free arrays worth keeping: the most rents between two full collections over the window,
+        /// plus a quarter and one, since collections the runtime starts on its own make some intervals short.
+        /// </summary>
+        public int Need { get { int n = Math.Max(Rents, _peak); return n == 0 ? 0 : n + n / 4 + 1; } }
         private int _peak;
 
         public void EndWindowSlot(int generation)
