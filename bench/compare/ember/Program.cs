@@ -32,12 +32,14 @@ for (int i = 0; i < args.Length; i++)
 
 Threads.Count = threads;
 var workloads = Workloads.All();
-// Which vector width the kernels take: DOTNET_EnableAVX512F=0 (the runner's AVX2 mode) turns Vector512 off.
-string isa = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "AVX-512"
+// Which kernels run. On .NET 10 the switch is DOTNET_EnableAVX512=0; DOTNET_EnableAVX512F=0 (.NET 8's
+// name) is ignored there, so the runner's AVX2 mode sets both and this line says which took.
+string isa = System.Runtime.Intrinsics.X86.Avx512F.IsSupported || System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "AVX-512"
     : System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported ? "AVX2+FMA"
     : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? "128-bit SIMD" : "scalar";
 Harness.Emit(("framework", "ember"), ("event", "start"), ("threads", threads), ("version", typeof(Tensor).Assembly.GetName().Version?.ToString() ?? "?"),
-    ("isa", $"{isa} ({EmberInfo.SimdWidthBits}-bit vectors; DOTNET_EnableAVX512F={Environment.GetEnvironmentVariable("DOTNET_EnableAVX512F") ?? "unset"})"),
+    ("isa", $"{isa} ({EmberInfo.SimdWidthBits}-bit vectors, Avx512F.IsSupported {System.Runtime.Intrinsics.X86.Avx512F.IsSupported}; "
+        + $"DOTNET_EnableAVX512={Environment.GetEnvironmentVariable("DOTNET_EnableAVX512") ?? "unset"}, DOTNET_EnableAVX512F={Environment.GetEnvironmentVariable("DOTNET_EnableAVX512F") ?? "unset"})"),
     ("rss_mib", Harness.RssMiB()));
 
 foreach (var (name, size) in runs)
