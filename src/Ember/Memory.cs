@@ -9,7 +9,7 @@ namespace Ember;
 /// </summary>
 /// <remarks>
 /// The pool keeps only what the current workload needs: per array length, at most as many free
-/// arrays as that length was rented between two full garbage collections, over the last four; lengths
+/// arrays as that length was rented between two full garbage collections, over the last four (plus a quarter); lengths
 /// nobody asked for in that time are released, and after five seconds without a request the pool
 /// releases everything. <see cref="PoolLimitBytes"/> caps it whatever the workload.
 /// </remarks>

@@ -24,7 +24,7 @@ namespace Ember.Backends.Cpu;
 /// How much is kept follows the working set: arrays come back only at full collections, so a length
 /// needs at most as many free arrays as it is rented between two of them. Each bucket remembers its
 /// rents over the last <see cref="Window"/> full collections (its high-water mark, which decays as
-/// old collections leave the window) and keeps no more free arrays than that; a length nobody rented
+/// old collections leave the window) and keeps no more free arrays than that, plus a quarter; a length nobody rented
 /// during the window is released. On top of that a byte budget (<see cref="LimitBytes"/>, default
 /// min(256 MiB, 1/16 of memory)) is never exceeded: over it, arrays of lengths not rented since the
 /// last collection are evicted first, else the returning array is dropped. After
