@@ -12,6 +12,15 @@ then times --reps repetitions. A figure is the median over all repetitions of al
 (rounds x reps >= 5). Peak memory: a separate process per framework and round runs only LeNet
 training (batch 64) and reports its peak RSS (VmHWM); the figure is the median over rounds.
 
+AVX2 mode (--isa avx2): every framework is held to AVX2 + FMA on a machine that has AVX-512: Ember with
+DOTNET_EnableAVX512=0 (.NET 10; DOTNET_EnableAVX512F=0 is .NET 8's name and
+no longer works), OpenBLAS with OPENBLAS_CORETYPE=Haswell, oneDNN (in PyTorch and in TorchSharp's
+libtorch) with ONEDNN_MAX_CPU_ISA=AVX2, MKL with MKL_ENABLE_INSTRUCTIONS=AVX2, ATen's own kernels with
+ATEN_CPU_CAPABILITY=avx2. Before the timed runs, one short process per framework runs with each library's
+verbose output on (ONEDNN_VERBOSE=1, OPENBLAS_VERBOSE=2, MKL_VERBOSE=1); what they report is recorded on
+the page, and any sign of AVX-512 in AVX2 mode is flagged. The table goes between its own markers, so
+the page keeps one table per mode.
+
 PyTorch runs twice per round: as installed (OpenBLAS free to start its own threads: "PyTorch") and with
 OPENBLAS_NUM_THREADS=1 ("PyTorch, OpenBLAS 1 thread"), because Debian's build runs OpenMP and OpenBLAS
 threads against each other. Both are peers; the ratio uses the best of all three peers.
@@ -59,10 +68,25 @@ FULL = [("sgemm", n) for n in (64, 128, 256, 512, 1024, 2048)] + [
 QUICK = [("sgemm", 64), ("sgemm", 256), ("mlp_seed", 64), ("lenet_step", 4), ("lenet_infer", 256)]
 
 
+# AVX2 mode: each library's switch that caps its kernels at AVX2 (set for every framework; each reads its own).
+AVX2_ENV = {
+    "DOTNET_EnableAVX512": "0",           # .NET 10: no AVX-512 at all (Avx512F.IsSupported and Vector512 false)
+    "DOTNET_EnableAVX512F": "0",          # .NET 8's name for it, ignored by .NET 10 (measured), kept for older runtimes
+    "OPENBLAS_CORETYPE": "Haswell",       # OpenBLAS (Debian's PyTorch): the AVX2 kernel set
+    "ONEDNN_MAX_CPU_ISA": "AVX2",         # oneDNN (convolutions in PyTorch and libtorch)
+    "DNNL_MAX_CPU_ISA": "AVX2",           # the same, oneDNN's older name
+    "MKL_ENABLE_INSTRUCTIONS": "AVX2",    # MKL (libtorch's BLAS in TorchSharp)
+    "ATEN_CPU_CAPABILITY": "avx2",        # ATen's own vectorised kernels (PyTorch and libtorch)
+}
+VERBOSE_ENV = {"ONEDNN_VERBOSE": "1", "DNNL_VERBOSE": "1", "OPENBLAS_VERBOSE": "2", "MKL_VERBOSE": "1"}
+
+
 def command(fw, threads, args, run, extra):
     common = ["--threads", str(threads), "--run", run] + extra
     env = dict(os.environ)
     env.pop("OPENBLAS_NUM_THREADS", None)
+    if args.isa == "avx2":
+        env.update(AVX2_ENV)
     if fw == "ember":
         return ["dotnet", EMBER_DLL] + common, env
     if fw == "torchsharp":
@@ -90,6 +114,8 @@ def run_process(fw, threads, args, run, extra, log):
             except json.JSONDecodeError:
                 continue
             rec["framework"] = fw
+            if run.startswith("lenet_mem"):
+                rec["mem_process"] = True  # its "end" peak is not a whole benchmark process's
             records.append(rec)
             log.write(json.dumps(rec) + "\n")
     log.flush()
@@ -99,6 +125,55 @@ def run_process(fw, threads, args, run, extra, log):
         records.append({"framework": fw, "event": "failed", "threads": threads, "rc": rc, "stderr": err[-2000:]})
     print(f"  {fw:12s} threads={threads} {run[:60]:60s} {time.time() - started:6.1f} s", flush=True)
     return records
+
+
+def verify_isa(args, frameworks, log):
+    """One short process per framework with each library's verbose output on: which kernel sets did they
+    really take? Returns {framework: (summary, limited)}, limited False where AVX2 mode saw AVX-512."""
+    out = {}
+    for fw in frameworks:
+        if fw == "pytorch-ob1":
+            continue  # the same libraries as "pytorch"
+        # Batch 64: oneDNN takes LeNet's convolutions only from a large enough batch.
+        cmd, env = command(fw, 1, args, "sgemm:64,lenet_infer:64", ["--reps", "1", "--warmup", "0", "--rep-time", "0.001"])
+        env.update(VERBOSE_ENV)
+        try:
+            p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+            text = p.stdout + "\n" + p.stderr
+        except (OSError, subprocess.TimeoutExpired) as e:
+            out[fw] = (f"check failed: {e}", False)
+            continue
+        found = []
+        for line in p.stdout.splitlines():
+            if line.startswith("{") and '"start"' in line:
+                rec = json.loads(line)
+                if rec.get("isa"):
+                    found.append(f"Ember kernels: {rec['isa']}")
+                if rec.get("cpu_capability"):
+                    found.append(f"ATen CPU capability: {rec['cpu_capability']}")
+        m = re.search(r"(?:onednn|dnnl)_verbose,(?:v\d+,)?info,cpu,isa:([^\n]+)", text)
+        if m:
+            found.append(f"oneDNN isa: {m.group(1).strip()}")
+        impls = sorted(set(re.findall(r"(?:onednn|dnnl)_verbose,(?:v\d+,)?(?:primitive,)?exec,cpu,convolution,([^,]+)", text)))
+        if impls:
+            found.append(f"oneDNN convolutions: {' '.join(impls)}")
+        m = re.search(r"^Core: (\S+)", text, re.M)
+        if m:
+            found.append(f"OpenBLAS core: {m.group(1)}")
+        # MKL names the instruction set it dispatched to in its banner ("... AVX2 ... enabled processors"),
+        # or, on CPUs it does not tune for, only "Intel(R) Architecture processors".
+        m = re.search(r"MKL_VERBOSE ((?:oneMKL|Intel\(R\) MKL)[^\n]*)", text)
+        if m:
+            banner = m.group(1)
+            isa = re.search(r"for Intel\(R\) 64 architecture (.*?processors)", banner)
+            found.append(f"MKL: {isa.group(1) if isa else banner.strip()}, {len(re.findall(r'MKL_VERBOSE SGEMM', text))} SGEMM calls")
+        summary = "; ".join(found) or f"nothing reported (exit {p.returncode})"
+        said = re.sub(r"Avx512F\.IsSupported \w+|DOTNET_EnableAVX512F?=\w+", "", summary)  # the switches, not the kernels
+        limited = args.isa != "avx2" or not re.search(r"avx.?512|cooperlake|skylakex|sapphire", said, re.I)
+        out[fw] = (summary, limited)
+        log.write(json.dumps({"event": "isa", "framework": fw, "isa_mode": args.isa, "summary": summary, "limited": limited}) + "\n")
+        print(f"  {fw:12s} {'ok  ' if limited else 'NOT LIMITED '} {summary}", flush=True)
+    return out
 
 
 def machine_info():
@@ -113,6 +188,7 @@ def machine_info():
         if flags:
             f = flags.group(1).split()
             info["SIMD"] = " ".join(x for x in ("avx2", "fma", "avx512f", "avx512_bf16", "avx_vnni") if x in f) or "?"
+            info["CPU flags (vector)"] = " ".join(x for x in f if re.match(r"(sse|ssse|avx|fma|f16c|amx)", x)) or "?"
     except OSError:
         pass
     try:
@@ -149,10 +225,16 @@ def summarise(records, threads_list):
     """Figures: {(workload, size, threads): {fw: median}} plus memory {fw: median peak MiB}."""
     samples = {}
     mem, alloc, versions, failures = {}, {}, {}, []
+    rss, proc = {}, {}  # peak RSS per (workload, size) and of the whole process, at the largest thread count
+    top = max(threads_list)
     for r in records:
-        if r.get("event") == "meta":
+        if r.get("event") in ("meta", "isa"):
             continue
         fw = r["framework"]
+        if r.get("event") == "end":
+            if not r.get("mem_process") and r.get("threads") == top and r.get("process_peak_rss_mib", -1) > 0:
+                proc.setdefault(fw, []).append(r["process_peak_rss_mib"])
+            continue
         if r.get("event") == "start":
             versions[fw] = {k: v for k, v in r.items() if k not in ("framework", "event", "threads", "torch_threads", "rss_mib")}
             continue
@@ -169,13 +251,17 @@ def summarise(records, threads_list):
             continue
         key = (r["workload"], r["size"], r["threads"])
         samples.setdefault(key, {}).setdefault(fw, []).extend(r["sec_per_iter"])
+        if r["threads"] == top and r.get("peak_rss_mib", -1) > 0:
+            rss.setdefault((r["workload"], r["size"]), {}).setdefault(fw, []).append(r["peak_rss_mib"])
     figures = {}
     for (w, n, t), per_fw in samples.items():
         unit, _, conv = METRICS[w]
         figures[(w, n, t)] = {fw: (conv(statistics.median(s), n), len(s)) for fw, s in per_fw.items()}
     mem = {fw: statistics.median(v) for fw, v in mem.items()}
     alloc = {fw: statistics.median(v) for fw, v in alloc.items()}
-    return figures, mem, alloc, versions, failures
+    rss = {k: {fw: statistics.median(v) for fw, v in per.items()} for k, per in rss.items()}
+    rss["process"] = {fw: statistics.median(v) for fw, v in proc.items()}
+    return figures, mem, alloc, versions, failures, rss
 
 
 def target_for(w, n):
@@ -215,13 +301,42 @@ def table(figures, mem, threads_list, workloads):
     return "\n".join(lines)
 
 
-def write_doc(path, body):
+def rss_table(rss, workloads, threads):
+    """Peak RSS per workload (each process's VmHWM reset before the workload, so it includes what earlier
+    workloads left resident) and of the whole benchmark process, in MiB: lower is better."""
+    peers = [fw for fw in FRAMEWORKS if fw != "ember"]
+    lines = ["| workload | threads | " + " | ".join(LABELS[fw] for fw in FRAMEWORKS) + " | smallest peer | Ember / smallest peer |",
+             "|---|---|" + "---:|" * (len(FRAMEWORKS) + 2)]
+    rows = [(f"{w} n={n}" if w == "sgemm" else f"{w} batch {n}" if w.startswith("lenet") else f"{w} N={n}", (w, n)) for w, n in workloads]
+    rows.append(("**whole benchmark process**", "process"))
+    for name, key in rows:
+        per = rss.get(key, {})
+        cells = [fmt(per.get(fw), "MiB") for fw in FRAMEWORKS]
+        avail = {fw: per[fw] for fw in peers if fw in per}
+        best, ratio = "n/a", "n/a"
+        if avail:
+            b = min(avail, key=avail.get)
+            best = LABELS[b]
+            if "ember" in per:
+                ratio = f"{per['ember'] / avail[b]:.2f}x"
+        lines.append("| " + " | ".join([name, str(threads)] + cells + [best, ratio]) + " |")
+    return "\n".join(lines)
+
+
+def markers(isa):
+    tag = "" if isa == "native" else f" {isa}"
+    return f"<!-- compare.py: begin generated{tag} -->", f"<!-- compare.py: end generated{tag} -->"
+
+
+def write_doc(path, body, isa="native"):
     """Replaces the generated part of the page between the markers, keeping any prose around it."""
-    begin, end = "<!-- compare.py: begin generated -->", "<!-- compare.py: end generated -->"
+    begin, end = markers(isa)
     text = open(path).read() if os.path.exists(path) else ""
     block = f"{begin}\n{body}\n{end}"
     if begin in text and end in text:
         text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+    elif text:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"  # a mode's first run: its block goes at the end
     else:
         text = ("# Performance: Ember side by side with PyTorch and TorchSharp\n\n"
                 "The table below is written by the comparison runner (`bench/compare/run.sh`, see\n"
@@ -242,6 +357,11 @@ def run_all(args, quick, threads_list, frameworks, workloads):
     load_before = os.getloadavg()
     records = []
     with open(log_path, "w") as log:
+        info = machine_info()
+        print(f"CPU: {info.get('Model name', '?')}; vector flags: {info.get('CPU flags (vector)', '?')}", flush=True)
+        print(f"instruction sets ({args.isa} mode), from each library's verbose output:", flush=True)
+        isa = verify_isa(args, frameworks, log)
+        records += [{"event": "isa", "framework": fw, "summary": v[0], "limited": v[1]} for fw, v in isa.items()]
         for t in threads_list:
             for r in range(args.rounds):
                 order = frameworks[r % len(frameworks):] + frameworks[:r % len(frameworks)]
@@ -256,7 +376,7 @@ def run_all(args, quick, threads_list, frameworks, workloads):
         argv = sys.argv[1:]
         meta = {"event": "meta", "started": started.isoformat(timespec="seconds"), "load_before": list(load_before),
                 "load_after": list(os.getloadavg()), "minutes": (datetime.datetime.now() - started).total_seconds() / 60,
-                "quick": quick, "threads": threads_list, "rounds": args.rounds, "reps": args.reps,
+                "quick": quick, "isa": args.isa, "threads": threads_list, "rounds": args.rounds, "reps": args.reps,
                 "warmup": args.warmup, "rep_time": args.rep_time, "mem_steps": args.mem_steps,
                 "argv": [a for i, a in enumerate(argv) if a != "--command" and (i == 0 or argv[i - 1] != "--command")]}
         log.write(json.dumps(meta) + "\n")
@@ -266,6 +386,11 @@ def run_all(args, quick, threads_list, frameworks, workloads):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="few sizes, 1 round, short repetitions (for development)")
+    p.add_argument("--smoke", action="store_true",
+                   help="checks the runner works, in about a minute: --quick's sizes, 2 threads, 1 repetition of "
+                        "~10 ms, 3 memory steps; prints the tables, writes no page unless --out is given")
+    p.add_argument("--isa", choices=["native", "avx2"], default="native",
+                   help="avx2: hold every framework to AVX2 + FMA (see the top of this file); native: as the machine allows")
     p.add_argument("--threads", default="1,2")
     p.add_argument("--rounds", type=int)
     p.add_argument("--reps", type=int)
@@ -275,11 +400,20 @@ def main():
     p.add_argument("--frameworks", default=",".join(FRAMEWORKS))
     p.add_argument("--process-timeout", type=int, default=1800)
     p.add_argument("--note", default="", help="a remark printed above the table (e.g. that the machine was shared)")
-    p.add_argument("--out", default="docs/performance.md", help="the page to write ('-' for none)")
+    p.add_argument("--out", help="the page to write ('-' for none; default docs/performance.md, '-' with --smoke)")
     p.add_argument("--command", default="", help="the command line to record on the page")
     p.add_argument("--from", dest="from_file", metavar="RESULTS.jsonl",
                    help="run nothing: write the page again from the raw results of an earlier run")
     args = p.parse_args()
+    if args.smoke:
+        args.quick = True
+        if args.threads == "1,2":
+            args.threads = "2"
+        args.reps = args.reps or 1
+        args.warmup = args.warmup if args.warmup is not None else 0.05
+        args.rep_time = args.rep_time if args.rep_time is not None else 0.01
+        args.mem_steps = 3 if args.mem_steps == 30 else args.mem_steps
+    args.out = args.out or ("-" if args.smoke else "docs/performance.md")
     quick = args.quick
     args.rounds = args.rounds or (1 if quick else 3)
     args.reps = args.reps or (3 if quick else 5)
@@ -296,6 +430,7 @@ def main():
         meta = next(r for r in records if r.get("event") == "meta")
         for k in ("quick", "rounds", "reps", "warmup", "rep_time", "mem_steps"):
             setattr(args, k, meta[k])
+        args.isa = meta.get("isa", "native")
         quick, threads_list = meta["quick"], meta["threads"]
         workloads = QUICK if quick else FULL
         log_path = os.path.abspath(args.from_file)
@@ -308,14 +443,22 @@ def main():
     started = datetime.datetime.fromisoformat(meta["started"])
     load_before, load_after, minutes = meta["load_before"], meta["load_after"], meta["minutes"]
 
-    figures, mem, alloc, versions, failures = summarise(records, threads_list)
+    figures, mem, alloc, versions, failures, rss = summarise(records, threads_list)
     tbl = table(figures, mem, threads_list, workloads)
+    rtbl = rss_table(rss, workloads, max(threads_list))
+    isa = {r["framework"]: (r["summary"], r["limited"]) for r in records if r.get("event") == "isa"}
     print()
     print(tbl)
+    print()
+    print(rtbl)
 
     info = machine_info()
     out = []
-    out.append(f"## Latest run: {started.strftime('%Y-%m-%d %H:%M')} ({'quick' if quick else 'full'}, {minutes:.0f} min)\n")
+    mode = "AVX2 mode (every framework held to AVX2 + FMA)" if args.isa == "avx2" else "native mode (AVX-512 where the CPU has it)"
+    out.append(f"## Latest run, {mode}: {started.strftime('%Y-%m-%d %H:%M')} ({'quick' if quick else 'full'}, {minutes:.0f} min)\n")
+    if any(not lim for _, lim in isa.values()):
+        out.append("**Warning:** in AVX2 mode a library still reported AVX-512 (see the instruction sets below); "
+                   "its figures are not AVX2 figures.\n")
     if args.note:
         out.append(f"**Note:** {args.note.rstrip('.')}.\n")
     out.append(f"Load average (1, 5, 15 min) before the run: {', '.join(f'{x:.1f}' for x in load_before)}; "
@@ -332,6 +475,10 @@ def main():
     if "ember" in alloc:
         out.append(f"Ember allocates {alloc['ember'] / 1024 / 1024:.2f} MiB of managed memory per LeNet training step "
                    "at batch 64 (GC.GetTotalAllocatedBytes over the steps).\n")
+    out.append("Peak RSS per workload (MiB; VmHWM reset to the current RSS before each workload, so what earlier "
+               "workloads left resident counts too) and of the whole benchmark process (the largest of those, "
+               f"start-up included), at {max(threads_list)} threads, medians over rounds:\n")
+    out.append(rtbl + "\n")
     if failures:
         missing = {}
         for f in failures:
@@ -346,6 +493,14 @@ def main():
         if fw in versions:
             v = ", ".join(f"{k} {val}" for k, val in versions[fw].items() if val is not None)
             out.append(f"- {LABELS[fw]}: {v}")
+    if isa:
+        out.append("")
+        out.append("Instruction sets in use, from a short run of each framework with `ONEDNN_VERBOSE=1 OPENBLAS_VERBOSE=2 "
+                   "MKL_VERBOSE=1`" + (" and the AVX2 limits (`" + " ".join(f"{k}={v}" for k, v in AVX2_ENV.items()) + "`)"
+                                       if args.isa == "avx2" else "") + ":\n")
+        for fw in FRAMEWORKS:
+            if fw in isa:
+                out.append(f"- {LABELS[fw]}: {isa[fw][0]}" + ("" if isa[fw][1] else " (**not limited to AVX2**)"))
     out.append("")
     out.append("### Commands\n")
     cmd = args.command or ("bench/compare/run.sh " + shlex.join(forwarded)).strip()
@@ -357,7 +512,7 @@ def main():
                "(not committed).")
     body = "\n".join(out)
     if args.out != "-":
-        write_doc(os.path.join(ROOT, args.out), body)
+        write_doc(os.path.join(ROOT, args.out), body, args.isa)
         print(f"\nwrote {args.out}; raw results in {os.path.relpath(log_path, ROOT)}")
 
 

@@ -53,6 +53,33 @@ def proc_status_mib(key):
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+_process_peak_mib = 0.0
+
+
+def reset_peak_rss():
+    """Starts a new peak-RSS interval (VmHWM back to the current RSS via /proc/self/clear_refs), keeping
+    the peak so far for process_peak_rss()."""
+    global _process_peak_mib
+    _process_peak_mib = max(_process_peak_mib, proc_status_mib("VmHWM:"))
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def process_peak_rss():
+    return max(_process_peak_mib, proc_status_mib("VmHWM:"))
+
+
+def cpu_capability():
+    """ATen's vector kernel set (ATEN_CPU_CAPABILITY limits it), as torch.__config__.show() reports it."""
+    for line in torch.__config__.show().splitlines():
+        if "CPU capability" in line:
+            return line.split(":", 1)[1].strip()
+    return None
+
+
 def blas_info():
     """Which BLAS library this process loaded and, for OpenBLAS, the kernel set it chose."""
     try:
@@ -165,7 +192,8 @@ def main():
     torch.set_num_threads(a.threads)
     emit(framework=a.name, event="start", threads=a.threads, version=torch.__version__,
          torch_threads=torch.get_num_threads(), rss_mib=proc_status_mib("VmRSS:"),
-         openblas_num_threads=os.environ.get("OPENBLAS_NUM_THREADS"), blas=blas_info())
+         openblas_num_threads=os.environ.get("OPENBLAS_NUM_THREADS"), blas=blas_info(),
+         cpu_capability=cpu_capability(), onednn=torch.backends.mkldnn.is_available())
     for item in a.run.split(","):
         name, _, size = item.partition(":")
         size = int(size or 0)
@@ -180,8 +208,12 @@ def main():
         if name not in WORKLOADS:
             emit(framework=a.name, workload=name, size=size, error="unknown workload")
             continue
+        reset_peak_rss()
         samples, iters = measure(WORKLOADS[name](size), a.reps, a.warmup, a.rep_time)
-        emit(framework=a.name, workload=name, size=size, threads=a.threads, iters=iters, sec_per_iter=samples)
+        emit(framework=a.name, workload=name, size=size, threads=a.threads, iters=iters, sec_per_iter=samples,
+             peak_rss_mib=proc_status_mib("VmHWM:"), rss_mib=proc_status_mib("VmRSS:"))
+    emit(framework=a.name, event="end", threads=a.threads, process_peak_rss_mib=process_peak_rss(),
+         rss_mib=proc_status_mib("VmRSS:"))
 
 
 if __name__ == "__main__":

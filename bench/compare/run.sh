@@ -7,6 +7,8 @@
 #
 #   bench/compare/run.sh            # full run (about 15-25 min on 2 cores)
 #   bench/compare/run.sh --quick    # few sizes, one round: checks the pipeline in a few minutes
+#   bench/compare/run.sh --smoke    # does the runner work? about a minute, writes no page
+#   bench/compare/run.sh --isa avx2 # every framework held to AVX2 + FMA (its own table on the page)
 #   bench/compare/run.sh --note "machine shared with other jobs" --threads 2
 # Every option is passed to compare.py (see `bench/compare/compare.py --help`).
 set -euo pipefail

@@ -36,6 +36,24 @@ static class Harness
     /// <summary>Peak resident set size of this process (VmHWM), in MiB; -1 where /proc is missing.</summary>
     public static double PeakRssMiB() => ProcStatusMiB("VmHWM:");
 
+    static double _processPeakMiB;
+
+    /// <summary>
+    /// Starts a new peak-RSS interval: remembers the peak so far (for <see cref="ProcessPeakRssMiB"/>) and
+    /// resets the kernel's VmHWM to the current RSS (writing 5 to /proc/self/clear_refs, Linux 4.0 and
+    /// later), so that the next <see cref="PeakRssMiB"/> is the peak of what runs from here on.
+    /// Returns false where the reset is not allowed; VmHWM then stays the process's peak so far.
+    /// </summary>
+    public static bool ResetPeakRss()
+    {
+        _processPeakMiB = Math.Max(_processPeakMiB, PeakRssMiB());
+        try { File.WriteAllText("/proc/self/clear_refs", "5"); return true; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
+    /// <summary>The peak RSS of the whole process so far, across <see cref="ResetPeakRss"/> intervals, in MiB.</summary>
+    public static double ProcessPeakRssMiB() => Math.Max(_processPeakMiB, PeakRssMiB());
+
     /// <summary>Current resident set size of this process (VmRSS), in MiB.</summary>
     public static double RssMiB() => ProcStatusMiB("VmRSS:");
 

@@ -32,7 +32,14 @@ for (int i = 0; i < args.Length; i++)
 
 Threads.Count = threads;
 var workloads = Workloads.All();
+// Which kernels run. On .NET 10 the switch is DOTNET_EnableAVX512=0; DOTNET_EnableAVX512F=0 (.NET 8's
+// name) is ignored there, so the runner's AVX2 mode sets both and this line says which took.
+string isa = System.Runtime.Intrinsics.X86.Avx512F.IsSupported || System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "AVX-512"
+    : System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported ? "AVX2+FMA"
+    : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? "128-bit SIMD" : "scalar";
 Harness.Emit(("framework", "ember"), ("event", "start"), ("threads", threads), ("version", typeof(Tensor).Assembly.GetName().Version?.ToString() ?? "?"),
+    ("isa", $"{isa} ({EmberInfo.SimdWidthBits}-bit vectors, Avx512F.IsSupported {System.Runtime.Intrinsics.X86.Avx512F.IsSupported}; "
+        + $"DOTNET_EnableAVX512={Environment.GetEnvironmentVariable("DOTNET_EnableAVX512") ?? "unset"}, DOTNET_EnableAVX512F={Environment.GetEnvironmentVariable("DOTNET_EnableAVX512F") ?? "unset"})"),
     ("rss_mib", Harness.RssMiB()));
 
 foreach (var (name, size) in runs)
@@ -53,11 +60,19 @@ foreach (var (name, size) in runs)
         continue;
     }
     if (!workloads.TryGetValue(name, out var make)) { Unavailable(name, size); continue; }
+    // Peak RSS per workload: VmHWM restarts from the current RSS, so what earlier workloads left
+    // resident (the buffer pool's share included) counts toward this one's peak too.
+    Harness.ResetPeakRss();
     var body = make(size);
     var (samples, iters) = Harness.Measure(body, reps, warmup, repTime);
     Harness.Emit(("framework", "ember"), ("workload", name), ("size", size), ("threads", threads),
-        ("iters", iters), ("sec_per_iter", samples));
+        ("iters", iters), ("sec_per_iter", samples), ("peak_rss_mib", Harness.PeakRssMiB()), ("rss_mib", Harness.RssMiB()), ("pool_mib", Memory.PooledBytes / 1048576.0),
+        ("pool_peak_mib", Memory.GetStats().PeakPooledBytes / 1048576.0), ("pool_hits", Memory.GetStats().Hits), ("pool_misses", Memory.GetStats().Misses),
+        ("gc_committed_mib", GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0), ("gc_heap_mib", GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0), ("gc_frag_mib", GC.GetGCMemoryInfo().FragmentedBytes / 1048576.0), ("gc_promoted_mib", GC.GetGCMemoryInfo().PromotedBytes / 1048576.0), ("loh_mib", GC.GetGCMemoryInfo().GenerationInfo[3].SizeAfterBytes / 1048576.0), ("loh_frag_mib", GC.GetGCMemoryInfo().GenerationInfo[3].FragmentationAfterBytes / 1048576.0));
+    Memory.ResetStats();
 }
+Harness.Emit(("framework", "ember"), ("event", "end"), ("threads", threads), ("process_peak_rss_mib", Harness.ProcessPeakRssMiB()),
+    ("rss_mib", Harness.RssMiB()));
 
 static void Unavailable(string name, int size) =>
     Harness.Emit(("framework", "ember"), ("workload", name), ("size", size), ("error", "not in this build: needs Conv2d, MaxPool2d, CrossEntropyLoss; see EmberHasConv in EmberCompare.csproj"));

@@ -48,6 +48,7 @@ foreach (var (name, size) in runs)
             ("peak_rss_mib", Harness.PeakRssMiB()), ("steps", memSteps + 3));
         continue;
     }
+    Harness.ResetPeakRss(); // peak RSS per workload (see Harness.ResetPeakRss)
     Action? body = name switch
     {
         "sgemm" => Workloads.Sgemm(size),
@@ -63,5 +64,7 @@ foreach (var (name, size) in runs)
     }
     var (samples, iters) = Harness.Measure(body, reps, warmup, repTime);
     Harness.Emit(("framework", "torchsharp"), ("workload", name), ("size", size), ("threads", threads),
-        ("iters", iters), ("sec_per_iter", samples));
+        ("iters", iters), ("sec_per_iter", samples), ("peak_rss_mib", Harness.PeakRssMiB()), ("rss_mib", Harness.RssMiB()));
 }
+Harness.Emit(("framework", "torchsharp"), ("event", "end"), ("threads", threads), ("process_peak_rss_mib", Harness.ProcessPeakRssMiB()),
+    ("rss_mib", Harness.RssMiB()));

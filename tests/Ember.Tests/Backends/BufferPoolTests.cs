@@ -84,4 +84,138 @@ public class BufferPoolTests
         CollectAndFinalize();
         Assert.False(dropped.IsAlive);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference[] DropTensorsOf(int n, int count)
+    {
+        var ts = Enumerable.Range(0, count).Select(_ => Tensor.Full([n], 1f)).ToArray();
+        return ts.Select(t => new WeakReference(ArrayOf(t), trackResurrection: true)).ToArray();
+    }
+
+    /// <summary>Runs <paramref name="body"/> with the pool's budget set to <paramref name="limit"/>, restoring it after.</summary>
+    private static void WithLimit(long limit, Action body)
+    {
+        long saved = Memory.PoolLimitBytes;
+        Memory.PoolLimitBytes = limit;
+        try { body(); }
+        finally { Memory.PoolLimitBytes = saved; }
+    }
+
+    [Fact]
+    public void TheBudgetIsNeverExceeded()
+    {
+        const int n = 123_491; // ~482 KiB each: four fit in 2 MiB, not five
+        WithLimit(2L << 20, () =>
+        {
+            long releasedBefore = Memory.GetStats().ReleasedBytes;
+            var dropped = DropTensorsOf(n, 8);
+            CollectAndFinalize();
+            Assert.InRange(Memory.PooledBytes, 0, 2L << 20);
+            Assert.InRange(BufferPool.FreeCount<float>(n), 1, 4);
+            Assert.True(Memory.GetStats().ReleasedBytes - releasedBefore >= 4L * n * sizeof(float));
+            GC.KeepAlive(dropped);
+        });
+    }
+
+    [Fact]
+    public void LoweringTheBudgetReleasesAtOnceAndZeroTurnsPoolingOff()
+    {
+        const int n = 123_493;
+        var dropped = DropTensorOf(n, 1f);
+        CollectAndFinalize();
+        Assert.Equal(1, BufferPool.FreeCount<float>(n));
+        WithLimit(0, () =>
+        {
+            Assert.Equal(0, Memory.PooledBytes);
+            Assert.Equal(0, BufferPool.FreeCount<float>(n));
+            CollectAndFinalize();
+            Assert.False(dropped.IsAlive, "a released array goes to the collector");
+            var again = DropTensorOf(n, 2f);
+            CollectAndFinalize();
+            CollectAndFinalize();
+            Assert.False(again.IsAlive, "with a zero budget nothing is kept");
+        });
+    }
+
+    [Fact]
+    public void ANegativeBudgetIsRefused()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Memory.PoolLimitBytes = -1);
+        Assert.Contains("Memory.PoolLimitBytes", e.Message);
+        Assert.True(Memory.DefaultPoolLimitBytes is > 0 and <= 256L << 20);
+    }
+
+    [Fact]
+    public void FreeArraysBeyondTheRecentHighWaterMarkAreReleased()
+    {
+        const int n = 123_497;
+        _ = DropTensorsOf(n, 8); // eight at once: the length's high-water mark is 8
+        CollectAndFinalize();
+        Assert.Equal(8, BufferPool.FreeCount<float>(n));
+        // Then one at a time: once the burst has left the window, one free array is kept (two with the slack).
+        for (int i = 0; i < BufferPool.Window; i++)
+        {
+            BufferPool.Trim();
+            GC.KeepAlive(Tensor.Full([n], 1f));
+        }
+        BufferPool.Trim();
+        Assert.InRange(BufferPool.FreeCount<float>(n), 0, 2);
+    }
+
+    [Fact]
+    public void ALengthNobodyRentsIsForgotten()
+    {
+        const int n = 123_499;
+        var dropped = DropTensorOf(n, 1f);
+        CollectAndFinalize();
+        Assert.Equal(1, BufferPool.FreeCount<float>(n));
+        for (int i = 0; i <= BufferPool.Window; i++) BufferPool.Trim();
+        Assert.Equal(0, BufferPool.FreeCount<float>(n));
+        CollectAndFinalize();
+        Assert.False(dropped.IsAlive);
+    }
+
+    [Fact]
+    public void AnIdlePoolReleasesEverything()
+    {
+        const int n = 123_503;
+        var dropped = DropTensorOf(n, 1f);
+        CollectAndFinalize();
+        Assert.Equal(1, BufferPool.FreeCount<float>(n));
+        Assert.True(BufferPool.ReleaseAll() >= (long)n * sizeof(float));
+        Assert.Equal(0, BufferPool.FreeCount<float>(n));
+        CollectAndFinalize();
+        Assert.False(dropped.IsAlive);
+    }
+
+    [Fact]
+    public void EmptyCacheReleasesThePoolsArraysButNotLiveTensors()
+    {
+        const int n = 123_509;
+        var live = Tensor.Full([n], 5f);
+        var dropped = DropTensorOf(n, 1f);
+        CollectAndFinalize();
+        Assert.Equal(1, BufferPool.FreeCount<float>(n));
+        Memory.EmptyCache();
+        Assert.Equal(0, BufferPool.FreeCount<float>(n));
+        Assert.False(dropped.IsAlive, "EmptyCache collects what it released");
+        Assert.All(live.ToArray<float>(), v => Assert.Equal(5f, v));
+    }
+
+    [Fact]
+    public void StatsCountHitsMissesAndBytes()
+    {
+        const int n = 123_511;
+        Memory.ResetStats();
+        _ = DropTensorOf(n, 1f); // a miss: the length is new
+        CollectAndFinalize();
+        var mid = Memory.GetStats();
+        Assert.True(mid.Misses >= 1);
+        Assert.True(mid.PooledBytes >= (long)n * sizeof(float));
+        Assert.True(mid.PeakPooledBytes >= mid.PooledBytes);
+        Assert.True(mid.PooledArrays >= 1 && mid.Lengths >= 1);
+        Assert.Equal(Memory.PoolLimitBytes, mid.LimitBytes);
+        GC.KeepAlive(Tensor.Zeros(n)); // a hit
+        Assert.True(Memory.GetStats().Hits >= 1);
+    }
 }
