@@ -78,6 +78,23 @@ public class AttentionTests
     }
 
     [Fact]
+    public void DropoutActsInTrainingModeOnly()
+    {
+        Tensor.ManualSeed(5);
+        var m = new MultiheadAttention(8, 2, dropout: 0.5);
+        var x = Tensor.Randn(4, 3, 8);
+        var (_, wTrain) = m.Call(x, x, x);
+        m.Eval();
+        var (yEval, wEval) = m.Call(x, x, x);
+        var reference = new MultiheadAttention(8, 2);
+        reference.LoadStateDict(m.StateDict());
+        var (yRef, wRef) = reference.Call(x, x, x);
+        TensorAssert.Close(yRef, yEval);
+        TensorAssert.Close(wRef!, wEval!);
+        Assert.True((wTrain! - wEval!).Abs().Max().Item<float>() > 0.1f);
+    }
+
+    [Fact]
     public void CausalAttentionIgnoresLaterKeys()
     {
         var q = Tensor.Randn(3, 4);
