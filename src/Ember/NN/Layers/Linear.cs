@@ -47,6 +47,13 @@ public sealed class Linear : Module<Tensor, Tensor>
         return Bias is null ? y : y + Bias;
     }
 
+    // MultiheadAttention's output projection prints as PyTorch's NonDynamicallyQuantizableLinear, a
+    // Linear subclass that only exists to steer quantisation; the name keeps printed models identical.
+    internal string? PrintedName { get; init; }
+
+    /// <inheritdoc/>
+    protected internal override string TypeName() => PrintedName ?? base.TypeName();
+
     /// <inheritdoc/>
     public override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is not null ? "True" : "False")}";
 }
