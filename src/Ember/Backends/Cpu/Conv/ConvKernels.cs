@@ -259,7 +259,7 @@ internal static class ConvKernels<T> where T : unmanaged, INumber<T>
     /// <summary>Runs <paramref name="body"/> for 0..count, in parallel when the work is large enough to pay for it.</summary>
     private static void For(int count, long work, Action<int> body)
     {
-        if (count > 1 && work >= ParallelUnfold && Threads.Count > 1) Parallel.For(0, count, Threads.Options, body);
+        if (count > 1 && work >= ParallelUnfold && Threads.Count > 1) WorkerTeam.Run(count, body);
         else for (int i = 0; i < count; i++) body(i);
     }
 }

@@ -61,9 +61,16 @@ internal static unsafe class DirectConv<T> where T : unmanaged, INumber<T>
             long work = (long)g.N * g.O * g.OH * g.OW * taps;
             int n = g.N;
             if (n > 1 && work >= ParallelWork && Threads.Count > 1)
-                Parallel.For(0, n, Threads.Options, () => RentScratch(scratchLen),
-                    (s, _, scratch) => { Sample(x, xo, wt, bias, bo, y, yo, g, s, scratch, ph, pw); return scratch; },
-                    scratch => ArrayPool<T>.Shared.Return(scratch));
+            {
+                // One contiguous run of samples per thread of the worker team, each with its own scratch.
+                int chunks = Math.Min(n, Threads.Count);
+                WorkerTeam.Run(chunks, ci =>
+                {
+                    T[] scratch = RentScratch(scratchLen);
+                    try { for (int s = ci * n / chunks; s < (ci + 1) * n / chunks; s++) Sample(x, xo, wt, bias, bo, y, yo, g, s, scratch, ph, pw); }
+                    finally { ArrayPool<T>.Shared.Return(scratch); }
+                });
+            }
             else
             {
                 T[] scratch = RentScratch(scratchLen);
@@ -224,7 +231,7 @@ internal static unsafe class DirectConv<T> where T : unmanaged, INumber<T>
                 finally { ArrayPool<T>.Shared.Return(xs); ArrayPool<T>.Shared.Return(gs); }
             }
             if (workers == 1) Worker(0);
-            else Parallel.For(0, workers, Threads.Options, Worker);
+            else WorkerTeam.Run(workers, Worker);
             // Sum the workers' vector accumulators and their lanes into gw.
             for (int o = 0; o < g.O; o++)
                 for (int t = 0; t < taps; t++)

@@ -208,7 +208,7 @@ internal static class PoolKernels<T> where T : unmanaged, IFloatingPointIeee754<
 
     private static void Planes(int count, long work, Action<int> body)
     {
-        if (count > 1 && work >= ParallelWork && Threads.Count > 1) Parallel.For(0, count, Threads.Options, body);
+        if (count > 1 && work >= ParallelWork && Threads.Count > 1) WorkerTeam.Run(count, body);
         else for (int i = 0; i < count; i++) body(i);
     }
 }

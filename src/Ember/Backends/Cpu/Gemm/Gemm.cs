@@ -8,21 +8,33 @@ namespace Ember.Backends.Cpu.Gemm;
 /// Packed, cache-blocked GEMM for float32 and float64 (the Goto/BLIS loop order): for each
 /// <see cref="NC"/>-column block of B and <see cref="KC"/>-deep slice of K, B is packed once into
 /// panels; then each <see cref="MC"/>-row block of A is packed and swept by the micro-kernel tile by
-/// tile. Row blocks are independent, so large products run them in parallel; many small matrices in
-/// a batch run the batch in parallel instead. Matrix-vector shapes (M or N is 1) skip packing and use
+/// tile. Large products split C into one rectangle per thread of <see cref="WorkerTeam"/>; many small
+/// matrices in a batch run the batch in parallel instead. Matrix-vector shapes (M or N is 1) skip packing and use
 /// <see cref="TensorPrimitives"/> dot products, since a 1-wide operand would waste most of a tile.
 /// Accumulation is in <typeparamref name="T"/> (float32 sums in float32, as BLAS does).
 /// </summary>
 internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
 {
-    /// <summary>Depth of a packed slice: an MR x KC panel of A plus a KC x NR panel of B stay in L1/L2.</summary>
+    /// <summary>
+    /// Depth of a packed slice: a KC x NR micro-panel of B (16 KiB with the AVX2 tiles, 32 KiB
+    /// with the AVX-512 float one) stays in a 32 KiB L1 while the A panels stream past. Fixed rather
+    /// than taken from the cache size because it sets the order of every float32 sum (each output
+    /// element is KC-long multiply-add chains added in turn): results stay the same on every machine
+    /// and at every thread count.
+    /// </summary>
     public const int KC = 256;
 
-    /// <summary>Rows of A per packed block (a multiple of the tile height, 6).</summary>
-    public const int MC = 96;
+    /// <summary>
+    /// Rows of A per packed block (a multiple of the tile height): an MC x KC block of A takes about
+    /// half of the core's L2, so it stays there while every panel of B passes over it.
+    /// </summary>
+    public static readonly int MC = ChooseMC();
 
-    /// <summary>Columns of B per packed block (a multiple of the tile width, 8 or 16).</summary>
-    public const int NC = 2048;
+    /// <summary>
+    /// Columns of B per packed block (a multiple of the tile width): a KC x NC slice of B takes about
+    /// a quarter of the shared L3, at most 4096 columns.
+    /// </summary>
+    public static readonly int NC = ChooseNC();
 
     /// <summary>Below this many multiply-adds in the whole call everything runs on the calling thread.</summary>
     public const long ParallelThreshold = 1L << 21;
@@ -30,29 +42,45 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
     private static int MR => MicroKernel<T>.MR;
     private static int NR => MicroKernel<T>.NR;
 
+    private static int ChooseMC()
+    {
+        long rows = CacheSizes.L2 / 2 / (KC * sizeof(T));
+        int mr = MicroKernel<T>.MR;
+        return (int)Math.Clamp(rows / mr * mr, 4 * mr, 40 * mr);
+    }
+
+    private static int ChooseNC()
+    {
+        long cols = CacheSizes.L3 / 4 / (KC * sizeof(T));
+        const int quantum = 64; // a multiple of every kernel's NR
+        return (int)Math.Clamp(cols / quantum * quantum, 512, 4096);
+    }
+
     public static void Run(T[] a, T[] b, T[] c, GemmProblem p)
     {
         int batch = p.Batch;
         long work = (long)batch * p.M * p.N * p.K;
-        bool parallel = work >= ParallelThreshold && Threads.Count > 1;
-        int rowBlocks = (p.M + MC - 1) / MC;
+        int threads = work >= ParallelThreshold ? Threads.Count : 1;
         fixed (T* pa = a, pb = b, pc = c)
         {
             nint na = (nint)pa, nb = (nint)pb, nc = (nint)pc;
-            if (parallel && batch > 1 && (batch >= Threads.Count || rowBlocks < 2))
+            // Many matrices: one per thread at a time, unless one product alone splits better.
+            if (threads > 1 && batch > 1 && (batch >= threads || Tiles(p.M, MR) * Tiles(p.N, NR) < 2 * threads))
             {
-                Parallel.For(0, batch, Threads.Options, i => One((T*)na + p.AOffsets[i], (T*)nb + p.BOffsets[i], (T*)nc + p.COffsets[i], p, false));
+                WorkerTeam.Run(batch, i => One((T*)na + p.AOffsets[i], (T*)nb + p.BOffsets[i], (T*)nc + p.COffsets[i], p, 1));
             }
             else
             {
                 for (int i = 0; i < batch; i++)
-                    One(pa + p.AOffsets[i], pb + p.BOffsets[i], pc + p.COffsets[i], p, parallel && rowBlocks > 1);
+                    One(pa + p.AOffsets[i], pb + p.BOffsets[i], pc + p.COffsets[i], p, threads);
             }
         }
     }
 
-    /// <summary>One matrix product C = A·B with the problem's sizes and strides.</summary>
-    private static void One(T* a, T* b, T* c, GemmProblem p, bool parallelRows)
+    private static int Tiles(int extent, int tile) => (extent + tile - 1) / tile;
+
+    /// <summary>One matrix product C = A·B with the problem's sizes and strides, on up to <paramref name="threads"/> threads.</summary>
+    private static void One(T* a, T* b, T* c, GemmProblem p, int threads)
     {
         if (p.BPrepacked && (p.M == 1 || p.N == 1))
             throw new InvalidOperationException("gemm: a prepacked B needs M > 1 and N > 1.");
@@ -61,47 +89,76 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
         if (p.M == 1) { Gemv(b, p.BColStride, p.BRowStride, p.N, p.K, a, p.AColStride, c, p.CColStride); return; }
         if (p.M <= SmallM && p.K <= SmallRowsMaxK && (long)p.N * p.K >= SmallRowsMinB && !p.BPrepacked && SmallRows(a, b, c, p)) return;
 
-        int m = p.M, n = p.N, k = p.K;
-        int ncMax = Math.Min(NC, RoundUp(n, NR));
+        int mt = Tiles(p.M, MR), nt = Tiles(p.N, NR);
+        (int tm, int tn) = Split(mt, nt, p.K, threads);
+        if (tm * tn == 1) { Part(a, b, c, p, 0, p.M, 0, p.N); return; }
+        // Each thread computes its own rectangle of C from start to end, packing its own rows of A
+        // and columns of B: no thread waits for another's packing, there is one fork and one join
+        // per product, and every element of C is summed in the same order whatever the split.
+        nint na = (nint)a, nb = (nint)b, nc = (nint)c;
+        WorkerTeam.Run(tm * tn, t =>
+        {
+            int ti = t / tn, tj = t % tn;
+            int i0 = (int)((long)mt * ti / tm) * MR, i1 = Math.Min(p.M, (int)((long)mt * (ti + 1) / tm) * MR);
+            int j0 = (int)((long)nt * tj / tn) * NR, j1 = Math.Min(p.N, (int)((long)nt * (tj + 1) / tn) * NR);
+            if (i0 < i1 && j0 < j1) Part((T*)na, (T*)nb, (T*)nc, p, i0, i1, j0, j1);
+        });
+    }
+
+    /// <summary>
+    /// The grid of tm x tn rectangles of C (tm * tn &lt;= <paramref name="threads"/>) with the least work
+    /// on the busiest thread: its tiles' multiply-adds plus its packing (a packed element costs about
+    /// as much as a dozen multiply-adds), so square products split one way, skinny ones the other, and
+    /// small ones use fewer threads when splitting would cost more packing than it saves.
+    /// </summary>
+    internal static (int Tm, int Tn) Split(int mt, int nt, int k, int threads)
+    {
+        const long PackCost = 12;
+        (int, int) best = (1, 1);
+        long bestCost = long.MaxValue;
+        for (int tm = 1; tm <= Math.Min(threads, mt); tm++)
+        {
+            for (int tn = 1; tn * tm <= threads && tn <= nt; tn++)
+            {
+                long rows = (long)Tiles(mt, tm) * MR, cols = (long)Tiles(nt, tn) * NR;
+                long cost = rows * cols * k + PackCost * k * (rows + cols);
+                if (cost < bestCost) { bestCost = cost; best = (tm, tn); }
+            }
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// Rows [i0, i1) x columns [j0, j1) of C = A·B, the Goto loop nest: for each NC-column block and
+    /// KC-deep slice, pack that slice of B (unless it is prepacked), then pack and sweep MC-row blocks of A.
+    /// </summary>
+    private static void Part(T* a, T* b, T* c, GemmProblem p, int i0, int i1, int j0, int j1)
+    {
+        int n = p.N, k = p.K;
         int kcMax = Math.Min(KC, k);
-        int mcMax = Math.Min(MC, RoundUp(m, MR));
+        int mcMax = Math.Min(MC, RoundUp(i1 - i0, MR));
+        int ncMax = Math.Min(NC, RoundUp(j1 - j0, NR));
         T[] bufB = ArrayPool<T>.Shared.Rent(p.BPrepacked ? 1 : kcMax * ncMax + AlignPad);
-        T[]? bufA = parallelRows ? null : ArrayPool<T>.Shared.Rent(kcMax * mcMax + AlignPad);
+        T[] bufA = ArrayPool<T>.Shared.Rent(kcMax * mcMax + AlignPad);
         try
         {
-            fixed (T* pb0 = bufB)
+            fixed (T* pb0 = bufB, pa0 = bufA)
             {
-                T* pb = Aligned(pb0);
-                nint na = (nint)a, nc = (nint)c;
-                for (int jc = 0; jc < n; jc += NC)
+                T* pb = Aligned(pb0), pa = Aligned(pa0);
+                // Blocks of NC columns on the global grid, which a prepacked B is laid out by.
+                for (int jb = j0 - j0 % NC; jb < j1; jb += NC)
                 {
-                    int ncur = Math.Min(NC, n - jc);
+                    int js = Math.Max(jb, j0), je = Math.Min(Math.Min(jb + NC, j1), n);
+                    int ncur = je - js;
                     for (int pc = 0; pc < k; pc += KC)
                     {
                         int kcur = Math.Min(KC, k - pc);
                         T* packed = pb;
-                        if (p.BPrepacked) packed = b + PackedBBlock(k, jc, pc, ncur);
-                        else Packing<T>.PackB(b + (long)pc * p.BRowStride + (long)jc * p.BColStride, p.BRowStride, p.BColStride, kcur, ncur, NR, pb);
-                        nint packedAt = (nint)packed;
+                        if (p.BPrepacked) packed = b + PackedBBlock(k, jb, pc, Math.Min(NC, n - jb)) + (long)(js - jb) * kcur;
+                        else Packing<T>.PackB(b + (long)pc * p.BRowStride + (long)js * p.BColStride, p.BRowStride, p.BColStride, kcur, ncur, NR, pb);
                         bool acc = pc > 0;
-                        int blocks = (m + MC - 1) / MC;
-                        if (parallelRows)
-                        {
-                            int jc0 = jc, pc0 = pc;
-                            Parallel.For(0, blocks, Threads.Options,
-                                () => ArrayPool<T>.Shared.Rent(kcMax * mcMax + AlignPad),
-                                (blk, _, buf) =>
-                                {
-                                    Block((T*)na, (T*)packedAt, (T*)nc, p, blk * MC, jc0, pc0, kcur, ncur, acc, buf);
-                                    return buf;
-                                },
-                                buf => ArrayPool<T>.Shared.Return(buf));
-                        }
-                        else
-                        {
-                            for (int blk = 0; blk < blocks; blk++)
-                                Block(a, packed, c, p, blk * MC, jc, pc, kcur, ncur, acc, bufA!);
-                        }
+                        for (int ic = i0; ic < i1; ic += MC)
+                            Block(a, packed, c, p, ic, Math.Min(MC, i1 - ic), js, pc, kcur, ncur, acc, pa);
                     }
                 }
             }
@@ -109,30 +166,25 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
         finally
         {
             ArrayPool<T>.Shared.Return(bufB);
-            if (bufA != null) ArrayPool<T>.Shared.Return(bufA);
+            ArrayPool<T>.Shared.Return(bufA);
         }
     }
 
-    /// <summary>Packs rows [ic, ic+MC) of the current K slice of A and multiplies them by the packed B block.</summary>
-    private static void Block(T* a, T* packedB, T* c, GemmProblem p, int ic, int jc, int pc, int kc, int nc, bool acc, T[] bufA)
+    /// <summary>Packs rows [ic, ic+mc) of the current K slice of A into <paramref name="pa"/> and multiplies them by the packed B block.</summary>
+    private static void Block(T* a, T* packedB, T* c, GemmProblem p, int ic, int mc, int jc, int pc, int kc, int nc, bool acc, T* pa)
     {
-        int mc = Math.Min(MC, p.M - ic);
-        fixed (T* pa0 = bufA)
+        Packing<T>.PackA(a + (long)ic * p.ARowStride + (long)pc * p.AColStride, p.ARowStride, p.AColStride, mc, kc, MR, pa);
+        int nr = NR, mr = MR;
+        for (int jr = 0; jr < nc; jr += nr)
         {
-            T* pa = Aligned(pa0);
-            Packing<T>.PackA(a + (long)ic * p.ARowStride + (long)pc * p.AColStride, p.ARowStride, p.AColStride, mc, kc, MR, pa);
-            int nr = NR, mr = MR;
-            for (int jr = 0; jr < nc; jr += nr)
+            int ncols = Math.Min(nr, nc - jr);
+            T* bp = packedB + (long)jr * kc;
+            T* cCol = c + (long)(jc + jr) * p.CColStride;
+            for (int ir = 0; ir < mc; ir += mr)
             {
-                int ncols = Math.Min(nr, nc - jr);
-                T* bp = packedB + (long)jr * kc;
-                T* cCol = c + (long)(jc + jr) * p.CColStride;
-                for (int ir = 0; ir < mc; ir += mr)
-                {
-                    int nrows = Math.Min(mr, mc - ir);
-                    MicroKernel<T>.Run(kc, pa + (long)ir * kc, bp, cCol + (long)(ic + ir) * p.CRowStride,
-                        p.CRowStride, p.CColStride, nrows, ncols, acc);
-                }
+                int nrows = Math.Min(mr, mc - ir);
+                MicroKernel<T>.Run(kc, pa + (long)ir * kc, bp, cCol + (long)(ic + ir) * p.CRowStride,
+                    p.CRowStride, p.CColStride, nrows, ncols, acc);
             }
         }
     }

@@ -44,6 +44,17 @@ internal static unsafe class MicroKernel<T> where T : unmanaged, INumber<T>
     internal static void RunVector(int kc, T* ap, T* bp, T* c, int rs, int cs, int mr, int nr, bool accumulate)
     {
         int w = Vector256<T>.Count;
+        if (accumulate && cs == 1 && Sse.IsSupported)
+        {
+            // The tile of C is read after the k loop, and on large products it is out in L3 or
+            // memory: asking for its lines now lets them arrive during the loop instead of stalling
+            // the end of every call (on an n = 2048 product that stall cost several % of the time).
+            for (int i = 0; i < MR256; i++)
+            {
+                Sse.Prefetch0(c + (long)i * rs);
+                Sse.Prefetch0(c + (long)i * rs + 2 * w - 1);
+            }
+        }
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)

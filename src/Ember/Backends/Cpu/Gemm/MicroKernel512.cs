@@ -27,6 +27,17 @@ internal static unsafe class MicroKernel512<T> where T : unmanaged, INumber<T>
     public static void Run(int kc, T* ap, T* bp, T* c, int rs, int cs, int mr, int nr, bool accumulate)
     {
         int w = Vector512<T>.Count;
+        if (accumulate && cs == 1)
+        {
+            // As in the AVX2 kernel: fetch C's tile during the k loop rather than after it.
+            for (int i = 0; i < MR; i++)
+            {
+                T* row = c + (long)i * rs;
+                Sse.Prefetch0(row);
+                Sse.Prefetch0(row + w);
+                Sse.Prefetch0(row + 2 * w - 1);
+            }
+        }
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<T> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
