@@ -150,7 +150,7 @@ public abstract class Optimizer
     internal int StepCount { get; set; }
 
     /// <summary>Re-evaluates the model with <paramref name="closure"/> (which computes the loss and calls Backward), then steps; returns the loss.</summary>
-    public Tensor Step(Func<Tensor> closure)
+    public virtual Tensor Step(Func<Tensor> closure)
     {
         ArgumentNullException.ThrowIfNull(closure);
         Tensor loss;
@@ -183,7 +183,7 @@ public abstract class Optimizer
         var state = new Dictionary<long, Dictionary<string, object>>();
         foreach (var (p, s) in _state)
             if (index.TryGetValue(p, out int id))
-                state[id] = s.ToDictionary(kv => kv.Key, kv => kv.Value is Tensor t ? t.Clone() : kv.Value, StringComparer.Ordinal);
+                state[id] = s.ToDictionary(kv => kv.Key, kv => CopyValue(kv.Value, static t => t.Clone()), StringComparer.Ordinal);
         return new OptimizerStateDict(state, groups);
     }
 
@@ -214,9 +214,20 @@ public abstract class Optimizer
         foreach (var (id, s) in stateDict.State)
         {
             if (!byId.TryGetValue(id, out var p)) continue;
-            _state[p] = s.ToDictionary(kv => kv.Key, kv => kv.Value is Tensor t ? Conform(t, p) : kv.Value, StringComparer.Ordinal);
+            _state[p] = s.ToDictionary(kv => kv.Key, kv => CopyValue(kv.Value, t => Conform(t, p)), StringComparer.Ordinal);
         }
     }
+
+    // A state value copied so that the saved dict and the optimizer share nothing: tensors, and the lists
+    // LBFGS keeps (its history of tensors, its numbers), element by element.
+    private static object CopyValue(object value, Func<Tensor, object> copy) => value switch
+    {
+        Tensor t => copy(t),
+        List<Tensor> l => l.ConvertAll(t => (Tensor)copy(t)),
+        List<double> l => new List<double>(l),
+        List<object?> l => l.ConvertAll(x => x is Tensor t ? copy(t) : x),
+        _ => value,
+    };
 
     // State tensors follow their parameter's device, and its dtype when they are floating point ("step" stays as saved).
     private static object Conform(Tensor t, Tensor p)

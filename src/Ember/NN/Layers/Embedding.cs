@@ -44,8 +44,11 @@ public sealed class Embedding : Module<Tensor, Tensor>
     public int EmbeddingDim { get; }
     /// <summary>The padding row (non-negative), or null.</summary>
     public int? PaddingIdx { get; }
-    /// <summary>The table, shape [num_embeddings, embedding_dim].</summary>
-    public Parameter Weight { get; }
+    /// <summary>
+    /// The table, shape [num_embeddings, embedding_dim]. Assigning another parameter ties the two
+    /// (<c>decoder.Weight = encoder.Weight</c>, see <see cref="Module.SetParameter"/>).
+    /// </summary>
+    public Parameter Weight { get; set => field = value ?? throw new ArgumentNullException(nameof(value), "Embedding.Weight can't be null."); }
 
     /// <summary>Re-draws the table from N(0, 1) and zeroes the padding row (<c>reset_parameters</c>).</summary>
     public void ResetParameters()

@@ -26,11 +26,14 @@ public sealed class Linear : Module<Tensor, Tensor>
     /// <summary>The number of output features.</summary>
     [NotRegistered] public int OutFeatures { get; }
 
-    /// <summary>The weight, shape [out, in].</summary>
-    public Parameter Weight { get; }
+    /// <summary>
+    /// The weight, shape [out, in]. Assigning another parameter ties the two (<c>linear.weight = embedding.weight</c>,
+    /// see <see cref="Module.SetParameter"/>).
+    /// </summary>
+    public Parameter Weight { get; set => field = value ?? throw new ArgumentNullException(nameof(value), "Linear.Weight can't be null."); }
 
-    /// <summary>The bias, shape [out], or null.</summary>
-    public Parameter? Bias { get; }
+    /// <summary>The bias, shape [out], or null; assignable like <see cref="Weight"/>.</summary>
+    public Parameter? Bias { get; set; }
 
     /// <summary>Re-draws the weights as the constructor did (<c>reset_parameters</c>).</summary>
     public void ResetParameters()

@@ -116,6 +116,15 @@ public abstract class RNNBase<TState> : Module<Tensor, (Tensor Output, TState St
 
     private int RealHidden => ProjSize > 0 ? ProjSize : HiddenSize;
 
+    /// <summary>Keeps <see cref="AllWeights"/> (what the layers run with) in step when a weight is replaced (PyTorch refreshes <c>_flat_weights</c> likewise).</summary>
+    protected override void OnParameterReplacing(string name, Parameter? old, Parameter? value)
+    {
+        if (value is null) throw new ArgumentException($"{GetType().Name}.SetParameter: '{name}' can't be null in this module.");
+        foreach (var group in _weights)
+            for (int i = 0; i < group.Length; i++)
+                if (ReferenceEquals(group[i], old)) group[i] = value;
+    }
+
     /// <summary>
     /// Checks and runs the layers over <paramref name="input"/> ([T, B, in], [B, T, in] with
     /// <see cref="BatchFirst"/>, or unbatched [T, in]) from the initial states <paramref name="hx"/>
