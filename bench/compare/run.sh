@@ -47,7 +47,9 @@ build bench/compare/torchsharp || exit 1
 # the system libstdc++ is older (Debian 12 stops at 3.4.30) mark that need weak in OUR COPY (the build
 # output), never in the NuGet cache.
 native=bench/compare/torchsharp/bin/Release/net10.0/runtimes/linux-x64/native/libLibTorchSharp.so
-libstdcxx=$(/sbin/ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')
+# (awk reads all of ldconfig's output: an early `exit` would kill ldconfig with SIGPIPE, which
+# pipefail turns into a failed run, now and then.)
+libstdcxx=$(/sbin/ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ && !found {print $NF; found = 1}')
 if [ -f "$native" ] && [ -n "$libstdcxx" ] && ! grep -q GLIBCXX_3.4.32 "$libstdcxx"; then
     /usr/bin/python3 bench/compare/weaken_verneed.py "$native" GLIBCXX_3.4.32
 fi
