@@ -151,36 +151,14 @@ public abstract class RNNBase<TState> : Module<Tensor, (Tensor Output, TState St
                     : $"{name}: For {what} input, hx should also be {want}-D but got {hx.NDim}-D tensor.");
             }
         }
-        var dtype = _weights[0][0].DType;
-        if (input.DType != dtype)
-            throw new ArgumentException($"{name}: input must have the type {dtype.TorchName()}, got type {input.DType.TorchName()}.");
-        if (input.Shape[^1] != InputSize)
-            throw new ArgumentException($"{name}: input.size(-1) must be equal to input_size. Expected {InputSize}, got {input.Shape[^1]}.");
+        var dtype = CheckInput(name, input);
 
         var x = batched ? (BatchFirst ? input.Transpose(0, 1) : input) : input.Unsqueeze(1);
         int steps = x.Shape[0], batch = x.Shape[1];
         if (steps == 0)
             throw new ArgumentException($"{name}: Expected sequence length to be larger than 0 in RNN (input shape {input.Shape}).");
-        int dirs = Bidirectional ? 2 : 1;
-        int[] hShape = [NumLayers * dirs, batch, RealHidden];
-        int[] cShape = [NumLayers * dirs, batch, HiddenSize];
-        Tensor h0;
-        Tensor? c0 = null;
-        if (hx is null)
-        {
-            h0 = Tensor.Zeros(hShape, dtype, input.Device);
-            if (lstm) c0 = Tensor.Zeros(cShape, dtype, input.Device);
-        }
-        else
-        {
-            h0 = batched ? hx : hx.Unsqueeze(1);
-            CheckState(name, lstm ? "hidden[0]" : "hidden", h0, hShape, dtype);
-            if (lstm)
-            {
-                c0 = batched ? cx! : cx!.Unsqueeze(1);
-                CheckState(name, "hidden[1]", c0, cShape, dtype);
-            }
-        }
+        var (h0, c0) = InitialState(name, batched || hx is null ? hx : hx.Unsqueeze(1), batched || cx is null ? cx : cx.Unsqueeze(1),
+            batch, dtype, input.Device);
 
         var weights = _weights.Select(g => Group(g)).ToArray();
         var (output, h, c) = RecurrentMath.Run(_mode, x, h0, c0, weights, NumLayers, Bidirectional, Dropout, Training);
@@ -198,32 +176,16 @@ public abstract class RNNBase<TState> : Module<Tensor, (Tensor Output, TState St
     {
         ArgumentNullException.ThrowIfNull(input);
         string name = TypeName();
-        bool lstm = _mode == RecurrentMode.Lstm;
         var data = input.Data;
         if (data.NDim != 2)
             throw new ArgumentException($"{name}: input must have 2 dimensions, got {data.NDim} (a PackedSequence's data is [sum(batch_sizes), input_size], shape {data.Shape}).");
-        var dtype = _weights[0][0].DType;
-        if (data.DType != dtype)
-            throw new ArgumentException($"{name}: input must have the type {dtype.TorchName()}, got type {data.DType.TorchName()}.");
-        if (data.Shape[^1] != InputSize)
-            throw new ArgumentException($"{name}: input.size(-1) must be equal to input_size. Expected {InputSize}, got {data.Shape[^1]}.");
-        int dirs = Bidirectional ? 2 : 1, batch = input.Sizes[0];
-        int[] hShape = [NumLayers * dirs, batch, RealHidden];
-        int[] cShape = [NumLayers * dirs, batch, HiddenSize];
-        Tensor h0;
-        Tensor? c0 = null;
-        if (hx is null)
+        var dtype = CheckInput(name, data);
+        var (h0, c0) = InitialState(name, hx, cx, input.Sizes[0], dtype, data.Device);
+        if (hx is not null && input.SortedIndices is { } sorted)
         {
-            h0 = Tensor.Zeros(hShape, dtype, data.Device);
-            if (lstm) c0 = Tensor.Zeros(cShape, dtype, data.Device);
-        }
-        else
-        {
-            CheckState(name, lstm ? "hidden[0]" : "hidden", hx, hShape, dtype);
-            if (lstm) CheckState(name, "hidden[1]", cx!, cShape, dtype);
-            var sorted = input.SortedIndices;
-            h0 = sorted is null ? hx : hx.IndexSelect(1, sorted);
-            if (lstm) c0 = sorted is null ? cx : cx!.IndexSelect(1, sorted);
+            // Given in the batch's original order; the packed rows are in the sorted order.
+            h0 = h0.IndexSelect(1, sorted);
+            c0 = c0?.IndexSelect(1, sorted);
         }
 
         var weights = _weights.Select(g => Group(g)).ToArray();
@@ -234,6 +196,34 @@ public abstract class RNNBase<TState> : Module<Tensor, (Tensor Output, TState St
             c = c?.IndexSelect(1, unsorted);
         }
         return (input.With(output), h, c);
+    }
+
+    /// <summary>Refuses an input whose dtype is not the weights' or whose last dim is not input_size; returns the weights' dtype.</summary>
+    private DType CheckInput(string name, Tensor input)
+    {
+        var dtype = _weights[0][0].DType;
+        if (input.DType != dtype)
+            throw new ArgumentException($"{name}: input must have the type {dtype.TorchName()}, got type {input.DType.TorchName()}.");
+        if (input.Shape[^1] != InputSize)
+            throw new ArgumentException($"{name}: input.size(-1) must be equal to input_size. Expected {InputSize}, got {input.Shape[^1]}.");
+        return dtype;
+    }
+
+    /// <summary>
+    /// The initial states [L·D, B, H_out] (and, for LSTM, [L·D, B, H]): zeros when <paramref name="hx"/>
+    /// is null, otherwise the given ones, checked for shape and dtype.
+    /// </summary>
+    private (Tensor H0, Tensor? C0) InitialState(string name, Tensor? hx, Tensor? cx, int batch, DType dtype, Device device)
+    {
+        bool lstm = _mode == RecurrentMode.Lstm;
+        int layers = NumLayers * (Bidirectional ? 2 : 1);
+        int[] hShape = [layers, batch, RealHidden];
+        int[] cShape = [layers, batch, HiddenSize];
+        if (hx is null)
+            return (Tensor.Zeros(hShape, dtype, device), lstm ? Tensor.Zeros(cShape, dtype, device) : null);
+        CheckState(name, lstm ? "hidden[0]" : "hidden", hx, hShape, dtype);
+        if (lstm) CheckState(name, "hidden[1]", cx!, cShape, dtype);
+        return (hx, lstm ? cx : null);
     }
 
     private static void CheckState(string name, string what, Tensor t, int[] expected, DType dtype)
