@@ -17,6 +17,7 @@ import os
 import torch
 import torch.nn as nn
 from golden_io import save
+from recurrent_common import record_backward
 
 out = {}
 cases = {}
@@ -59,18 +60,7 @@ def case(name, seed, make, x_shape, h0=None, c0=None, dropout_seed=None, dtype=t
     else:
         y, hn = res
         ys = {"y": y, "hn": hn[0], "cn": hn[1]} if isinstance(hn, tuple) else {"y": y, "hn": hn}
-    loss = 0
-    for k, t in ys.items():
-        out[f"{name}_{k}"] = t.detach()
-        g = rnd(*t.shape, dtype=dtype)
-        out[f"{name}_g{k}"] = g
-        loss = loss + (t * g).sum()
-    loss.backward()
-    out[f"{name}_gx"] = x.grad
-    for key, t in zip(("h0", "c0"), state):
-        out[f"{name}_g{key}"] = t.grad
-    for n, p in m.named_parameters():
-        out[f"{name}_g_{n}"] = p.grad
+    record_backward(out, name, ys, x, state, m, rnd, dtype)
     return m
 
 

@@ -17,6 +17,7 @@ import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence, pack_sequence
 from golden_io import save
+from recurrent_common import record_backward
 
 out = {}
 cases = {}
@@ -57,18 +58,7 @@ def case(name, seed, make, lengths, batch_first=False, enforce_sorted=True, h0=N
     out[f"{name}_y"] = y.data.detach()
     out[f"{name}_ylen"] = ylen
     ys = {"ypad": ypad, "hn": hn[0], "cn": hn[1]} if isinstance(hn, tuple) else {"ypad": ypad, "hn": hn}
-    loss = 0
-    for k, t in ys.items():
-        out[f"{name}_{k}"] = t.detach()
-        g = rnd(*t.shape, dtype=dtype)
-        out[f"{name}_g{k}"] = g
-        loss = loss + (t * g).sum()
-    loss.backward()
-    out[f"{name}_gx"] = x.grad
-    for key, t in zip(("h0", "c0"), state):
-        out[f"{name}_g{key}"] = t.grad
-    for n, p in m.named_parameters():
-        out[f"{name}_g_{n}"] = p.grad
+    record_backward(out, name, ys, x, state, m, rnd, dtype)
 
 
 # input 4, hidden 5; lengths with ties and a length-1 sequence.
