@@ -15,7 +15,11 @@ public sealed class Golden
         using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
         foreach (var p in doc.RootElement.GetProperty("tensors").EnumerateObject())
             _tensors[p.Name] = p.Value.Clone();
+        if (doc.RootElement.TryGetProperty("meta", out var meta)) Meta = meta.Clone();
     }
+
+    /// <summary>The file's <c>meta</c> object (what the script recorded beside the tensors: printed forms, case lists); undefined when it has none.</summary>
+    public JsonElement Meta { get; }
 
     /// <summary>Loads <c>golden/NAME.json</c> from the test output folder (cached).</summary>
     public static Golden Load(string name)

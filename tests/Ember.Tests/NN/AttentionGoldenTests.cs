@@ -17,8 +17,7 @@ public class AttentionGoldenTests
 {
     private static Golden G => Golden.Load("nn_attention");
 
-    private static readonly JsonElement Meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "golden", "nn_attention.json")))
-        .RootElement.GetProperty("meta").Clone();
+    private static readonly JsonElement Meta = Golden.Load("nn_attention").Meta;
 
     public static TheoryData<string> SdpaCases => new(Meta.GetProperty("sdpa").EnumerateObject().Select(p => p.Name));
 

@@ -12,8 +12,7 @@ internal static class ConvGolden
     public static Golden G => Golden.Load("nn_conv");
 
     /// <summary>The printed module texts (the file's meta.repr).</summary>
-    public static JsonElement Repr { get; } = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "golden", "nn_conv.json")))
-        .RootElement.GetProperty("meta").GetProperty("repr").Clone();
+    public static JsonElement Repr { get; } = Golden.Load("nn_conv").Meta.GetProperty("repr").Clone();
 
     public static void Check(string name, Func<Tensor, Tensor?, Tensor?, Tensor> fn, double? rtol = null, double? atol = null) =>
         Check(name, (x, w, b) => (fn(x, w, b), null), rtol, atol);

@@ -16,8 +16,7 @@ public class RecurrentGoldenTests
 {
     private static Golden G => Golden.Load("nn_recurrent");
 
-    private static readonly JsonElement Meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "golden", "nn_recurrent.json")))
-        .RootElement.GetProperty("meta").Clone();
+    private static readonly JsonElement Meta = Golden.Load("nn_recurrent").Meta;
 
     // The same constructions as the script's, case by case.
     private static readonly Dictionary<string, Func<Module>> Makers = new()

@@ -15,8 +15,7 @@ public class RecurrentPackedGoldenTests
 {
     private static Golden G => Golden.Load("nn_recurrent_packed");
 
-    private static readonly JsonElement Meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "golden", "nn_recurrent_packed.json")))
-        .RootElement.GetProperty("meta").Clone();
+    private static readonly JsonElement Meta = Golden.Load("nn_recurrent_packed").Meta;
 
     private static readonly Dictionary<string, Func<Module>> Makers = new()
     {

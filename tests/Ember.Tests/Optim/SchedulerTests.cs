@@ -8,8 +8,7 @@ namespace Ember.Tests.Optim;
 public class SchedulerTests
 {
     private static readonly Golden G = Golden.Load("schedulers");
-    private static readonly JsonElement Keys = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "golden", "schedulers.json")))
-        .RootElement.GetProperty("meta").GetProperty("keys");
+    private static readonly JsonElement Keys = Golden.Load("schedulers").Meta.GetProperty("keys");
 
     public static TheoryData<string> Names() => new(SchedulerCases.All.Keys);
 
