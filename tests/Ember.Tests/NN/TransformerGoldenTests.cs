@@ -123,8 +123,19 @@ public class TransformerGoldenTests
         y = Run(m, name, Get, k => Get(k) is null ? null! : CausalOr(k));
         TensorAssert.Close(g[name + "_y"], y.Detach());
         (y * g[name + "_gy"]).Sum().Backward();
-        foreach (var (k, t) in inputs) TensorAssert.Close(g[$"{name}_g_{k}"], t.Grad!);
-        foreach (var (n, p) in m.NamedParameters()) TensorAssert.Close(g[$"{name}_g_{n}"], p.Grad!);
+        foreach (var (k, t) in inputs) GradClose(g[$"{name}_g_{k}"], t.Grad!);
+        foreach (var (n, p) in m.NamedParameters()) GradClose(g[$"{name}_g_{n}"], p.Grad!);
+    }
+
+    // A gradient of a stack of layers sums many terms that cancel, so its small elements carry rounding
+    // noise of the size of the tensor's large ones: PyTorch's own float32 gradients of the "transformer"
+    // case differ from its float64 ones by up to 3e-7 of the tensor's largest element (1e-1 relative in
+    // the smallest). Elements are compared to 1e-5 (float64: 1e-10) of their own size plus of that scale.
+    private static void GradClose(Tensor expected, Tensor actual)
+    {
+        double scale = expected.Abs().Max().Double().Item<double>();
+        double rtol = expected.DType == DType.Float64 ? 1e-10 : 1e-5;
+        TensorAssert.Close(expected, actual, rtol, rtol * scale + (expected.DType == DType.Float64 ? 1e-12 : 1e-6));
     }
 
     [Fact]
