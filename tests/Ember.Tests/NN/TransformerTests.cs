@@ -36,6 +36,8 @@ public class TransformerTests
         var mask = Transformer.GenerateSquareSubsequentMask(3, dtype: DType.Float64);
         Tensor[] all = [src, .. m.Parameters()];
         Assert.True(Ember.Autograd.GradCheck(_ => m.Call(src, mask, kpm), all));
+        // Second order through the input (the layer is composed of ops that are differentiable twice).
+        Assert.True(Ember.Autograd.GradGradCheck(x => m.Call(x[0], mask, kpm), [src]));
     }
 
     [Theory]
