@@ -165,6 +165,21 @@ public class TransformerTests
     }
 
     [Fact]
+    public void ACustomEncoderIsUsedAndReinitialisedAsInPyTorch()
+    {
+        Tensor.ManualSeed(11);
+        var encoder = new TransformerEncoder(new TransformerEncoderLayer(8, 2, 16), 1);
+        var before = ((TransformerEncoderLayer)encoder.Layers[0]).Linear1.Weight.Clone();
+        var model = new Transformer(8, 2, numDecoderLayers: 1, dimFeedforward: 16, customEncoder: encoder);
+        Assert.Same(encoder, model.Encoder);
+        Assert.Single(model.Decoder.Layers);
+        // _reset_parameters re-draws every matrix, the custom encoder's included.
+        Assert.True((before - ((TransformerEncoderLayer)encoder.Layers[0]).Linear1.Weight).Abs().Max().Item<float>() > 1e-3f);
+        Assert.Equal(["encoder.layers.0.self_attn.in_proj_weight", "encoder.layers.0.self_attn.in_proj_bias"], model.StateDict().Keys.Take(2));
+        Assert.DoesNotContain(model.StateDict().Keys, k => k.StartsWith("encoder.norm", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void CallableActivationIsUsed()
     {
         Tensor.ManualSeed(10);
