@@ -36,6 +36,7 @@ public partial class Tensor
             throw new ArgumentException($"isclose: {ScalarTypeName(input.DType)} did not match {ScalarTypeName(other.DType)} (input is {input.DType.TorchName()}, other is {other.DType.TorchName()}; both must have the same dtype).");
         if (!(rtol >= 0)) throw new ArgumentException($"isclose: rtol must be greater than or equal to zero, but got {NN.PyRepr.Float(rtol)}");
         if (!(atol >= 0)) throw new ArgumentException($"isclose: atol must be greater than or equal to zero, but got {NN.PyRepr.Float(atol)}");
+        Dims.Broadcast(input.Layout.Shape, other.Layout.Shape, "isclose");
         using var _ = Autograd.NoGrad();
         // PyTorch's formula, step for step, so the borderline cases agree: exact equality first (it covers
         // equal infinities), then NaN, then the tolerance on finite differences.
