@@ -30,6 +30,22 @@ public partial class Tensor
         return t.ToOptions(dtype, device);
     }
 
+    /// <summary>
+    /// A tensor holding a copy of <paramref name="data"/> with the dtype <c>torch.tensor</c> gives a Python
+    /// list of the same values: .NET floating-point data (<c>double[]</c>, <c>float[,]</c>) become the
+    /// default float dtype (float32 unless <see cref="DTypes.DefaultFloat"/> says otherwise), integer
+    /// data int64, bool data bool. <c>Tensor.FromValues(new[] { 1.0, 2.0 })</c> is float32, as
+    /// <c>torch.tensor([1.0, 2.0])</c>; <see cref="From(Array, DType?, Device?)"/> keeps the element type
+    /// instead (float64 for <c>double[]</c>), as <c>torch.from_numpy</c> does.
+    /// </summary>
+    public static Tensor FromValues(Array data, DType? dtype = null, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var t = From(data);
+        DType target = dtype ?? (t.DType.IsFloatingPoint() ? DTypes.DefaultFloat : t.DType == DType.Bool ? DType.Bool : DType.Int64);
+        return t.ToOptions(target, device);
+    }
+
     /// <summary>A tensor of <paramref name="shape"/> holding a copy of <paramref name="data"/> (row-major).</summary>
     public static Tensor From<T>(ReadOnlySpan<T> data, ReadOnlySpan<int> shape, Device? device = null) where T : unmanaged
     {

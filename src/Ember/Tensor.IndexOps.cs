@@ -65,7 +65,7 @@ public partial class Tensor
         return result;
     }
 
-    /// <summary>In-place <see cref="Scatter"/> (<c>x.scatter_(dim, index, src)</c>).</summary>
+    /// <summary>In-place <see cref="Scatter(int, Tensor, Tensor)"/> (<c>x.scatter_(dim, index, src)</c>).</summary>
     public Tensor Scatter_(int dim, Tensor index, Tensor src)
     {
         ArgumentNullException.ThrowIfNull(src);
@@ -84,7 +84,7 @@ public partial class Tensor
     /// names along <paramref name="dim"/> (<c>torch.scatter_add</c>): <c>out[i][index[i][j][k]][k] += src[i][j][k]</c>.
     /// Repeated indices accumulate. <paramref name="src"/> must have this tensor's dtype.
     /// </summary>
-    /// <remarks>Gradients as <see cref="Scatter"/>'s, except that self keeps all of g: a src larger than
+    /// <remarks>Gradients as <see cref="Scatter(int, Tensor, Tensor)"/>'s, except that self keeps all of g: a src larger than
     /// the index gets zeros where the index does not read it (PyTorch refuses that backward).</remarks>
     public Tensor ScatterAdd(int dim, Tensor index, Tensor src)
     {
@@ -94,7 +94,7 @@ public partial class Tensor
         return result;
     }
 
-    /// <summary>In-place <see cref="ScatterAdd"/> (<c>x.scatter_add_(dim, index, src)</c>).</summary>
+    /// <summary>In-place <see cref="ScatterAdd(int, Tensor, Tensor)"/> (<c>x.scatter_add_(dim, index, src)</c>).</summary>
     public Tensor ScatterAdd_(int dim, Tensor index, Tensor src)
     {
         var ip = Autograd.BeginInPlace(this, "scatter_add_", [src]);
@@ -165,7 +165,7 @@ public partial class Tensor
     /// <summary>
     /// A copy of this tensor with the elements of <paramref name="src"/> reduced into the positions
     /// <paramref name="index"/> names along <paramref name="dim"/> (<c>torch.scatter_reduce</c>), as
-    /// <see cref="Scatter"/> but combining with <paramref name="reduce"/>: <c>"sum"</c>, <c>"prod"</c>,
+    /// <see cref="Scatter(int, Tensor, Tensor)"/> but combining with <paramref name="reduce"/>: <c>"sum"</c>, <c>"prod"</c>,
     /// <c>"mean"</c>, <c>"amax"</c> or <c>"amin"</c>. With <paramref name="includeSelf"/> false the
     /// tensor's own values at the scattered positions are left out of the reduction (positions no index
     /// names keep them). Integer means round toward negative infinity, as PyTorch; amax/amin propagate NaN.
@@ -179,7 +179,7 @@ public partial class Tensor
     /// that is the unique maximum). Second derivatives of prod are not correct where two or more zeros meet
     /// at one position (PyTorch raises an error there).
     /// </remarks>
-    /// <exception cref="ArgumentException">An unknown reduction, <c>"mean"</c> on a bool tensor, or the checks of <see cref="Scatter"/>.</exception>
+    /// <exception cref="ArgumentException">An unknown reduction, <c>"mean"</c> on a bool tensor, or the checks of <see cref="Scatter(int, Tensor, Tensor)"/>.</exception>
     public Tensor ScatterReduce(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true)
     {
         Tensor result;
@@ -193,7 +193,7 @@ public partial class Tensor
         return result;
     }
 
-    /// <summary>In-place <see cref="ScatterReduce"/> (<c>x.scatter_reduce_(dim, index, src, reduce, include_self=...)</c>).</summary>
+    /// <summary>In-place <see cref="ScatterReduce(int, Tensor, Tensor, string, bool)"/> (<c>x.scatter_reduce_(dim, index, src, reduce, include_self=...)</c>).</summary>
     public Tensor ScatterReduce_(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true)
     {
         bool needsValues = reduce is not ("sum" or "mean");
@@ -306,7 +306,7 @@ public partial class Tensor
         return result;
     }
 
-    /// <summary>In-place <see cref="IndexAdd"/> (<c>x.index_add_(dim, index, source, alpha=alpha)</c>).</summary>
+    /// <summary>In-place <see cref="IndexAdd(int, Tensor, Tensor, Scalar?)"/> (<c>x.index_add_(dim, index, source, alpha=alpha)</c>).</summary>
     public Tensor IndexAdd_(int dim, Tensor index, Tensor source, Scalar? alpha = null)
     {
         var ip = Autograd.BeginInPlace(this, "index_add_", [source]);
@@ -370,7 +370,7 @@ public partial class Tensor
         return result;
     }
 
-    /// <summary>In-place <see cref="IndexFill"/> (<c>x.index_fill_(dim, index, value)</c>).</summary>
+    /// <summary>In-place <see cref="IndexFill(int, Tensor, Tensor)"/> (<c>x.index_fill_(dim, index, value)</c>).</summary>
     public Tensor IndexFill_(int dim, Tensor index, Tensor value)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -437,7 +437,7 @@ public partial class Tensor
         return result;
     }
 
-    /// <summary>In-place <see cref="MaskedFill"/> (<c>x.masked_fill_(mask, value)</c>): the mask must broadcast to this tensor's shape.</summary>
+    /// <summary>In-place <see cref="MaskedFill(Tensor, Tensor)"/> (<c>x.masked_fill_(mask, value)</c>): the mask must broadcast to this tensor's shape.</summary>
     public Tensor MaskedFill_(Tensor mask, Tensor value)
     {
         const string op = "masked_fill_";
@@ -528,7 +528,7 @@ public partial class Tensor
     }
 
     /// <summary>
-    /// <see cref="Gather"/> with broadcasting (<c>torch.take_along_dim</c>): this tensor and
+    /// <see cref="Gather(int, Tensor)"/> with broadcasting (<c>torch.take_along_dim</c>): this tensor and
     /// <paramref name="indices"/> (int64, same number of dims) broadcast together in every dim but
     /// <paramref name="dim"/>. Without a dim both are flattened and the result is 1-D. Pairs with
     /// <c>ArgMax</c>/<c>ArgSort</c> results taken with <c>keepDim</c>.
@@ -574,7 +574,7 @@ public partial class Tensor
         return result;
     }
 
-    /// <summary>In-place <see cref="IndexCopy"/> (<c>x.index_copy_(dim, index, source)</c>).</summary>
+    /// <summary>In-place <see cref="IndexCopy(int, Tensor, Tensor)"/> (<c>x.index_copy_(dim, index, source)</c>).</summary>
     public Tensor IndexCopy_(int dim, Tensor index, Tensor source)
     {
         var ip = Autograd.BeginInPlace(this, "index_copy_", [source]);

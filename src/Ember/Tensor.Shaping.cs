@@ -154,7 +154,7 @@ public partial class Tensor
     /// <exception cref="ArgumentException">The tensor has fewer than 2 dims.</exception>
     public Tensor Tril(int diagonal = 0) => TriangleCopy(diagonal, lower: true);
 
-    /// <summary>In-place <see cref="Tril"/> (<c>x.tril_(diagonal)</c>).</summary>
+    /// <summary>In-place <see cref="Tril(int)"/> (<c>x.tril_(diagonal)</c>).</summary>
     public Tensor Tril_(int diagonal = 0) => TriangleInPlace(diagonal, lower: true);
 
     /// <summary>
@@ -164,7 +164,7 @@ public partial class Tensor
     /// <exception cref="ArgumentException">The tensor has fewer than 2 dims.</exception>
     public Tensor Triu(int diagonal = 0) => TriangleCopy(diagonal, lower: false);
 
-    /// <summary>In-place <see cref="Triu"/> (<c>x.triu_(diagonal)</c>).</summary>
+    /// <summary>In-place <see cref="Triu(int)"/> (<c>x.triu_(diagonal)</c>).</summary>
     public Tensor Triu_(int diagonal = 0) => TriangleInPlace(diagonal, lower: false);
 
     private Tensor TriangleCopy(int diagonal, bool lower)

@@ -8,7 +8,7 @@ public partial class Tensor
     /// <summary>
     /// A view with another shape over the same elements (<c>x.view(2, -1)</c>). One size may be -1
     /// and is inferred. Never copies: fails when the strides cannot express the new shape (use
-    /// <see cref="Reshape"/> then).
+    /// <see cref="Reshape(int[])"/> then).
     /// </summary>
     /// <exception cref="ArgumentException">The shape does not fit the element count, or the strides are incompatible.</exception>
     public Tensor View(params int[] shape)
@@ -231,7 +231,7 @@ public partial class Tensor
 
     /// <summary>
     /// Dims <paramref name="startDim"/> to <paramref name="endDim"/> merged into one (<c>x.flatten(1)</c>):
-    /// a view when possible, else a copy (as <see cref="Reshape"/>). A 0-d tensor becomes shape [1].
+    /// a view when possible, else a copy (as <see cref="Reshape(int[])"/>). A 0-d tensor becomes shape [1].
     /// </summary>
     public Tensor Flatten(int startDim = 0, int endDim = -1)
     {

@@ -107,7 +107,7 @@ public partial class Tensor
     /// For a view, the tensor that owns its storage (PyTorch's <c>._base</c>); null otherwise. Autograd
     /// uses it to rewrite the base's history when a view of it is modified in place.
     /// </summary>
-    internal Tensor? ViewBase { get; private init; }
+    internal Tensor? ViewBase { get; private set; }
 
     /// <summary>Marks the storage as written to in place.</summary>
     internal void BumpVersion() => Storage.BumpVersion();

@@ -81,14 +81,14 @@ public static partial class F
     public static Tensor Mish(Tensor input, bool inplace = false) =>
         Activation(input, inplace ? "mish_" : "mish", inplace, x => x * x.Exp().Log1p().Tanh(), Derivatives.Mish, null);
 
-    /// <summary>1 / (1 + exp(-x)) (<c>F.sigmoid</c>). Deprecated in PyTorch, which warns, and so does Ember: use <see cref="Tensor.Sigmoid"/>.</summary>
+    /// <summary>1 / (1 + exp(-x)) (<c>F.sigmoid</c>). Deprecated in PyTorch, which warns, and so does Ember: use <see cref="Tensor.Sigmoid()"/>.</summary>
     public static Tensor Sigmoid(Tensor input)
     {
         Warnings.Warn("nn.functional.sigmoid is deprecated. Use torch.sigmoid instead.");
         return NotNull(input).Sigmoid();
     }
 
-    /// <summary>tanh x (<c>F.tanh</c>). Deprecated in PyTorch, which warns, and so does Ember: use <see cref="Tensor.Tanh"/>.</summary>
+    /// <summary>tanh x (<c>F.tanh</c>). Deprecated in PyTorch, which warns, and so does Ember: use <see cref="Tensor.Tanh()"/>.</summary>
     public static Tensor Tanh(Tensor input)
     {
         Warnings.Warn("nn.functional.tanh is deprecated. Use torch.tanh instead.");
