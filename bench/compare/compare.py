@@ -56,16 +56,22 @@ METRICS = {
     "mlp_seed": ("ms/iter", False, lambda s, n: s * 1e3),
     "lenet_step": ("images/s", True, lambda s, n: n / s),
     "lenet_infer": ("images/s", True, lambda s, n: n / s),
+    # issue 14: one word-LM training step over 35 steps x batch n tokens
+    "lstm_lm_step": ("tokens/s", True, lambda s, n: 35 * n / s),
+    "transformer_step": ("tokens/s", True, lambda s, n: 35 * n / s),
 }
 
 # Figures to reach (issue 6), as the smallest acceptable Ember / best-peer ratio, or the largest for
 # lower-is-better figures.
 TARGETS = {"sgemm": ">= 1.0", "mlp_seed": "<= 1.0", ("lenet_step", 4): ">= 3.0", ("lenet_step", 64): ">= 1.0",
-           "lenet_infer": ">= 1.0", "lenet_mem": "<= 0.5"}
+           "lenet_infer": ">= 1.0", "lenet_mem": "<= 0.5",
+           "lstm_lm_step": ">= 1.0", "transformer_step": ">= 1.0"}  # issue 14
 
+# issue 14: word_language_model's LSTM and Transformer at the classic size (sequence 35, batch 20)
+SEQUENCE = [("lstm_lm_step", 20), ("transformer_step", 20)]
 FULL = [("sgemm", n) for n in (64, 128, 256, 512, 1024, 2048)] + [
-    ("mlp_seed", 64), ("lenet_step", 4), ("lenet_step", 64), ("lenet_infer", 256)]
-QUICK = [("sgemm", 64), ("sgemm", 256), ("mlp_seed", 64), ("lenet_step", 4), ("lenet_infer", 256)]
+    ("mlp_seed", 64), ("lenet_step", 4), ("lenet_step", 64), ("lenet_infer", 256)] + SEQUENCE
+QUICK = [("sgemm", 64), ("sgemm", 256), ("mlp_seed", 64), ("lenet_step", 4), ("lenet_infer", 256)] + SEQUENCE
 
 
 # AVX2 mode: each library's switch that caps its kernels at AVX2 (set for every framework; each reads its own).
@@ -264,6 +270,12 @@ def summarise(records, threads_list):
     return figures, mem, alloc, versions, failures, rss
 
 
+def row_name(w, n):
+    if w == "sgemm":
+        return f"{w} n={n}"
+    return f"{w} batch {n}" if w.startswith(("lenet", "lstm", "transformer")) else f"{w} N={n}"
+
+
 def target_for(w, n):
     return TARGETS.get((w, n)) or TARGETS.get(w, "")
 
@@ -286,7 +298,7 @@ def table(figures, mem, threads_list, workloads):
                 if "ember" in fig:
                     ratio = f"{fig['ember'][0] / avail[best]:.2f}x"
                 best = LABELS[best]
-            name = f"{w} n={n}" if w == "sgemm" else f"{w} batch {n}" if w.startswith("lenet") else f"{w} N={n}"
+            name = row_name(w, n)
             lines.append("| " + " | ".join([name, unit, str(t)] + cells + [best, ratio, target_for(w, n)]) + " |")
     if mem:
         cells = [fmt(mem.get(fw), "MiB") for fw in FRAMEWORKS]
@@ -307,7 +319,7 @@ def rss_table(rss, workloads, threads):
     peers = [fw for fw in FRAMEWORKS if fw != "ember"]
     lines = ["| workload | threads | " + " | ".join(LABELS[fw] for fw in FRAMEWORKS) + " | smallest peer | Ember / smallest peer |",
              "|---|---|" + "---:|" * (len(FRAMEWORKS) + 2)]
-    rows = [(f"{w} n={n}" if w == "sgemm" else f"{w} batch {n}" if w.startswith("lenet") else f"{w} N={n}", (w, n)) for w, n in workloads]
+    rows = [(row_name(w, n), (w, n)) for w, n in workloads]
     rows.append(("**whole benchmark process**", "process"))
     for name, key in rows:
         per = rss.get(key, {})
@@ -369,18 +381,29 @@ def run_all(args, quick, threads_list, frameworks, workloads):
                 for fw in order:
                     records += run_process(fw, t, args, run, timing, log)
         print(f"peak memory, threads {max(threads_list)}", flush=True)
-        for r in range(args.rounds):
+        for r in range(args.rounds if any(w == "lenet_step" for w, _ in workloads) else 0):
             order = frameworks[r % len(frameworks):] + frameworks[:r % len(frameworks)]
             for fw in order:
                 records += run_process(fw, max(threads_list), args, "lenet_mem:64", ["--mem-steps", str(args.mem_steps)], log)
         argv = sys.argv[1:]
         meta = {"event": "meta", "started": started.isoformat(timespec="seconds"), "load_before": list(load_before),
                 "load_after": list(os.getloadavg()), "minutes": (datetime.datetime.now() - started).total_seconds() / 60,
-                "quick": quick, "isa": args.isa, "threads": threads_list, "rounds": args.rounds, "reps": args.reps,
+                "quick": quick, "isa": args.isa, "workloads": args.workloads, "threads": threads_list, "rounds": args.rounds, "reps": args.reps,
                 "warmup": args.warmup, "rep_time": args.rep_time, "mem_steps": args.mem_steps,
                 "argv": [a for i, a in enumerate(argv) if a != "--command" and (i == 0 or argv[i - 1] != "--command")]}
         log.write(json.dumps(meta) + "\n")
     return records, meta, stamp, log_path
+
+
+def select(workloads, wanted):
+    """The workloads named in `wanted` (name or name:size, comma-separated; None: all of them)."""
+    if not wanted:
+        return workloads
+    names = set(wanted.split(","))
+    chosen = [(w, n) for w, n in workloads if w in names or f"{w}:{n}" in names]
+    if not chosen:
+        sys.exit(f"compare.py: --workloads {wanted} matches none of {', '.join(f'{w}:{n}' for w, n in workloads)}")
+    return chosen
 
 
 def main():
@@ -398,6 +421,9 @@ def main():
     p.add_argument("--rep-time", type=float)
     p.add_argument("--mem-steps", type=int, default=30)
     p.add_argument("--frameworks", default=",".join(FRAMEWORKS))
+    p.add_argument("--workloads", help="only these workloads of the chosen set, by name or name:size, comma-separated "
+                                       "(e.g. lstm_lm_step,transformer_step); the LeNet memory processes run only "
+                                       "when lenet_step is among them")
     p.add_argument("--process-timeout", type=int, default=1800)
     p.add_argument("--note", default="", help="a remark printed above the table (e.g. that the machine was shared)")
     p.add_argument("--out", help="the page to write ('-' for none; default docs/performance.md, '-' with --smoke)")
@@ -423,7 +449,7 @@ def main():
         p.error("a figure needs at least 5 repetitions (rounds x reps)")
     threads_list = [int(t) for t in args.threads.split(",")]
     frameworks = [f for f in args.frameworks.split(",") if f]
-    workloads = QUICK if quick else FULL
+    workloads = select(QUICK if quick else FULL, args.workloads)
     if args.from_file:
         with open(args.from_file) as f:
             records = [json.loads(line) for line in f if line.strip()]
@@ -432,7 +458,7 @@ def main():
             setattr(args, k, meta[k])
         args.isa = meta.get("isa", "native")
         quick, threads_list = meta["quick"], meta["threads"]
-        workloads = QUICK if quick else FULL
+        workloads = select(QUICK if quick else FULL, meta.get("workloads"))
         log_path = os.path.abspath(args.from_file)
         stamp = os.path.splitext(os.path.basename(log_path))[0]
         forwarded = meta["argv"]

@@ -18,6 +18,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import seq_workloads
+
 
 def measure(body, reps, warmup, rep_time):
     """Warm up (>= warmup s and 3 iterations), calibrate on a quarter repetition, time reps repetitions."""
@@ -172,7 +174,8 @@ def lenet_infer(batch):
     return step
 
 
-WORKLOADS = {"sgemm": sgemm, "mlp_seed": mlp_seed, "lenet_step": lenet_step, "lenet_infer": lenet_infer}
+WORKLOADS = {"sgemm": sgemm, "mlp_seed": mlp_seed, "lenet_step": lenet_step, "lenet_infer": lenet_infer,
+             **seq_workloads.WORKLOADS}
 
 
 def emit(**fields):

@@ -34,4 +34,20 @@ public partial class Tensor
         if (Autograd.Recording(x)) (log ? Derivatives.LogSoftmax : Derivatives.Softmax).Record(r, [x], saved: [r], state: axis);
         return r;
     }
+
+    /// <summary>
+    /// log_softmax's gradient g - exp(y) * sum(g, axis) as one fused kernel (PyTorch's
+    /// <c>_log_softmax_backward_data</c>): one result instead of three temporaries the size of the input
+    /// (exp(y), the product, the difference), which for a language model's [tokens, vocabulary] logits
+    /// are the largest tensors of the step. The arithmetic and its rounding are the composed formula's.
+    /// Used where the backward is not itself recorded; <paramref name="y"/> is the saved output.
+    /// </summary>
+    internal static Tensor LogSoftmaxBackward(Tensor y, Tensor g, int axis)
+    {
+        var gc = g.Contiguous();
+        var yc = y.Contiguous();
+        var r = Alloc(y.Layout.Shape, y.DType, y.Device);
+        y.Backend.LogSoftmaxBackward(yc.Storage, yc.Layout, gc.Storage, gc.Layout, y.NDim == 0 ? 0 : axis, r.Storage, r.Layout);
+        return r;
+    }
 }

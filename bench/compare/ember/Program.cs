@@ -75,4 +75,6 @@ Harness.Emit(("framework", "ember"), ("event", "end"), ("threads", threads), ("p
     ("rss_mib", Harness.RssMiB()));
 
 static void Unavailable(string name, int size) =>
-    Harness.Emit(("framework", "ember"), ("workload", name), ("size", size), ("error", "not in this build: needs Conv2d, MaxPool2d, CrossEntropyLoss; see EmberHasConv in EmberCompare.csproj"));
+    Harness.Emit(("framework", "ember"), ("workload", name), ("size", size), ("error", name.StartsWith("transformer", StringComparison.Ordinal)
+        ? "not in this build: needs TransformerEncoder; see EmberHasTransformer in EmberCompare.csproj"
+        : "not in this build: needs Conv2d, MaxPool2d, CrossEntropyLoss; see EmberHasConv in EmberCompare.csproj"));

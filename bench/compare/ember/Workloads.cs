@@ -16,11 +16,15 @@ static partial class Workloads
             ["mlp_seed"] = MlpSeed,
         };
         AddLeNet(w);
+        AddSequence(w);
         return w;
     }
 
     /// <summary>Implemented in LeNetWorkloads.cs once Ember has the convolution layers.</summary>
     static partial void AddLeNet(Dictionary<string, Func<int, Action>> workloads);
+
+    /// <summary>Implemented in SequenceWorkloads.cs (the word-level language models of issue 14).</summary>
+    static partial void AddSequence(Dictionary<string, Func<int, Action>> workloads);
 
     /// <summary>C = A B for n x n float32 matrices (a fresh result each call, as torch.mm does).</summary>
     static Action Sgemm(int n)

@@ -55,6 +55,8 @@ foreach (var (name, size) in runs)
         "mlp_seed" => Workloads.MlpSeed(size),
         "lenet_step" => Workloads.LeNetStep(size),
         "lenet_infer" => Workloads.LeNetInfer(size),
+        "lstm_lm_step" => SequenceWorkloads.LstmLmStep(size),
+        "transformer_step" => SequenceWorkloads.TransformerStep(size),
         _ => null,
     };
     if (body is null)

@@ -20,6 +20,9 @@ internal static partial class Derivatives
     {
         var y = c.Saved(0);
         int dim = c.State<int>();
+        // Not recorded (no createGraph): the fused kernel, one result instead of three input-sized temporaries.
+        if (!Autograd.IsGradEnabled && y.DType is DType.Float32 or DType.Float64 && g[0].DType == y.DType && Tensor.SameShape(g[0].Layout.Shape, y.Layout.Shape))
+            return [Tensor.LogSoftmaxBackward(y, g[0], dim)];
         return [g[0] - y.Exp() * g[0].Sum(dim, keepDim: true)];
     });
 }

@@ -44,6 +44,74 @@ internal sealed partial class CpuBackend
         else Rows(0, outer);
     }
 
+    public void LogSoftmaxBackward(Storage y, Layout yl, Storage g, Layout gl, int axis, Storage dst, Layout dl)
+    {
+        if (y.DType == DType.Float32) LogSoftmaxBackwardT<float>(Data<float>(y), yl, Data<float>(g), gl, axis, Data<float>(dst), dl);
+        else if (y.DType == DType.Float64) LogSoftmaxBackwardT<double>(Data<double>(y), yl, Data<double>(g), gl, axis, Data<double>(dst), dl);
+        else throw new NotSupportedException($"cpu: log_softmax backward is not implemented for {y.DType.TorchName()}.");
+    }
+
+    // g - exp(y) * sum(g) per [dim, inner] block, with dst as the scratch for exp(y): the sums are
+    // taken as the Sum reduction takes them (float32 in float64 blocks, float64 pairwise; over rows
+    // in order when inner > 1), then exp(y)·s and g − that round as the separate ops do.
+    private static void LogSoftmaxBackwardT<T>(T[] y, Layout yl, T[] g, Layout gl, int axis, T[] d, Layout dl)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int[] shape = yl.Shape;
+        long outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++) outer *= shape[i];
+        for (int i = axis + 1; i < shape.Length; i++) inner *= shape[i];
+        int n = shape.Length == 0 ? 1 : shape[axis], m = (int)inner;
+        if (outer * n * m == 0) return;
+
+        void Rows(long from, long to)
+        {
+            T[]? sums = m > 1 ? new T[m] : null;
+            double[]? acc = m > 1 && typeof(T) == typeof(float) ? new double[m] : null;
+            for (long o = from; o < to; o++)
+            {
+                int block = (int)(o * n * m);
+                var ys = y.AsSpan(yl.Offset + block, n * m);
+                var gs = g.AsSpan(gl.Offset + block, n * m);
+                var ds = d.AsSpan(dl.Offset + block, n * m);
+                if (m == 1)
+                {
+                    T s = SumOf(gs);
+                    TP.Exp(ys, ds);
+                    TP.Multiply(ds, s, ds);
+                    TP.Subtract(gs, ds, ds);
+                    continue;
+                }
+                if (acc is not null)
+                {
+                    acc.AsSpan().Clear();
+                    var f = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gs);
+                    for (int k = 0; k < n; k++) Kernels.ReduceMath.AddWidened(acc, f.Slice(k * m, m));
+                    for (int j = 0; j < m; j++) sums![j] = T.CreateTruncating(acc[j]);
+                }
+                else
+                {
+                    sums.AsSpan().Clear();
+                    for (int k = 0; k < n; k++) TP.Add(sums, gs.Slice(k * m, m), sums);
+                }
+                TP.Exp(ys, ds);
+                for (int k = 0; k < n; k++) TP.Multiply(ds.Slice(k * m, m), sums, ds.Slice(k * m, m));
+                TP.Subtract(gs, ds, ds);
+            }
+        }
+
+        if (outer > 1 && outer * n * m >= 1 << 15 && Threads.Count > 1) ParallelChunks(outer, Rows);
+        else Rows(0, outer);
+    }
+
+    /// <summary>A row's sum as <c>Sum(dim)</c> computes it (float32: float64 blocks; float64: pairwise).</summary>
+    private static T SumOf<T>(ReadOnlySpan<T> xs) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+            return T.CreateTruncating(Kernels.ReduceMath.SumFloat(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(xs)));
+        return T.CreateTruncating(Kernels.ReduceMath.SumDouble(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(xs)));
+    }
+
     private static void LastDim<T>(ReadOnlySpan<T> x, Span<T> d, bool log) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T max = TP.Max(x);
