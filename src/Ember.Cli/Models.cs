@@ -6,8 +6,8 @@ namespace Ember.Cli;
 /// <summary>The models <c>--model</c> names.</summary>
 internal static class Models
 {
-    /// <summary>The names <c>--model</c> accepts.</summary>
-    public static readonly string[] Names = ["lenet", "mlp", LanguageModelTraining.ModelName];
+    /// <summary>The image classifiers' names (<c>--model</c> also accepts <see cref="LanguageModelTraining.ModelName"/>).</summary>
+    public static readonly string[] Names = ["lenet", "mlp"];
 
     /// <summary>
     /// Builds <paramref name="name"/> for images of <paramref name="channels"/> x <paramref name="size"/>

@@ -49,7 +49,7 @@ internal sealed class TrainOptions
     // The checks the parser runs (OptionChecks); an out-of-range value is a usage error before anything loads.
     public TrainOptions()
     {
-        _model.OneOf(Models.Names);
+        _model.OneOf([.. Models.Names, LanguageModelTraining.ModelName]);
         _dataset.OneOf([.. DataChoice.Names, LanguageModelTraining.Dataset]);
         _epochs.AtLeast(1);
         _batchSize.AtLeast(1);
