@@ -22,7 +22,13 @@ internal static class CliCheckpoint
     /// Saves atomically (a kill at any moment leaves the previous file whole). With a
     /// <paramref name="training"/> state, the default generator's state goes in too, so the file can be resumed.
     /// </summary>
-    public static void Save(string path, Header h, Module model, Optimizer optimizer, TrainState? training = null)
+    /// <param name="path">Where to write.</param>
+    /// <param name="h">The header.</param>
+    /// <param name="model">The model.</param>
+    /// <param name="optimizer">The optimizer.</param>
+    /// <param name="training">Where training stands, for <c>--resume</c>.</param>
+    /// <param name="extra">More values, under their own keys (the language model's vocabulary, sizes and hidden state).</param>
+    public static void Save(string path, Header h, Module model, Optimizer optimizer, TrainState? training = null, IReadOnlyDictionary<string, object?>? extra = null)
     {
         var values = new Dictionary<string, object?>
         {
@@ -35,6 +41,7 @@ internal static class CliCheckpoint
             ["seed"] = (long)h.Seed,
         };
         if (training is not null) values[TrainState.Key] = training.ToValues();
+        foreach (var (k, v) in extra ?? new Dictionary<string, object?>()) values[k] = v;
         Checkpoint.Save(path, model, optimizer, generator: training is null ? null : Generator.Default, values: values);
     }
 

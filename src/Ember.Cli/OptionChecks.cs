@@ -22,23 +22,34 @@ internal static class OptionChecks
     }
 
     /// <summary>Refuses zero, negative, infinite and NaN values.</summary>
-    public static Option<double> Positive(this Option<double> option)
+    public static Option<T> Positive<T>(this Option<T> option)
     {
         option.Validators.Add(r =>
         {
-            if (TryGet(r, out double v) && !(double.IsFinite(v) && v > 0))
+            if (TryGet(r, out T value) && value is double v && !(double.IsFinite(v) && v > 0))
                 r.AddError($"{option.Name} must be a positive finite number, got {Show(v)}.");
         });
         return option;
     }
 
     /// <summary>Refuses negative, infinite and NaN values.</summary>
-    public static Option<double> NonNegative(this Option<double> option)
+    public static Option<T> NonNegative<T>(this Option<T> option)
     {
         option.Validators.Add(r =>
         {
-            if (TryGet(r, out double v) && !(double.IsFinite(v) && v >= 0))
+            if (TryGet(r, out T value) && value is double v && !(double.IsFinite(v) && v >= 0))
                 r.AddError($"{option.Name} must be zero or more (and finite), got {Show(v)}.");
+        });
+        return option;
+    }
+
+    /// <summary>Refuses values above <paramref name="max"/> (a probability, say).</summary>
+    public static Option<T> AtMost<T>(this Option<T> option, double max)
+    {
+        option.Validators.Add(r =>
+        {
+            if (TryGet(r, out T value) && value is double v && v > max)
+                r.AddError($"{option.Name} must be at most {Show(max)}, got {Show(v)}.");
         });
         return option;
     }

@@ -32,7 +32,7 @@ internal static class TrainCommand
     public static Command Create()
     {
         var o = new TrainOptions();
-        var command = new Command("train", "Train LeNet or an MLP on CIFAR-10, Fashion-MNIST or MNIST (the chapter's 20.3.12 recipe by default).");
+        var command = new Command("train", "Train LeNet or an MLP on CIFAR-10, Fashion-MNIST or MNIST (the chapter's 20.3.12 recipe by default), or a character-level LSTM language model on Debian's fortunes (--model lstm-lm).");
         o.AddTo(command);
         command.SetAction(pr => Cli.Run(() =>
         {
@@ -75,6 +75,7 @@ internal static class TrainCommand
     {
         if (s.Threads is { } t) Threads.Count = t;
         Cli.RequireCpu(s.Device);
+        if (s.Model == LanguageModelTraining.ModelName) return LanguageModelTraining.Train(s, resumeCommand, stop, console, outputRedirected);
         var resume = s.Resume is { } rp ? CliCheckpoint.LoadResumable(rp) : null;
         var identity = new RunIdentity(s.Model, s.Dataset, s.BatchSize, s.Lr, s.Momentum, s.Seed);
         if (resume is not null) identity.RequireSameAs(resume.State.Identity, resume.Path);

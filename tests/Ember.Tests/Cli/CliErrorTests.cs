@@ -69,8 +69,8 @@ public class CliErrorTests
         AssertUsage(Run("eval", "x.pt", "--threads", "0"), "ember eval: --threads must be at least 1, got 0.");
 
     [Theory]
-    [InlineData("train", "--model", "resnet", "--model: unknown name 'resnet'; expected one of: lenet, mlp.")]
-    [InlineData("train", "--dataset", "imagenet", "--dataset: unknown name 'imagenet'; expected one of: cifar10, fashion-mnist, mnist.")]
+    [InlineData("train", "--model", "resnet", "--model: unknown name 'resnet'; expected one of: lenet, mlp, lstm-lm.")]
+    [InlineData("train", "--dataset", "imagenet", "--dataset: unknown name 'imagenet'; expected one of: cifar10, fashion-mnist, mnist, fortunes.")]
     [InlineData("eval", "--dataset", "imagenet", "--dataset: unknown name 'imagenet'; expected one of: cifar10, fashion-mnist, mnist.")]
     public void UnknownModelAndDatasetNamesListTheValidOnes(string command, string option, string value, string expected)
     {
