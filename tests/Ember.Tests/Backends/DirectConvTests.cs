@@ -11,6 +11,7 @@ namespace Ember.Tests.Backends;
 /// ones on AVX-512 machines too: convolutions through the public API take only the machine's own),
 /// against plain loops. Values are multiples of 1/4 between -2 and 2, so every sum is exact in both
 /// float and double and the kernels must agree to the bit whatever their order of summation.
+/// The AVX2 forward pass picks one of two tiles per layer (<c>UseWideTile</c>); the cases cover both.
 /// </summary>
 public class DirectConvTests
 {
@@ -23,6 +24,8 @@ public class DirectConvTests
         { 3, 2, 9, 21, 11, 3, 2, 1 },    // padding wider than some windows, a full and a partial block
         { 2, 4, 11, 19, 5, 3, 1, 2 },    // dilated
         { 1, 1, 7, 40, 3, 1, 0, 1 },     // 1x1 kernel, one input channel, several vectors per row
+        { 2, 3, 12, 20, 12, 5, 0, 1 },   // AVX2's 6 x 2-vector tile, whole tiles only (16 columns, 12 channels)
+        { 2, 2, 10, 18, 9, 3, 0, 1 },    // the same tile with a partial block of channels (9 = 6 + 3)
     };
 
     [Theory]
@@ -33,6 +36,20 @@ public class DirectConvTests
         var g = new ConvGeometry(n, c, h, w, o, oh, ow, k, k, 1, 1, pad, pad, dil, dil, 1);
         Check<float>(g);
         Check<double>(g);
+    }
+
+    [Fact]
+    public void TheAvx2ForwardTileFollowsTheLayer()
+    {
+        // LeNet's conv1 (6 channels of 28 columns) and the input gradient of conv2 (6 of 14) take the
+        // 6 x 2-vector tile; conv2 (16 channels of 10) keeps the 8 x 1-vector one; so do the test cases.
+        static ConvGeometry G(int o, int ow) => new(1, 1, 1, ow, o, 1, ow, 1, 1, 1, 1, 0, 0, 1, 1, 1);
+        Assert.True(DirectConv<float>.UseWideTile(G(6, 28)));
+        Assert.True(DirectConv<float>.UseWideTile(G(6, 14)));
+        Assert.True(DirectConv<float>.UseWideTile(G(12, 16)));
+        Assert.True(DirectConv<float>.UseWideTile(G(9, 16)));
+        Assert.False(DirectConv<float>.UseWideTile(G(16, 10)));
+        Assert.False(DirectConv<float>.UseWideTile(G(16, 28)));
     }
 
     /// <summary>The kernel widths this machine runs: 512-bit ones with AVX-512, 256-bit ones with AVX2 and FMA.</summary>

@@ -60,19 +60,22 @@ internal static unsafe partial class DirectConv<T> where T : unmanaged, INumber<
     internal static void Forward(T[] x, int xo, T[] w, int wo, T[]? bias, int bo, T[] y, int yo, ConvGeometry g, bool wide)
     {
         int vw = wide ? Vector512<T>.Count : Vector256<T>.Count;
-        int taps = g.C * g.KH * g.KW, blocks = (g.O + Block - 1) / Block;
+        // The AVX2 path picks its tile per layer: 8 channels x 1 vector, or 6 x 2 (see UseWideTile).
+        bool sixByTwo = !wide && UseWideTile(g);
+        int block = sixByTwo ? WideTileChannels : Block;
+        int taps = g.C * g.KH * g.KW, blocks = (g.O + block - 1) / block;
         // The padded plane as far as the windows reach (padding after the input may differ from
         // before it, as with padding="same" and an even kernel).
         int ph = g.OH + g.DH * (g.KH - 1), pw = g.OW + g.DW * (g.KW - 1);
-        int scratchLen = g.C * ph * pw + pw + vw + g.KW * g.DW; // a tail for reads past the last row
-        // Weights regrouped as [block][tap][8] (channels past O are zero), so the eight broadcasts of a tap are adjacent.
-        T[] wt = ArrayPool<T>.Shared.Rent(blocks * taps * Block);
+        int scratchLen = g.C * ph * pw + pw + 2 * vw + g.KW * g.DW; // a tail for reads past the last row
+        // Weights regrouped as [block][tap][8 or 6] (channels past O are zero), so the broadcasts of a tap are adjacent.
+        T[] wt = ArrayPool<T>.Shared.Rent(blocks * taps * block);
         try
         {
-            Array.Clear(wt, 0, blocks * taps * Block);
+            Array.Clear(wt, 0, blocks * taps * block);
             for (int o = 0; o < g.O; o++)
                 for (int t = 0; t < taps; t++)
-                    wt[((o / Block) * taps + t) * Block + o % Block] = w[wo + o * taps + t];
+                    wt[((o / block) * taps + t) * block + o % block] = w[wo + o * taps + t];
             long work = (long)g.N * g.O * g.OH * g.OW * taps;
             int n = g.N;
             if (n > 1 && work >= ParallelWork && Threads.Count > 1)
@@ -82,23 +85,24 @@ internal static unsafe partial class DirectConv<T> where T : unmanaged, INumber<
                 WorkerTeam.Run(chunks, ci =>
                 {
                     T[] scratch = RentScratch(scratchLen);
-                    try { for (int s = ci * n / chunks; s < (ci + 1) * n / chunks; s++) Sample(wide, x, xo, wt, bias, bo, y, yo, g, s, scratch, ph, pw); }
+                    try { for (int s = ci * n / chunks; s < (ci + 1) * n / chunks; s++) Sample(wide, sixByTwo, x, xo, wt, bias, bo, y, yo, g, s, scratch, ph, pw); }
                     finally { ArrayPool<T>.Shared.Return(scratch); }
                 });
             }
             else
             {
                 T[] scratch = RentScratch(scratchLen);
-                try { for (int s = 0; s < n; s++) Sample(wide, x, xo, wt, bias, bo, y, yo, g, s, scratch, ph, pw); }
+                try { for (int s = 0; s < n; s++) Sample(wide, sixByTwo, x, xo, wt, bias, bo, y, yo, g, s, scratch, ph, pw); }
                 finally { ArrayPool<T>.Shared.Return(scratch); }
             }
         }
         finally { ArrayPool<T>.Shared.Return(wt); }
     }
 
-    private static void Sample(bool wide, T[] x, int xo, T[] wt, T[]? bias, int bo, T[] y, int yo, ConvGeometry g, int s, T[] scratch, int ph, int pw)
+    private static void Sample(bool wide, bool sixByTwo, T[] x, int xo, T[] wt, T[]? bias, int bo, T[] y, int yo, ConvGeometry g, int s, T[] scratch, int ph, int pw)
     {
         if (wide) Sample512(x, xo, wt, bias, bo, y, yo, g, s, scratch, ph, pw);
+        else if (sixByTwo) Sample256x2(x, xo, wt, bias, bo, y, yo, g, s, scratch, ph, pw);
         else Sample256(x, xo, wt, bias, bo, y, yo, g, s, scratch, ph, pw);
     }
 
