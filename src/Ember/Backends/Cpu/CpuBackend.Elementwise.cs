@@ -78,24 +78,10 @@ internal sealed partial class CpuBackend
         public T[] X; public TOut[] D;
         public readonly void Run(ReadOnlySpan<int> o, int n, ReadOnlySpan<int> st)
         {
-            if (st[0] == 1 && st[1] == 1)
-            {
-                int chunks = ElementwiseSplit.Chunks(n);
-                if (chunks == 1) TOp.Contig(X.AsSpan(o[0], n), D.AsSpan(o[1], n));
-                else Split(X, o[0], D, o[1], n, chunks);
-                return;
-            }
+            if (st[0] == 1 && st[1] == 1) { TOp.Contig(X.AsSpan(o[0], n), D.AsSpan(o[1], n)); return; }
             int xi = o[0], di = o[1], xs = st[0], ds = st[1];
             for (int i = 0; i < n; i++, xi += xs, di += ds) D[di] = TOp.Apply(X[xi]);
         }
-
-        // In its own method so that only a split run allocates the closure.
-        private static void Split(T[] x, int xo, TOut[] d, int dOff, int n, int chunks) =>
-            WorkerTeam.Run(chunks, c =>
-            {
-                var (at, len) = ElementwiseSplit.Range(n, chunks, c);
-                TOp.Contig(x.AsSpan(xo + at, len), d.AsSpan(dOff + at, len));
-            });
     }
 
     public void Binary(BinaryOp op, Storage a, Layout al, Storage b, Layout bl, Storage d, Layout dl)
@@ -176,30 +162,13 @@ internal sealed partial class CpuBackend
         public readonly void Run(ReadOnlySpan<int> o, int n, ReadOnlySpan<int> st)
         {
             int ai = o[0], bi = o[1], di = o[2], sa = st[0], sb = st[1], sd = st[2];
-            if (sd == 1 && (uint)sa <= 1 && (uint)sb <= 1 && (sa | sb) != 0)
+            if (sd == 1)
             {
-                int chunks = ElementwiseSplit.Chunks(n);
-                if (chunks == 1) Contig(A, ai, sa, B, bi, sb, D, di, 0, n);
-                else Split(A, ai, sa, B, bi, sb, D, di, n, chunks);
-                return;
+                if (sa == 1 && sb == 1) { TOp.Contig(A.AsSpan(ai, n), B.AsSpan(bi, n), D.AsSpan(di, n)); return; }
+                if (sa == 1 && sb == 0) { TOp.ContigScalar(A.AsSpan(ai, n), B[bi], D.AsSpan(di, n)); return; }
+                if (sa == 0 && sb == 1) { TOp.ScalarContig(A[ai], B.AsSpan(bi, n), D.AsSpan(di, n)); return; }
             }
             for (int i = 0; i < n; i++, ai += sa, bi += sb, di += sd) D[di] = TOp.Apply(A[ai], B[bi]);
-        }
-
-        // In its own method so that only a split run allocates the closure.
-        private static void Split(T[] a, int ai, int sa, T[] b, int bi, int sb, TOut[] d, int di, int n, int chunks) =>
-            WorkerTeam.Run(chunks, c =>
-            {
-                var (at, len) = ElementwiseSplit.Range(n, chunks, c);
-                Contig(a, ai, sa, b, bi, sb, d, di, at, len);
-            });
-
-        // Elements [at, at + len) of a run whose output is contiguous and whose inputs are each contiguous (stride 1) or one scalar (stride 0).
-        private static void Contig(T[] a, int ai, int sa, T[] b, int bi, int sb, TOut[] d, int di, int at, int len)
-        {
-            if (sa == 1 && sb == 1) TOp.Contig(a.AsSpan(ai + at, len), b.AsSpan(bi + at, len), d.AsSpan(di + at, len));
-            else if (sa == 1) TOp.ContigScalar(a.AsSpan(ai + at, len), b[bi], d.AsSpan(di + at, len));
-            else TOp.ScalarContig(a[ai], b.AsSpan(bi + at, len), d.AsSpan(di + at, len));
         }
     }
 }
