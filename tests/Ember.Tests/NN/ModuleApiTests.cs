@@ -80,7 +80,9 @@ public class ModuleApiTests
         var seq = new Sequential();
         seq.Append(new Linear(2, 3)).Append(new Tanh()).Extend([new Linear(3, 1)]);
         Assert.Equal(3, seq.Count);
-        Assert.Equal(3, seq.Count());                     // IEnumerable<Module<Tensor, Tensor>>
+        int n = 0;
+        foreach (Module<Tensor, Tensor> m in seq) n++;   // for m in seq
+        Assert.Equal(3, n);
         var replacement = new Linear(3, 4);
         seq[-1] = replacement;
         Assert.Same(replacement, seq[2]);
@@ -90,6 +92,10 @@ public class ModuleApiTests
         TensorAssert.Throws<ArgumentException>(() => new Sequential(mixed), "Sequential", "entry 1", "MseLoss", "Module<Tensor, Tensor>");
         TensorAssert.Throws<ArgumentOutOfRangeException>(() => _ = seq[1..7], "Sequential", "3 modules");
         Assert.Equal(2, new ModuleList(new Linear(1, 1), new Tanh(), new Linear(1, 1))[1..].Count);
+        var outer = new Sequential(seq);                   // one child, as nn.Sequential(seq), not seq's children
+        Assert.Same(seq, Assert.Single(outer.Children()));
+        var children = new Sequential(seq.Children());     // the children, renumbered
+        Assert.Equal(3, children.Count);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Globalization;
 
 namespace Ember.NN;
@@ -9,7 +8,7 @@ namespace Ember.NN;
 /// <c>0</c>, <c>1</c>, ... unless given names, so state-dict keys match PyTorch's (<c>0.weight</c>).
 /// A range slices it as <c>seq[:-1]</c> does: <c>seq[..^1]</c> is a new Sequential sharing the modules.
 /// </summary>
-public sealed class Sequential : Module<Tensor, Tensor>, IReadOnlyList<Module<Tensor, Tensor>>
+public sealed class Sequential : Module<Tensor, Tensor>
 {
     private readonly List<Module<Tensor, Tensor>> _items = [];
     private readonly List<string> _names = [];
@@ -116,9 +115,13 @@ public sealed class Sequential : Module<Tensor, Tensor>, IReadOnlyList<Module<Te
         return input;
     }
 
-    /// <summary>The modules in order (<c>for m in seq</c>).</summary>
-    public IEnumerator<Module<Tensor, Tensor>> GetEnumerator() => _items.GetEnumerator();
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    /// <summary>The modules in order (<c>for m in seq</c>); <see cref="Module.Children"/> gives them as a sequence for LINQ.</summary>
+    /// <remarks>
+    /// Sequential does not implement <see cref="IEnumerable{T}"/> on purpose: it would make
+    /// <c>new Sequential(inner)</c> ambiguous between wrapping <c>inner</c> (PyTorch's <c>nn.Sequential(inner)</c>)
+    /// and taking its children.
+    /// </remarks>
+    public List<Module<Tensor, Tensor>>.Enumerator GetEnumerator() => _items.GetEnumerator();
 
     private int Wrap(int i)
     {
