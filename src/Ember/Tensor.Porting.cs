@@ -28,10 +28,19 @@ public partial class Tensor
             ArgumentNullException.ThrowIfNull(value, nameof(Data));
             if (value.Device != Device)
                 throw new ArgumentException($"data: cannot set the data of a tensor on {Device} to a tensor on {value.Device}; move it with .To({Device.ToString()}) first.");
-            Storage = value.Storage;
-            Layout = value.Layout;
-            ViewBase = null;   // shares the storage of value, but is not a view in the autograd sense (as PyTorch's set_data)
+            SetData(value);
         }
+    }
+
+    /// <summary>
+    /// <see cref="Data"/>'s setter without the device check: <c>Module.To(device)</c> moves a parameter
+    /// in place this way, as PyTorch's <c>_apply</c> uses <c>set_data</c> across devices.
+    /// </summary>
+    internal void SetData(Tensor value)
+    {
+        Storage = value.Storage;
+        Layout = value.Layout;
+        ViewBase = null;   // shares the storage of value, but is not a view in the autograd sense (as PyTorch's set_data)
     }
 
     /// <summary>True when the tensor lives on a CUDA device (<c>x.is_cuda</c>).</summary>

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Ember.NN;
 
 // Structured random initialisers: (semi-)orthogonal matrices and sparse columns.
@@ -12,9 +14,9 @@ public static partial class Init
     /// PyTorch to rounding (about 1e-6), not bit for bit.
     /// </summary>
     /// <exception cref="ArgumentException">The tensor has fewer than 2 dimensions.</exception>
-    public static Tensor Orthogonal_(Tensor tensor, double gain = 1, Generator? generator = null)
+    public static Tensor Orthogonal_([NotNull] Tensor? tensor, double gain = 1, Generator? generator = null)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
+        RequireTensor(tensor);
         if (tensor.NDim < 2) throw new ArgumentException($"Only tensors with 2 or more dimensions are supported (orthogonal_ got shape {tensor.Shape})");
         if (tensor.Numel() == 0) return tensor;
         int rows = tensor.Shape[0];
@@ -102,9 +104,9 @@ public static partial class Init
     /// entries, picked by a random permutation per column (drawn in PyTorch's order), set to zero.
     /// </summary>
     /// <exception cref="ArgumentException">The tensor is not 2-D.</exception>
-    public static Tensor Sparse_(Tensor tensor, double sparsity, double std = 0.01, Generator? generator = null)
+    public static Tensor Sparse_([NotNull] Tensor? tensor, double sparsity, double std = 0.01, Generator? generator = null)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
+        RequireTensor(tensor);
         if (tensor.NDim != 2) throw new ArgumentException($"Only tensors with 2 dimensions are supported (sparse_ got shape {tensor.Shape})");
         int rows = tensor.Shape[0], cols = tensor.Shape[1];
         int numZeros = (int)Math.Ceiling(sparsity * rows);

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Ember.NN;
 
 // The variance-scaling initialisers: Xavier/Glorot, Kaiming/He, and the truncated normal.
@@ -8,7 +10,7 @@ public static partial class Init
     /// a = gain · sqrt(6 / (fan_in + fan_out)).
     /// </summary>
     /// <exception cref="ArgumentException">The tensor has fewer than 2 dimensions.</exception>
-    public static Tensor XavierUniform_(Tensor tensor, double gain = 1, Generator? generator = null)
+    public static Tensor XavierUniform_([NotNull] Tensor? tensor, double gain = 1, Generator? generator = null)
     {
         double std = XavierStd(tensor, gain, "xavier_uniform_");
         double a = Math.Sqrt(3.0) * std;
@@ -19,11 +21,12 @@ public static partial class Init
     /// Glorot normal (<c>nn.init.xavier_normal_</c>): N(0, std²) with std = gain · sqrt(2 / (fan_in + fan_out)).
     /// </summary>
     /// <exception cref="ArgumentException">The tensor has fewer than 2 dimensions.</exception>
-    public static Tensor XavierNormal_(Tensor tensor, double gain = 1, Generator? generator = null) =>
+    public static Tensor XavierNormal_([NotNull] Tensor? tensor, double gain = 1, Generator? generator = null) =>
         Normal_(tensor, 0, XavierStd(tensor, gain, "xavier_normal_"), generator);
 
-    private static double XavierStd(Tensor tensor, double gain, string op)
+    private static double XavierStd([NotNull] Tensor? tensor, double gain, string op)
     {
+        RequireTensor(tensor, op);
         var (fanIn, fanOut) = CalculateFanInAndFanOut(tensor);
         if (fanIn + fanOut == 0) throw new ArgumentException($"{op}: fan_in + fan_out is 0 for a tensor of shape {tensor.Shape} (PyTorch raises ZeroDivisionError)");
         return gain * Math.Sqrt(2.0 / (fanIn + fanOut));
@@ -40,9 +43,9 @@ public static partial class Init
     /// <param name="nonlinearity">The nonlinearity's <c>nn.functional</c> name; "relu" or "leaky_relu" are the intended ones.</param>
     /// <param name="generator">The generator to draw from (default: <see cref="Generator.Default"/>).</param>
     /// <exception cref="ArgumentException">An unknown mode or nonlinearity, or a tensor with fewer than 2 dimensions.</exception>
-    public static Tensor KaimingUniform_(Tensor tensor, double a = 0, string mode = "fan_in", string nonlinearity = "leaky_relu", Generator? generator = null)
+    public static Tensor KaimingUniform_([NotNull] Tensor? tensor, double a = 0, string mode = "fan_in", string nonlinearity = "leaky_relu", Generator? generator = null)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
+        RequireTensor(tensor);
         if (WarnIfEmpty(tensor)) return tensor;
         double std = KaimingStd(tensor, a, mode, nonlinearity);
         double bound = Math.Sqrt(3.0) * std;
@@ -54,9 +57,9 @@ public static partial class Init
     /// <see cref="KaimingUniform_"/>. A tensor with no elements is left as it is.
     /// </summary>
     /// <exception cref="ArgumentException">An unknown mode or nonlinearity, or a tensor with fewer than 2 dimensions.</exception>
-    public static Tensor KaimingNormal_(Tensor tensor, double a = 0, string mode = "fan_in", string nonlinearity = "leaky_relu", Generator? generator = null)
+    public static Tensor KaimingNormal_([NotNull] Tensor? tensor, double a = 0, string mode = "fan_in", string nonlinearity = "leaky_relu", Generator? generator = null)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
+        RequireTensor(tensor);
         if (WarnIfEmpty(tensor)) return tensor;
         return Normal_(tensor, 0, KaimingStd(tensor, a, mode, nonlinearity), generator);
     }
@@ -88,9 +91,9 @@ public static partial class Init
     /// clamped. Works best when a ≤ mean ≤ b; as PyTorch, Ember warns when the mean is more than 2 std
     /// outside [a, b].
     /// </summary>
-    public static Tensor TruncNormal_(Tensor tensor, double mean = 0, double std = 1, double a = -2, double b = 2, Generator? generator = null)
+    public static Tensor TruncNormal_([NotNull] Tensor? tensor, double mean = 0, double std = 1, double a = -2, double b = 2, Generator? generator = null)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
+        RequireTensor(tensor);
         if (mean < a - 2 * std || mean > b + 2 * std)
             Warnings.Warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.");
         double l = NormCdf((a - mean) / std), u = NormCdf((b - mean) / std);

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Ember.NN;
 
 /// <summary>
@@ -47,37 +49,48 @@ public static partial class Init
         return (tensor.Shape[1] * receptive, tensor.Shape[0] * receptive);
     }
 
-    /// <summary>Fills with values uniform in [<paramref name="a"/>, <paramref name="b"/>) (<c>nn.init.uniform_</c>).</summary>
-    public static Tensor Uniform_(Tensor tensor, double a = 0, double b = 1, Generator? generator = null)
+    /// <summary>
+    /// The null check of every in-place initialiser. They take a nullable tensor so the usual init idiom,
+    /// <c>Init.Zeros_(linear.Bias)</c> inside <c>Apply</c>, compiles without a cast; a null (a layer built
+    /// with <c>bias: false</c> or <c>affine: false</c>) fails here, as PyTorch's does on <c>None</c>.
+    /// </summary>
+    private static void RequireTensor([NotNull] Tensor? tensor, [System.Runtime.CompilerServices.CallerMemberName] string op = "")
     {
-        ArgumentNullException.ThrowIfNull(tensor);
+        if (tensor is null)
+            throw new ArgumentNullException(nameof(tensor), $"Init.{op}: the tensor is null; a layer built without this parameter (bias: false, affine: false) has nothing to initialise.");
+    }
+
+    /// <summary>Fills with values uniform in [<paramref name="a"/>, <paramref name="b"/>) (<c>nn.init.uniform_</c>).</summary>
+    public static Tensor Uniform_([NotNull] Tensor? tensor, double a = 0, double b = 1, Generator? generator = null)
+    {
+        RequireTensor(tensor);
         using var _ = Autograd.NoGrad();
         return tensor.Uniform_(a, b, generator);
     }
 
     /// <summary>Fills with normal values of the given mean and standard deviation (<c>nn.init.normal_</c>).</summary>
-    public static Tensor Normal_(Tensor tensor, double mean = 0, double std = 1, Generator? generator = null)
+    public static Tensor Normal_([NotNull] Tensor? tensor, double mean = 0, double std = 1, Generator? generator = null)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
+        RequireTensor(tensor);
         using var _ = Autograd.NoGrad();
         return tensor.Normal_(mean, std, generator);
     }
 
     /// <summary>Fills with <paramref name="val"/> (<c>nn.init.constant_</c>).</summary>
-    public static Tensor Constant_(Tensor tensor, double val)
+    public static Tensor Constant_([NotNull] Tensor? tensor, double val)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
+        RequireTensor(tensor);
         using var _ = Autograd.NoGrad();
         return tensor.Fill_(val);
     }
 
     /// <summary>Fills with ones (<c>nn.init.ones_</c>).</summary>
-    public static Tensor Ones_(Tensor tensor) => Constant_(tensor, 1.0);
+    public static Tensor Ones_([NotNull] Tensor? tensor) => Constant_(tensor, 1.0);
 
     /// <summary>Fills with zeros (<c>nn.init.zeros_</c>).</summary>
-    public static Tensor Zeros_(Tensor tensor)
+    public static Tensor Zeros_([NotNull] Tensor? tensor)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
+        RequireTensor(tensor);
         using var _ = Autograd.NoGrad();
         return tensor.Zero_();
     }
@@ -87,9 +100,9 @@ public static partial class Init
     /// so a <see cref="Linear"/> layer passes through as many inputs as it can.
     /// </summary>
     /// <exception cref="ArgumentException">The tensor is not 2-D.</exception>
-    public static Tensor Eye_(Tensor tensor)
+    public static Tensor Eye_([NotNull] Tensor? tensor)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
+        RequireTensor(tensor);
         if (tensor.NDim != 2) throw new ArgumentException($"Only tensors with 2 dimensions are supported (eye_ got shape {tensor.Shape})");
         using var _ = Autograd.NoGrad();
         return tensor.Copy_(Tensor.Eye(tensor.Shape[0], tensor.Shape[1], tensor.DType, tensor.Device));
@@ -101,9 +114,9 @@ public static partial class Init
     /// d, so the convolution passes as many input channels through as it can.
     /// </summary>
     /// <exception cref="ArgumentException">The tensor is not 3-, 4- or 5-D, or size(0) is not divisible by <paramref name="groups"/>.</exception>
-    public static Tensor Dirac_(Tensor tensor, int groups = 1)
+    public static Tensor Dirac_([NotNull] Tensor? tensor, int groups = 1)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
+        RequireTensor(tensor);
         int dims = tensor.NDim;
         if (dims is < 3 or > 5) throw new ArgumentException($"Only tensors with 3, 4, or 5 dimensions are supported (dirac_ got shape {tensor.Shape})");
         if (groups <= 0) throw new ArgumentException($"dirac_: groups must be positive, got {groups}", nameof(groups));

@@ -22,7 +22,7 @@ public abstract partial class Module
     private readonly List<(string Name, Parameter? Value)> _parameters = [];
     private readonly List<(string Name, Tensor? Value, bool Persistent)> _buffers = [];
 
-    /// <summary>True in training mode (the default), false after <see cref="Eval"/> (<c>module.training</c>).</summary>
+    /// <summary>True in training mode (the default), false after <see cref="ModuleExtensions.Eval{T}(T)"/> (<c>module.training</c>).</summary>
     public bool Training { get; private set; } = true;
 
     private ModuleMembers.Slot[] Slots => ModuleMembers.Of(GetType());
@@ -154,16 +154,6 @@ public abstract partial class Module
     /// <summary>Every buffer (<c>buffers()</c>).</summary>
     public IEnumerable<Tensor> Buffers(bool recurse = true) => NamedBuffers(recurse: recurse).Select(b => b.Buffer);
 
-    /// <summary>Sets training mode on this module and every submodule (<c>train(mode)</c>); returns this module.</summary>
-    public Module Train(bool mode = true)
-    {
-        foreach (var m in Modules()) m.Training = mode;
-        return this;
-    }
-
-    /// <summary>Sets evaluation mode (<c>eval()</c>): dropout off, batch norm uses running statistics.</summary>
-    public Module Eval() => Train(false);
-
     /// <summary>
     /// Clears every parameter's gradient (<c>zero_grad</c>): to null with <paramref name="setToNone"/>
     /// (the default, as PyTorch 2), else zeroed in place.
@@ -178,21 +168,5 @@ public abstract partial class Module
             if (p.Grad.GradFn is not null) p.Grad = p.Grad.Detach();
             p.Grad.Zero_();
         }
-    }
-
-    /// <summary>Calls <paramref name="fn"/> on every submodule, then on this one (<c>apply(fn)</c>), e.g. to initialise weights.</summary>
-    public Module Apply(Action<Module> fn)
-    {
-        ArgumentNullException.ThrowIfNull(fn);
-        foreach (var c in Children()) c.Apply(fn);
-        fn(this);
-        return this;
-    }
-
-    /// <summary>Sets <see cref="Tensor.RequiresGrad"/> on every parameter (<c>requires_grad_</c>), e.g. to freeze a model.</summary>
-    public Module RequiresGrad_(bool requiresGrad = true)
-    {
-        foreach (var p in Parameters()) p.RequiresGrad = requiresGrad;
-        return this;
     }
 }

@@ -21,6 +21,22 @@ public sealed class ModuleList : Module, IReadOnlyList<Module>
         set { ArgumentNullException.ThrowIfNull(value); _items[Wrap(index)] = value; Reregister(); }
     }
 
+    /// <summary>A new ModuleList holding the modules in <paramref name="range"/>, renumbered from 0 (<c>modules[1:]</c> is <c>modules[1..]</c>); the modules are shared.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range does not fit in the list.</exception>
+    public ModuleList this[Range range]
+    {
+        get
+        {
+            int start, length;
+            try { (start, length) = range.GetOffsetAndLength(_items.Count); }
+            catch (ArgumentOutOfRangeException)
+            {
+                throw new ArgumentOutOfRangeException(nameof(range), $"ModuleList: range {range} is out of range for {_items.Count} modules.");
+            }
+            return new ModuleList([.. _items.GetRange(start, length)]);
+        }
+    }
+
     /// <summary>Adds a module at the end (<c>append</c>).</summary>
     public ModuleList Append(Module module)
     {

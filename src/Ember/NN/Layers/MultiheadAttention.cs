@@ -163,8 +163,13 @@ public sealed class MultiheadAttention : Module
         return (BatchFirst && batched ? output.Transpose(1, 0) : output, weights);
     }
 
-    /// <summary>The same as <see cref="Forward"/> (<c>mha(query, key, value, ...)</c>).</summary>
+    /// <summary><see cref="Forward"/> through the forward hooks, which get the arguments in this order (<c>mha(query, key, value, ...)</c>).</summary>
     public (Tensor Output, Tensor? Weights) Call(Tensor query, Tensor key, Tensor value, Tensor? keyPaddingMask = null,
         bool needWeights = true, Tensor? attnMask = null, bool averageAttnWeights = true) =>
-        Forward(query, key, value, keyPaddingMask, needWeights, attnMask, averageAttnWeights);
+        !HasForwardHooks ? Forward(query, key, value, keyPaddingMask, needWeights, attnMask, averageAttnWeights)
+        : CallWithHooks([query, key, value, keyPaddingMask, needWeights, attnMask, averageAttnWeights], args =>
+        {
+            CheckArgCount(args, 7, 7);
+            return Forward(ArgAt<Tensor>(args, 0), ArgAt<Tensor>(args, 1), ArgAt<Tensor>(args, 2), ArgAt<Tensor?>(args, 3), ArgAt<bool>(args, 4), ArgAt<Tensor?>(args, 5), ArgAt<bool>(args, 6));
+        });
 }

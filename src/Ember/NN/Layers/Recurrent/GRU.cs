@@ -28,8 +28,17 @@ public sealed class GRU : RNNBase<Tensor>
         return (o, h);
     }
 
-    /// <summary><see cref="Forward(Tensor, Tensor?)"/> with the forward hooks when <paramref name="hx"/> is null (<c>gru(input, h_0)</c>).</summary>
-    public (Tensor Output, Tensor State) Call(Tensor input, Tensor? hx) => hx is null ? Call(input) : Forward(input, hx);
+    /// <summary><see cref="Forward(Tensor, Tensor?)"/> through the forward hooks (<c>module(input, hx)</c>), which see both arguments.</summary>
+    public (Tensor Output, Tensor State) Call(Tensor input, Tensor? hx) =>
+        hx is null ? Call(input) : HasForwardHooks ? CallWithHooks([input, hx], ForwardArgs) : Forward(input, hx);
+
+    /// <summary>Runs Forward on a hooked call's input and, if given, initial state.</summary>
+    /// <exception cref="ArgumentException">A pre-hook left arguments Forward does not take.</exception>
+    protected override (Tensor Output, Tensor State) ForwardArgs(object?[] args)
+    {
+        CheckArgCount(args, 1, 2);
+        return Forward(ArgAt<Tensor>(args, 0), ArgAt<Tensor?>(args, 1));
+    }
 
     /// <summary>
     /// Runs the layers over a packed batch of variable-length sequences (<c>gru(packed, h_0)</c>): the
@@ -43,6 +52,11 @@ public sealed class GRU : RNNBase<Tensor>
         return (o, h);
     }
 
-    /// <summary>The same as <see cref="Forward(PackedSequence, Tensor?)"/> (the forward hooks are typed on tensor input).</summary>
-    public (PackedSequence Output, Tensor State) Call(PackedSequence input, Tensor? hx = null) => Forward(input, hx);
+    /// <summary><see cref="Forward(PackedSequence, Tensor?)"/> through the forward hooks; the typed hooks, declared on tensor input, skip it, the untyped ones see it.</summary>
+    public (PackedSequence Output, Tensor State) Call(PackedSequence input, Tensor? hx = null) =>
+        !HasForwardHooks ? Forward(input, hx) : CallWithHooks(hx is null ? [input] : [input, hx], args =>
+        {
+            CheckArgCount(args, 1, 2);
+            return Forward(ArgAt<PackedSequence>(args, 0), ArgAt<Tensor?>(args, 1));
+        });
 }

@@ -36,8 +36,17 @@ public sealed class LSTM : RNNBase<(Tensor H, Tensor C)>
         return (o, (h, c!));
     }
 
-    /// <summary><see cref="Forward(Tensor, ValueTuple{Tensor, Tensor}?)"/> with the forward hooks when <paramref name="hx"/> is null (<c>lstm(input, (h_0, c_0))</c>).</summary>
-    public (Tensor Output, (Tensor H, Tensor C) State) Call(Tensor input, (Tensor H, Tensor C)? hx) => hx is null ? Call(input) : Forward(input, hx);
+    /// <summary><see cref="Forward(Tensor, ValueTuple{Tensor, Tensor}?)"/> through the forward hooks (<c>module(input, hx)</c>), which see both arguments.</summary>
+    public (Tensor Output, (Tensor H, Tensor C) State) Call(Tensor input, (Tensor H, Tensor C)? hx) =>
+        hx is null ? Call(input) : HasForwardHooks ? CallWithHooks([input, hx], ForwardArgs) : Forward(input, hx);
+
+    /// <summary>Runs Forward on a hooked call's input and, if given, initial state.</summary>
+    /// <exception cref="ArgumentException">A pre-hook left arguments Forward does not take.</exception>
+    protected override (Tensor Output, (Tensor H, Tensor C) State) ForwardArgs(object?[] args)
+    {
+        CheckArgCount(args, 1, 2);
+        return Forward(ArgAt<Tensor>(args, 0), ArgAt<(Tensor H, Tensor C)?>(args, 1));
+    }
 
     /// <summary>
     /// Runs the layers over a packed batch of variable-length sequences (<c>lstm(packed, (h_0, c_0))</c>):
@@ -56,6 +65,11 @@ public sealed class LSTM : RNNBase<(Tensor H, Tensor C)>
         return (o, (h, c!));
     }
 
-    /// <summary>The same as <see cref="Forward(PackedSequence, ValueTuple{Tensor, Tensor}?)"/> (the forward hooks are typed on tensor input).</summary>
-    public (PackedSequence Output, (Tensor H, Tensor C) State) Call(PackedSequence input, (Tensor H, Tensor C)? hx = null) => Forward(input, hx);
+    /// <summary><see cref="Forward(PackedSequence, ValueTuple{Tensor, Tensor}?)"/> through the forward hooks; the typed hooks, declared on tensor input, skip it, the untyped ones see it.</summary>
+    public (PackedSequence Output, (Tensor H, Tensor C) State) Call(PackedSequence input, (Tensor H, Tensor C)? hx = null) =>
+        !HasForwardHooks ? Forward(input, hx) : CallWithHooks(hx is null ? [input] : [input, hx], args =>
+        {
+            CheckArgCount(args, 1, 2);
+            return Forward(ArgAt<PackedSequence>(args, 0), ArgAt<(Tensor H, Tensor C)?>(args, 1));
+        });
 }

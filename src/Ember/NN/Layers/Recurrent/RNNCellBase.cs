@@ -129,8 +129,17 @@ public sealed class RNNCell : RNNCellBase<Tensor>
         return batched ? hNext : hNext.Squeeze(0);
     }
 
-    /// <summary><see cref="Forward(Tensor, Tensor?)"/> with the forward hooks when <paramref name="hx"/> is null.</summary>
-    public Tensor Call(Tensor input, Tensor? hx) => hx is null ? Call(input) : Forward(input, hx);
+    /// <summary><see cref="Forward(Tensor, Tensor?)"/> through the forward hooks (<c>cell(input, hx)</c>), which see both arguments.</summary>
+    public Tensor Call(Tensor input, Tensor? hx) =>
+        hx is null ? Call(input) : HasForwardHooks ? CallWithHooks([input, hx], ForwardArgs) : Forward(input, hx);
+
+    /// <summary>Runs Forward on a hooked call's input and, if given, state.</summary>
+    /// <exception cref="ArgumentException">A pre-hook left arguments Forward does not take.</exception>
+    protected override Tensor ForwardArgs(object?[] args)
+    {
+        CheckArgCount(args, 1, 2);
+        return Forward(ArgAt<Tensor>(args, 0), ArgAt<Tensor?>(args, 1));
+    }
 }
 
 /// <summary>
@@ -164,8 +173,17 @@ public sealed class LSTMCell : RNNCellBase<(Tensor H, Tensor C)>
         return batched ? (hNext, cNext!) : (hNext.Squeeze(0), cNext!.Squeeze(0));
     }
 
-    /// <summary><see cref="Forward(Tensor, ValueTuple{Tensor, Tensor}?)"/> with the forward hooks when <paramref name="hx"/> is null.</summary>
-    public (Tensor H, Tensor C) Call(Tensor input, (Tensor H, Tensor C)? hx) => hx is null ? Call(input) : Forward(input, hx);
+    /// <summary><see cref="Forward(Tensor, ValueTuple{Tensor, Tensor}?)"/> through the forward hooks (<c>cell(input, hx)</c>), which see both arguments.</summary>
+    public (Tensor H, Tensor C) Call(Tensor input, (Tensor H, Tensor C)? hx) =>
+        hx is null ? Call(input) : HasForwardHooks ? CallWithHooks([input, hx], ForwardArgs) : Forward(input, hx);
+
+    /// <summary>Runs Forward on a hooked call's input and, if given, state.</summary>
+    /// <exception cref="ArgumentException">A pre-hook left arguments Forward does not take.</exception>
+    protected override (Tensor H, Tensor C) ForwardArgs(object?[] args)
+    {
+        CheckArgCount(args, 1, 2);
+        return Forward(ArgAt<Tensor>(args, 0), ArgAt<(Tensor H, Tensor C)?>(args, 1));
+    }
 }
 
 /// <summary>
@@ -194,6 +212,15 @@ public sealed class GRUCell : RNNCellBase<Tensor>
         return batched ? hNext : hNext.Squeeze(0);
     }
 
-    /// <summary><see cref="Forward(Tensor, Tensor?)"/> with the forward hooks when <paramref name="hx"/> is null.</summary>
-    public Tensor Call(Tensor input, Tensor? hx) => hx is null ? Call(input) : Forward(input, hx);
+    /// <summary><see cref="Forward(Tensor, Tensor?)"/> through the forward hooks (<c>cell(input, hx)</c>), which see both arguments.</summary>
+    public Tensor Call(Tensor input, Tensor? hx) =>
+        hx is null ? Call(input) : HasForwardHooks ? CallWithHooks([input, hx], ForwardArgs) : Forward(input, hx);
+
+    /// <summary>Runs Forward on a hooked call's input and, if given, state.</summary>
+    /// <exception cref="ArgumentException">A pre-hook left arguments Forward does not take.</exception>
+    protected override Tensor ForwardArgs(object?[] args)
+    {
+        CheckArgCount(args, 1, 2);
+        return Forward(ArgAt<Tensor>(args, 0), ArgAt<Tensor?>(args, 1));
+    }
 }

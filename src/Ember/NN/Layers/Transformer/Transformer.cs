@@ -109,11 +109,16 @@ public sealed class Transformer : Module
         return Decoder.Call(tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask, tgtIsCausal, memoryIsCausal);
     }
 
-    /// <summary>The same as <see cref="Forward"/> (<c>transformer(src, tgt, ...)</c>).</summary>
+    /// <summary><see cref="Forward"/> through the forward hooks, which get the arguments in this order (<c>transformer(src, tgt, ...)</c>).</summary>
     public Tensor Call(Tensor src, Tensor tgt, Tensor? srcMask = null, Tensor? tgtMask = null, Tensor? memoryMask = null,
         Tensor? srcKeyPaddingMask = null, Tensor? tgtKeyPaddingMask = null, Tensor? memoryKeyPaddingMask = null,
         bool srcIsCausal = false, bool tgtIsCausal = false, bool memoryIsCausal = false) =>
-        Forward(src, tgt, srcMask, tgtMask, memoryMask, srcKeyPaddingMask, tgtKeyPaddingMask, memoryKeyPaddingMask, srcIsCausal, tgtIsCausal, memoryIsCausal);
+        !HasForwardHooks ? Forward(src, tgt, srcMask, tgtMask, memoryMask, srcKeyPaddingMask, tgtKeyPaddingMask, memoryKeyPaddingMask, srcIsCausal, tgtIsCausal, memoryIsCausal)
+        : CallWithHooks([src, tgt, srcMask, tgtMask, memoryMask, srcKeyPaddingMask, tgtKeyPaddingMask, memoryKeyPaddingMask, srcIsCausal, tgtIsCausal, memoryIsCausal], args =>
+        {
+            CheckArgCount(args, 11, 11);
+            return Forward(ArgAt<Tensor>(args, 0), ArgAt<Tensor>(args, 1), ArgAt<Tensor?>(args, 2), ArgAt<Tensor?>(args, 3), ArgAt<Tensor?>(args, 4), ArgAt<Tensor?>(args, 5), ArgAt<Tensor?>(args, 6), ArgAt<Tensor?>(args, 7), ArgAt<bool>(args, 8), ArgAt<bool>(args, 9), ArgAt<bool>(args, 10));
+        });
 
     /// <summary>
     /// The causal mask for a sequence of <paramref name="sz"/> (<c>Transformer.generate_square_subsequent_mask</c>):

@@ -50,8 +50,13 @@ public sealed class TransformerDecoder : Module
         return Norm is null ? output : Norm.Call(output);
     }
 
-    /// <summary>The same as <see cref="Forward"/> (<c>decoder(tgt, memory, ...)</c>).</summary>
+    /// <summary><see cref="Forward"/> through the forward hooks, which get the arguments in this order (<c>decoder(tgt, memory, ...)</c>).</summary>
     public Tensor Call(Tensor tgt, Tensor memory, Tensor? tgtMask = null, Tensor? memoryMask = null, Tensor? tgtKeyPaddingMask = null,
         Tensor? memoryKeyPaddingMask = null, bool tgtIsCausal = false, bool memoryIsCausal = false) =>
-        Forward(tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask, tgtIsCausal, memoryIsCausal);
+        !HasForwardHooks ? Forward(tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask, tgtIsCausal, memoryIsCausal)
+        : CallWithHooks([tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask, tgtIsCausal, memoryIsCausal], args =>
+        {
+            CheckArgCount(args, 8, 8);
+            return Forward(ArgAt<Tensor>(args, 0), ArgAt<Tensor>(args, 1), ArgAt<Tensor?>(args, 2), ArgAt<Tensor?>(args, 3), ArgAt<Tensor?>(args, 4), ArgAt<Tensor?>(args, 5), ArgAt<bool>(args, 6), ArgAt<bool>(args, 7));
+        });
 }

@@ -50,9 +50,14 @@ public sealed class TransformerEncoder : Module
         return Norm is null ? output : Norm.Call(output);
     }
 
-    /// <summary>The same as <see cref="Forward"/> (<c>encoder(src, ...)</c>).</summary>
+    /// <summary><see cref="Forward"/> through the forward hooks, which get the arguments in this order (<c>encoder(src, ...)</c>).</summary>
     public Tensor Call(Tensor src, Tensor? mask = null, Tensor? srcKeyPaddingMask = null, bool isCausal = false) =>
-        Forward(src, mask, srcKeyPaddingMask, isCausal);
+        !HasForwardHooks ? Forward(src, mask, srcKeyPaddingMask, isCausal)
+        : CallWithHooks([src, mask, srcKeyPaddingMask, isCausal], args =>
+        {
+            CheckArgCount(args, 4, 4);
+            return Forward(ArgAt<Tensor>(args, 0), ArgAt<Tensor?>(args, 1), ArgAt<Tensor?>(args, 2), ArgAt<bool>(args, 3));
+        });
 
     private static TransformerEncoderLayer Cast(Module layer) => layer as TransformerEncoderLayer
         ?? throw new InvalidOperationException($"TransformerEncoder: every entry of layers must be a TransformerEncoderLayer, found {layer.GetType().Name}");

@@ -131,9 +131,14 @@ public sealed class TransformerEncoderLayer : Module
         return x;
     }
 
-    /// <summary>The same as <see cref="Forward"/> (<c>layer(src, ...)</c>).</summary>
+    /// <summary><see cref="Forward"/> through the forward hooks, which get the arguments in this order (<c>layer(src, ...)</c>).</summary>
     public Tensor Call(Tensor src, Tensor? srcMask = null, Tensor? srcKeyPaddingMask = null, bool isCausal = false) =>
-        Forward(src, srcMask, srcKeyPaddingMask, isCausal);
+        !HasForwardHooks ? Forward(src, srcMask, srcKeyPaddingMask, isCausal)
+        : CallWithHooks([src, srcMask, srcKeyPaddingMask, isCausal], args =>
+        {
+            CheckArgCount(args, 4, 4);
+            return Forward(ArgAt<Tensor>(args, 0), ArgAt<Tensor?>(args, 1), ArgAt<Tensor?>(args, 2), ArgAt<bool>(args, 3));
+        });
 
     private Tensor SelfAttentionBlock(Tensor x, Tensor? mask, Tensor? keyPaddingMask) =>
         Dropout1.Call(SelfAttn.Call(x, x, x, keyPaddingMask, needWeights: false, attnMask: mask).Output);
