@@ -48,7 +48,7 @@ internal sealed class CharLanguageModel : Module<Tensor, (Tensor H, Tensor C), (
     /// </summary>
     public string Sample(string vocabulary, int count)
     {
-        Eval();
+        this.Eval();
         var hidden = InitHidden(1);
         var input = Tensor.RandInt(_tokens, [1, 1]);
         var text = new System.Text.StringBuilder();
