@@ -11,6 +11,7 @@
 // valid and test; then text is sampled from the trained model with torch.multinomial's stream.
 //
 //   dotnet run -c Release examples/11-language-model.cs [--model LSTM|GRU|RNN_TANH|RNN_RELU|Transformer] [--epochs N] ...
+//   dotnet run -c Release examples/11-language-model.cs --model Transformer --lr 5   (as PyTorch's README: lr 20 diverges)
 //
 // Two deliberate differences from PyTorch's program, both for a run of a few minutes on 2 cores:
 // - Character-level tokens instead of words. A word model of an English corpus needs a vocabulary of
