@@ -1,14 +1,17 @@
 #:project ../src/Ember/Ember.csproj
 // A language model trained end to end: PyTorch's word_language_model example (pytorch/examples:
-// main.py, model.py's RNNModel, data.py's Dictionary and Corpus, and generate.py at the end), ported
-// with its structure kept. An embedding, dropout, a multi-layer LSTM (or GRU, or a plain RNN), dropout
-// and a linear decoder predict the next token; training is truncated backpropagation through time
-// (the hidden state is carried from one chunk of --bptt tokens to the next but detached, so gradients
-// stop at the chunk's start), with the gradient norm clipped and plain SGD, the learning rate divided
-// by 4 whenever the validation loss does not improve. Perplexity, exp(mean cross-entropy), is printed
-// for train, valid and test; then text is sampled from the trained model.
+// main.py, model.py's RNNModel and TransformerModel, data.py's Dictionary and Corpus, and generate.py
+// at the end), ported with its structure kept. An embedding, dropout, a multi-layer LSTM (or GRU, or a
+// plain RNN), dropout and a linear decoder predict the next token; training is truncated
+// backpropagation through time (the hidden state is carried from one chunk of --bptt tokens to the next
+// but detached, so gradients stop at the chunk's start), with the gradient norm clipped and plain SGD,
+// the learning rate divided by 4 whenever the validation loss does not improve. --model Transformer
+// replaces the recurrent network by positional encoding and a TransformerEncoder with a causal mask
+// (each chunk on its own, no hidden state). Perplexity, exp(mean cross-entropy), is printed for train,
+// valid and test; then text is sampled from the trained model with torch.multinomial's stream.
 //
-//   dotnet run -c Release examples/11-language-model.cs [--model LSTM|GRU|RNN_TANH|RNN_RELU] [--epochs N] ...
+//   dotnet run -c Release examples/11-language-model.cs [--model LSTM|GRU|RNN_TANH|RNN_RELU|Transformer] [--epochs N] ...
+//   dotnet run -c Release examples/11-language-model.cs --model Transformer --lr 5   (as PyTorch's README: lr 20 diverges)
 //
 // Two deliberate differences from PyTorch's program, both for a run of a few minutes on 2 cores:
 // - Character-level tokens instead of words. A word model of an English corpus needs a vocabulary of
@@ -19,6 +22,8 @@
 //   separated by lines holding "%"; record i goes to valid if i % 10 == 8, to test if i % 10 == 9, else
 //   to train. --files all also reads the other files of the folder (the `fortunes` package adds 2.4 MB).
 // Defaults are main.py's but --epochs 6 and --log-interval 50 (PyTorch: 40 and 200), for that time.
+// And one fix: generate.py runs the Transformer without its causal mask (model(input, False)), so while
+// sampling each position sees later ones, which it never did in training; here sampling keeps the mask.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -29,36 +34,38 @@ using Ember.Serialization;
 
 // Arguments, as main.py's argparse. A wrong one or a missing corpus ends the program with one line on
 // stderr saying what to do (exit code 2 for a wrong argument, 1 for the rest).
-const string Usage = "usage: dotnet run examples/11-language-model.cs [--data-dir DIR] [--files all|NAME,NAME...] [--model LSTM|GRU|RNN_TANH|RNN_RELU] " +
-    "[--emsize N] [--nhid N] [--nlayers N] [--lr LR] [--clip C] [--epochs N] [--batch-size N] [--bptt N] [--dropout P] [--tied] " +
+const string Usage = "usage: dotnet run examples/11-language-model.cs [--data-dir DIR] [--files all|NAME,NAME...] [--model LSTM|GRU|RNN_TANH|RNN_RELU|Transformer] " +
+    "[--emsize N] [--nhid N] [--nlayers N] [--nhead N] [--lr LR] [--clip C] [--epochs N] [--batch-size N] [--bptt N] [--dropout P] [--tied] " +
     "[--seed N] [--log-interval N] [--max-batches N] [--save PATH] [--chars N] [--temperature T]";
 var a = new Args
 {
     ["--data-dir"] = "/usr/share/games/fortunes", ["--files"] = "fortunes,literature,riddles", ["--model"] = "LSTM",
-    ["--emsize"] = "200", ["--nhid"] = "200", ["--nlayers"] = "2", ["--lr"] = "20", ["--clip"] = "0.25", ["--epochs"] = "6",
+    ["--emsize"] = "200", ["--nhid"] = "200", ["--nlayers"] = "2", ["--nhead"] = "2", ["--lr"] = "20", ["--clip"] = "0.25", ["--epochs"] = "6",
     ["--batch-size"] = "20", ["--bptt"] = "35", ["--dropout"] = "0.2", ["--seed"] = "1111", ["--log-interval"] = "50",
     ["--max-batches"] = "0", ["--save"] = "model.pt", ["--chars"] = "400", ["--temperature"] = "1.0",
 };
 string? wrong = a.Parse(args, flags: ["--tied"]);
 if (wrong == "--help") { Console.WriteLine(Usage); return 0; }
 if (wrong is not null) return Fail(2, $"{wrong}; {Usage}");
-int emsize, nhid, nlayers, epochs, batchSize, bptt, seed, logInterval, maxBatches, chars;
+int emsize, nhid, nlayers, nhead, epochs, batchSize, bptt, seed, logInterval, maxBatches, chars;
 double lr, clip, dropout, temperature;
 try
 {
     (emsize, nhid, nlayers, epochs) = (a.Int("--emsize", 1), a.Int("--nhid", 1), a.Int("--nlayers", 1), a.Int("--epochs", 1));
     (batchSize, bptt, seed, logInterval) = (a.Int("--batch-size", 1), a.Int("--bptt", 1), a.Int("--seed", 0), a.Int("--log-interval", 1));
-    (maxBatches, chars) = (a.Int("--max-batches", 0), a.Int("--chars", 0));
+    (maxBatches, chars, nhead) = (a.Int("--max-batches", 0), a.Int("--chars", 0), a.Int("--nhead", 1));
     (lr, clip, dropout, temperature) = (a.Double("--lr", 0, open: true), a.Double("--clip", 0, open: true), a.Double("--dropout", 0, max: 1), a.Double("--temperature", 1e-3));
 }
 catch (FormatException e) { return Fail(2, e.Message); }
 string modelName = a["--model"];
 bool tied = a.Has("--tied");
-if (modelName == "Transformer")   // the seam: see the note above RNNModel
-    return Fail(2, "--model Transformer needs nn.TransformerEncoder, which this version of Ember does not have yet; use LSTM, GRU, RNN_TANH or RNN_RELU.");
-if (modelName is not ("LSTM" or "GRU" or "RNN_TANH" or "RNN_RELU"))
-    return Fail(2, $"--model must be LSTM, GRU, RNN_TANH or RNN_RELU, got '{modelName}'.");
-if (tied && nhid != emsize)
+if (modelName is not ("LSTM" or "GRU" or "RNN_TANH" or "RNN_RELU" or "Transformer"))
+    return Fail(2, $"--model must be LSTM, GRU, RNN_TANH, RNN_RELU or Transformer, got '{modelName}'.");
+if (modelName == "Transformer" && emsize % nhead != 0)
+    return Fail(2, $"--emsize must be divisible by --nhead for the Transformer (--emsize {emsize}, --nhead {nhead}).");
+if (modelName == "Transformer" && emsize % 2 != 0)
+    return Fail(2, $"--emsize must be even for the Transformer's positional encoding (sines and cosines in pairs), got {emsize}.");
+if (tied && modelName != "Transformer" && nhid != emsize)
     return Fail(2, $"When using the tied flag, nhid must be equal to emsize (--nhid {nhid}, --emsize {emsize}).");
 
 // Set the random seed manually for reproducibility.
@@ -107,10 +114,14 @@ foreach (var (name, data, bsz) in new[] { ("train", trainData, batchSize), ("val
 ///////////////////////////////////////////////////////////////////////////////
 
 int ntokens = corpus.Dictionary.Count;
-var model = new RNNModel(modelName, ntokens, emsize, nhid, nlayers, dropout, tied);
+Module model = modelName == "Transformer"
+    ? new TransformerModel(ntokens, emsize, nhead, nhid, nlayers, dropout)
+    : new RNNModel(modelName, ntokens, emsize, nhid, nlayers, dropout, tied);
 var criterion = new NllLoss();
 Console.WriteLine($"{corpus.Description}: {corpus.Train.Shape[0]} train / {corpus.Valid.Shape[0]} valid / {corpus.Test.Shape[0]} test characters, {ntokens} distinct");
-Console.WriteLine($"{modelName} {nlayers}x{nhid}, embedding {emsize}{(tied ? " (tied)" : "")}: {model.Parameters().Sum(p => p.Numel())} parameters");
+Console.WriteLine(model is TransformerModel
+    ? $"Transformer {nlayers} layers, {nhead} heads, feed-forward {nhid}, embedding {emsize}: {model.Parameters().Sum(p => p.Numel())} parameters"
+    : $"{modelName} {nlayers}x{nhid}, embedding {emsize}{(tied ? " (tied)" : "")}: {model.Parameters().Sum(p => p.Numel())} parameters");
 // What a model that ignores the context can do: each character's frequency in the training text
 // (add-one smoothed). The model is worth something only below this perplexity.
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -145,14 +156,23 @@ double Evaluate(Tensor dataSource)
     // Turn on evaluation mode which disables dropout.
     model.Eval();
     double totalLoss = 0;
-    var hidden = model.InitHidden(evalBatchSize);
+    Tensor[] hidden = model is RNNModel rnn ? rnn.InitHidden(evalBatchSize) : [];
     using (Autograd.NoGrad())
     {
         for (int i = 0; i < dataSource.Shape[0] - 1; i += bptt)
         {
             var (data, targets) = GetBatch(dataSource, i);
-            (var output, hidden) = model.Call(data, hidden);
-            hidden = RepackageHidden(hidden);
+            Tensor output;
+            if (model is TransformerModel transformer)
+            {
+                output = transformer.Call(data);
+                output = output.View(-1, ntokens);
+            }
+            else
+            {
+                (output, hidden) = ((RNNModel)model).Call(data, hidden);
+                hidden = RepackageHidden(hidden);
+            }
             totalLoss += data.Shape[0] * criterion.Call(output, targets).Item<float>();
         }
     }
@@ -167,16 +187,25 @@ double Train(int epoch)
     int batches = (int)((trainData.Shape[0] - 1 + bptt - 1) / bptt);
     if (maxBatches > 0) batches = Math.Min(batches, maxBatches);
     var clock = Stopwatch.StartNew();
-    var hidden = model.InitHidden(batchSize);
+    Tensor[] hidden = model is RNNModel rnn ? rnn.InitHidden(batchSize) : [];
     int batch = 0;
     for (int i = 0; i < trainData.Shape[0] - 1 && batch < batches; i += bptt, batch++)
     {
         var (data, targets) = GetBatch(trainData, i);
         // Starting each batch, we detach the hidden state from how it was previously produced.
         // If we didn't, the model would try backpropagating all the way to start of the dataset.
-        hidden = RepackageHidden(hidden);
         model.ZeroGrad();
-        (var output, hidden) = model.Call(data, hidden);
+        Tensor output;
+        if (model is TransformerModel transformer)
+        {
+            output = transformer.Call(data);
+            output = output.View(-1, ntokens);
+        }
+        else
+        {
+            hidden = RepackageHidden(hidden);
+            (output, hidden) = ((RNNModel)model).Call(data, hidden);
+        }
         var loss = criterion.Call(output, targets);
         loss.Backward();
 
@@ -246,34 +275,36 @@ Console.WriteLine(new string('=', 89));
 ///////////////////////////////////////////////////////////////////////////////
 
 model.Eval();
-var h = model.InitHidden(1);
+bool isTransformerModel = model is TransformerModel;
+Tensor[] h = model is RNNModel rnnModel ? rnnModel.InitHidden(1) : [];
 var input = Tensor.RandInt(ntokens, [1, 1]);
 var sample = new StringBuilder();
 using (Autograd.NoGrad())
 {
     for (int i = 0; i < chars; i++)
     {
-        (var output, h) = model.Call(input, h);
-        var wordWeights = output.Squeeze().Div(temperature).Exp();
-        int wordIdx = Multinomial(wordWeights);
-        input.Fill_(wordIdx);
-        sample.Append(corpus.Dictionary.IdxToWord[wordIdx]);
+        long wordIdx;
+        if (isTransformerModel)
+        {
+            var output = ((TransformerModel)model).Call(input);   // generate.py: model(input, False); see the note at the top
+            var wordWeights = output[^1].Squeeze().Div(temperature).Exp();
+            wordIdx = Tensor.Multinomial(wordWeights, 1)[0].Item<long>();
+            var wordTensor = Tensor.From(new long[,] { { wordIdx } });
+            input = Tensor.Cat([input, wordTensor], 0);
+        }
+        else
+        {
+            (var output, h) = ((RNNModel)model).Call(input, h);
+            var wordWeights = output.Squeeze().Div(temperature).Exp();
+            wordIdx = Tensor.Multinomial(wordWeights, 1)[0].Item<long>();
+            input.Fill_(wordIdx);
+        }
+        sample.Append(corpus.Dictionary.IdxToWord[(int)wordIdx]);
     }
 }
 Console.WriteLine($"Sampled text (temperature {temperature.ToString(CultureInfo.InvariantCulture)}):");
 Console.WriteLine(sample.ToString());
 return 0;
-
-// torch.multinomial(weights, 1): one index drawn with probability proportional to its weight, from
-// one uniform number of the default generator (so a seeded run repeats).
-static int Multinomial(Tensor weights)
-{
-    float[] w = weights.ToArray<float>();
-    double u = Tensor.Rand(1).Item<float>() * w.Sum(x => (double)x);
-    for (int k = 0; k < w.Length; k++)
-        if ((u -= w[k]) < 0) return k;
-    return Array.FindLastIndex(w, x => x > 0);
-}
 
 static int Fail(int exitCode, string message)
 {
@@ -285,13 +316,6 @@ static int Fail(int exitCode, string message)
 /// model.py's RNNModel: a container module with an encoder, a recurrent module, and a decoder. The
 /// hidden state is an array: (h, c) for an LSTM, (h) for GRU and RNN, as PyTorch's tensor-or-tuple.
 /// </summary>
-/// <remarks>
-/// The seam for --model Transformer: PyTorch's model.py also has TransformerModel (an embedding,
-/// positional encoding, nn.TransformerEncoder with a causal mask, and a decoder) with forward(src)
-/// and no hidden state; main.py builds it instead of RNNModel and, in train() and evaluate(), calls
-/// it without the hidden state (`if args.model == 'Transformer'`). Once Ember has nn.TransformerEncoder
-/// it goes beside this class, and the check at the top of the program turns into that choice.
-/// </remarks>
 sealed class RNNModel : Module<Tensor, Tensor[], (Tensor Output, Tensor[] Hidden)>
 {
     private readonly Dropout drop;
@@ -367,6 +391,91 @@ sealed class RNNModel : Module<Tensor, Tensor[], (Tensor Output, Tensor[] Hidden
         var weight = Parameters().First();
         Tensor Zeros() => Tensor.Zeros([nlayers, bsz, nhid], weight.DType, weight.Device);
         return rnnType == "LSTM" ? [Zeros(), Zeros()] : [Zeros()];
+    }
+}
+
+/// <summary>
+/// model.py's PositionalEncoding: adds to each position the sines and cosines of geometrically spaced
+/// frequencies ("Attention Is All You Need"), so the model can tell positions apart, then dropout.
+/// </summary>
+sealed class PositionalEncoding : Module<Tensor, Tensor>
+{
+    private readonly Dropout dropout;
+    [Buffer] private readonly Tensor pe;
+
+    public PositionalEncoding(int dModel, double dropout = 0.1, int maxLen = 5000)
+    {
+        this.dropout = new Dropout(p: dropout);
+
+        var pe = Tensor.Zeros(maxLen, dModel);
+        var position = Tensor.Arange(0, maxLen, dtype: DType.Float32).Unsqueeze(1);
+        var divTerm = Tensor.Exp(Tensor.Arange(0, dModel, 2).Float() * (-Math.Log(10000.0) / dModel));
+        pe[.., TensorIndex.Slice(0, null, 2)] = Tensor.Sin(position * divTerm);
+        pe[.., TensorIndex.Slice(1, null, 2)] = Tensor.Cos(position * divTerm);
+        this.pe = pe.Unsqueeze(0).Transpose(0, 1);
+    }
+
+    public override Tensor Forward(Tensor x)
+    {
+        x = x + pe[..(int)x.Shape[0], ..];
+        return dropout.Call(x);
+    }
+}
+
+/// <summary>
+/// model.py's TransformerModel: a container module with an encoder (embedding), a transformer module
+/// (positional encoding, then nn.TransformerEncoder of <c>nlayers</c> layers with a causal mask, so each
+/// position sees only itself and earlier ones), and a decoder. It has no hidden state.
+/// </summary>
+sealed class TransformerModel : Module<Tensor, Tensor>
+{
+    [Named("pos_encoder")] private readonly PositionalEncoding posEncoder;
+    [Named("transformer_encoder")] private readonly TransformerEncoder transformerEncoder;
+    private readonly Embedding encoder;
+    private readonly Linear decoder;
+    private readonly int ninp;
+    [NotRegistered] private Tensor? srcMask;
+
+    public TransformerModel(int ntoken, int ninp, int nhead, int nhid, int nlayers, double dropout = 0.5)
+    {
+        posEncoder = new PositionalEncoding(ninp, dropout);
+        var encoderLayers = new TransformerEncoderLayer(ninp, nhead, nhid, dropout);
+        transformerEncoder = new TransformerEncoder(encoderLayers, nlayers);
+        encoder = new Embedding(ntoken, ninp);
+        this.ninp = ninp;
+        decoder = new Linear(ninp, ntoken);
+
+        InitWeights();
+    }
+
+    // model.py's _generate_square_subsequent_mask: 0 on and below the diagonal, -inf above.
+    private static Tensor GenerateSquareSubsequentMask(int sz) => Transformer.GenerateSquareSubsequentMask(sz);
+
+    private void InitWeights()
+    {
+        const double initrange = 0.1;
+        Init.Uniform_(encoder.Weight, -initrange, initrange);
+        Init.Zeros_(decoder.Bias!);
+        Init.Uniform_(decoder.Weight, -initrange, initrange);
+    }
+
+    public override Tensor Forward(Tensor src) => Forward(src, hasMask: true);
+
+    public Tensor Forward(Tensor src, bool hasMask)
+    {
+        if (hasMask)
+        {
+            var device = src.Device;
+            if (srcMask is null || srcMask.Shape[0] != src.Shape[0])
+                srcMask = GenerateSquareSubsequentMask((int)src.Shape[0]).To(device);
+        }
+        else srcMask = null;
+
+        src = encoder.Call(src) * Math.Sqrt(ninp);
+        src = posEncoder.Call(src);
+        var output = transformerEncoder.Call(src, srcMask);
+        output = decoder.Call(output);
+        return F.LogSoftmax(output, dim: -1);
     }
 }
 

@@ -44,7 +44,7 @@ internal sealed class CharLanguageModel : Module<Tensor, (Tensor H, Tensor C), (
     /// <summary>
     /// <paramref name="count"/> characters drawn one at a time from softmax(output) (temperature 1), starting
     /// from a random token, each fed back as the next input (the example's generate.py part). The draws
-    /// come from the default generator, so a seeded run samples the same text.
+    /// are <c>torch.multinomial</c>'s from the default generator, so a seeded run samples the same text.
     /// </summary>
     public string Sample(string vocabulary, int count)
     {
@@ -57,10 +57,8 @@ internal sealed class CharLanguageModel : Module<Tensor, (Tensor H, Tensor C), (
             for (int i = 0; i < count; i++)
             {
                 (var output, hidden) = Call(input, hidden);
-                float[] w = output.Squeeze().Exp().ToArray<float>();
-                double u = Tensor.Rand(1).Item<float>() * w.Sum(x => (double)x);
-                int k = 0;
-                while (k < w.Length - 1 && (u -= w[k]) >= 0) k++;
+                // generate.py's torch.multinomial(word_weights, 1)[0], with PyTorch's stream.
+                int k = (int)Tensor.Multinomial(output.Squeeze().Exp(), 1)[0].Item<long>();
                 input.Fill_(k);
                 text.Append(vocabulary[k]);
             }

@@ -36,6 +36,11 @@ out["subset_random"] = torch.tensor(list(SubsetRandomSampler([10, 20, 30, 40, 50
 out["weighted_replacement"] = torch.tensor(
     list(WeightedRandomSampler([0.1, 0.9, 0.4, 0.7, 3.0, 0.6], 25, replacement=True,
                                generator=torch.Generator().manual_seed(7))))
+out["weighted_no_replacement"] = torch.tensor(
+    list(WeightedRandomSampler([0.1, 0.9, 0.4, 0.7, 3.0, 0.6], 5, replacement=False,
+                               generator=torch.Generator().manual_seed(8))))
+out["weighted_one"] = torch.tensor(
+    list(WeightedRandomSampler([0.1, 0.9, 0.4, 0.7, 3.0, 0.6], 1, generator=torch.Generator().manual_seed(9))))
 
 torch.manual_seed(3)
 out["split_default"] = torch.tensor([i for s in random_split(range(10), [3, 7]) for i in s.indices])

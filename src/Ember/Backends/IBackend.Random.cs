@@ -23,6 +23,17 @@ internal partial interface IBackend
     /// </summary>
     void Bernoulli(Storage dst, Layout layout, Storage p, Layout pLayout, Generator generator);
 
+    /// <summary>Exponential values <c>-1/lambda · log(1 - u)</c> from one uniform double each, into a float32/float64 view (<c>exponential_</c>).</summary>
+    void Exponential(Storage dst, Layout layout, double lambda, Generator generator);
+
+    /// <summary>
+    /// <paramref name="samples"/> draws with replacement from each row of a float32/float64 [rows, categories]
+    /// view of non-negative weights, into a contiguous int64 [rows, samples] storage (PyTorch's
+    /// <c>multinomial_with_replacement</c> kernel). Throws on a row with a negative, infinite or NaN
+    /// weight, or one that sums to zero.
+    /// </summary>
+    void MultinomialWithReplacement(Storage src, Layout layout, int samples, Storage dst, Generator generator);
+
     /// <summary>A random permutation of 0..n-1 into a fresh contiguous int64 storage of length n (<c>randperm</c>).</summary>
     void RandPerm(Storage dst, int n, Generator generator);
 }

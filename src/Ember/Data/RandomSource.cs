@@ -94,63 +94,12 @@ internal sealed class GeneratorRandomSource(Generator? generator) : IRandomSourc
     public IRandomSource ForEpoch() =>
         generator is not null ? this : new GeneratorRandomSource(new Generator((ulong)SeedDraw()));
 
-    public int[] Multinomial(ReadOnlySpan<double> weights, int count, bool replacement) =>
-        replacement ? WithReplacement(weights, count) : WithoutReplacement(weights, count);
-
-    // PyTorch's CPU multinomial with replacement: the normalised cumulative distribution, then for each
-    // sample one uniform double and a binary search for the first bin whose cumulative mass reaches it.
-    private int[] WithReplacement(ReadOnlySpan<double> weights, int count)
+    // torch.multinomial over the weights as a float64 tensor, as WeightedRandomSampler calls it.
+    public int[] Multinomial(ReadOnlySpan<double> weights, int count, bool replacement)
     {
-        var cum = new double[weights.Length];
-        double sum = 0;
-        for (int i = 0; i < weights.Length; i++) { sum += weights[i]; cum[i] = sum; }
-        for (int i = 0; i < cum.Length; i++) cum[i] /= sum;
-        var g = G;
+        long[] drawn = Tensor.From<double>(weights, [weights.Length]).Multinomial(count, replacement, G).ToArray<long>();
         var result = new int[count];
-        lock (g.Mutex)
-        {
-            for (int k = 0; k < count; k++)
-            {
-                double u = g.UniformDouble();
-                int left = 0, right = cum.Length;
-                while (right - left > 0)
-                {
-                    int mid = left + (right - left) / 2;
-                    if (cum[mid] < u) left = mid + 1; else right = mid;
-                }
-                result[k] = left;
-            }
-        }
-        return result;
-    }
-
-    // Without replacement: successive weighted draws, each removing the drawn index. PyTorch 1.13 uses
-    // the exponential-race trick instead, so these orders are reproducible by seed but not PyTorch's.
-    private int[] WithoutReplacement(ReadOnlySpan<double> weights, int count)
-    {
-        var w = weights.ToArray();
-        double total = 0;
-        foreach (double x in w) total += x;
-        var result = new int[count];
-        var g = G;
-        lock (g.Mutex)
-        {
-            for (int k = 0; k < count; k++)
-            {
-                double u = g.UniformDouble() * total, acc = 0;
-                int pick = -1;
-                for (int i = 0; i < w.Length; i++)
-                {
-                    if (w[i] <= 0) continue;
-                    acc += w[i];
-                    pick = i;
-                    if (u < acc) break;
-                }
-                result[k] = pick;
-                total -= w[pick];
-                w[pick] = 0;
-            }
-        }
+        for (int i = 0; i < count; i++) result[i] = (int)drawn[i];
         return result;
     }
 }

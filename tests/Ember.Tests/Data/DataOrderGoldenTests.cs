@@ -56,6 +56,10 @@ public class DataOrderGoldenTests
         Assert.Equal(Expected("subset_random"), new SubsetRandomSampler([10, 20, 30, 40, 50]).Select(i => (long)i));
         Assert.Equal(Expected("weighted_replacement"),
             new WeightedRandomSampler([0.1, 0.9, 0.4, 0.7, 3.0, 0.6], 25, replacement: true, generator: new Generator().ManualSeed(7)).Select(i => (long)i));
+        Assert.Equal(Expected("weighted_no_replacement"),
+            new WeightedRandomSampler([0.1, 0.9, 0.4, 0.7, 3.0, 0.6], 5, replacement: false, generator: new Generator().ManualSeed(8)).Select(i => (long)i));
+        Assert.Equal(Expected("weighted_one"),
+            new WeightedRandomSampler([0.1, 0.9, 0.4, 0.7, 3.0, 0.6], 1, generator: new Generator().ManualSeed(9)).Select(i => (long)i));
     }
 
     [Fact]
