@@ -52,6 +52,31 @@ for dt, tag in ((torch.float64, "f64"), (torch.float32, "f32")):
     C("lrn_5d", nn.LocalResponseNorm(2, alpha=0.1), rn(1, 4, 2, 3, 2))
     C("logsigmoid", nn.LogSigmoid(), rn(3, 4) * 5)
 
+    # ---- instance norm: "weight"/"bias" are loaded into the module; with running statistics,
+    # "running_mean"/"running_var" after the training call, then "eval_output" of "eval_input".
+    def I(case, m, x, affine=False, track=False):
+        m = m.to(dt)
+        if affine:
+            with torch.no_grad():
+                m.weight.copy_(rn(m.num_features))
+                m.bias.copy_(rn(m.num_features))
+            out[f"{case}.{tag}.weight"] = m.weight.detach().clone()
+            out[f"{case}.{tag}.bias"] = m.bias.detach().clone()
+        C(case, m, x)
+        if track:
+            out[f"{case}.{tag}.running_mean"] = m.running_mean.clone()
+            out[f"{case}.{tag}.running_var"] = m.running_var.clone()
+            m.eval()
+            xe = rn(*x.shape)
+            out[f"{case}.{tag}.eval_input"] = xe
+            out[f"{case}.{tag}.eval_output"] = m(xe).detach()
+
+    I("in1d", nn.InstanceNorm1d(3), rn(2, 3, 5))
+    I("in1d_nobatch", nn.InstanceNorm1d(3), rn(3, 5))
+    I("in2d_affine", nn.InstanceNorm2d(3, affine=True), rn(2, 3, 4, 3), affine=True)
+    I("in2d_track", nn.InstanceNorm2d(3, momentum=0.3, track_running_stats=True), rn(2, 3, 3, 4) * 2 + 1, track=True)
+    I("in3d_affine_track", nn.InstanceNorm3d(2, eps=1e-3, affine=True, track_running_stats=True), rn(2, 2, 3, 2, 2), affine=True, track=True)
+
 mods = {
     "zeropad2d_1": nn.ZeroPad2d(1), "zeropad2d": nn.ZeroPad2d((1, 2, 0, 3)),
     "constpad1d": nn.ConstantPad1d(2, 3.5), "constpad2d": nn.ConstantPad2d((1, 0, 2, 1), 0),
@@ -61,6 +86,8 @@ mods = {
     "pixel_shuffle": nn.PixelShuffle(2), "pixel_unshuffle": nn.PixelUnshuffle(3),
     "softmax2d": nn.Softmax2d(), "lrn": nn.LocalResponseNorm(2), "lrn_opts": nn.LocalResponseNorm(5, 0.001, 0.5, 2.0),
     "logsigmoid": nn.LogSigmoid(),
+    "in1d": nn.InstanceNorm1d(3), "in2d": nn.InstanceNorm2d(3, affine=True, track_running_stats=True),
+    "in3d": nn.InstanceNorm3d(4, eps=1e-3, momentum=0.5),
 }
 texts = {k: repr(m) for k, m in mods.items()}
 save(os.path.join(os.path.dirname(os.path.abspath(__file__)), "nn_porting_layers.json"), out, meta={"texts": texts})
