@@ -217,6 +217,23 @@ public class ModuleApiTests
     }
 
     [Fact]
+    public void HooksRunOnThreeInputLosses()
+    {
+        var loss = new MarginRankingLoss();
+        var a = Tensor.From(new[] { 1f, 2f });
+        var b = Tensor.From(new[] { 2f, 1f });
+        var y = Tensor.From(new[] { 1f, 1f });
+        var seen = new List<int>();
+        using (loss.RegisterForwardHook((m, args, output) => { seen.Add(args.Length); return null; }))
+            Assert.Equal(0.5, loss.Call(a, b, y).ToDouble());   // mean(max(0, -y (a - b))) = (1 + 0) / 2
+        Assert.Equal([3], seen);
+        using (loss.RegisterForwardPreHook((m, args) => [args[0], args[0], args[2]]))
+            Assert.Equal(0.0, loss.Call(a, b, y).ToDouble());
+        using (loss.RegisterForwardPreHook((m, args) => [args[0], args[1]]))
+            Assert.Throws<ArgumentException>(() => loss.Call(a, b, y));
+    }
+
+    [Fact]
     public void HooksRunOnRecurrentCallsWithAStateAndWithPackedInput()
     {
         Tensor.ManualSeed(2);
