@@ -7,8 +7,9 @@ namespace Ember.Tests.Vision;
 
 /// <summary>
 /// Ember.Vision.Models against torchvision 0.14 (tests/golden/vision_models.py): state-dict keys, shapes and
-/// order, the printed tree, eval-mode logits after loading a state dict, and real torchvision state dicts
-/// saved with torch.save. One class, so the big models (VGG holds 130M parameters) never run side by side.
+/// order, the printed tree, eval-mode logits after loading a state dict, real torchvision state dicts saved
+/// with torch.save, and a training step. One class, so the big models (VGG holds 130M parameters) never run
+/// side by side, and one test per model, so each is built once.
 /// </summary>
 public class VisionModelTests
 {
@@ -33,32 +34,45 @@ public class VisionModelTests
 
     [Theory]
     [MemberData(nameof(AllModels))]
-    public void VisionModelHasTorchvisionsStateDictKeysShapesOrderAndRepr(string name)
+    public void VisionModelMatchesTorchvisionAndTrains(string name)
     {
         var model = VisionModelZoo.Models[name]();
+
+        // Structure: torchvision's state-dict keys in order, their shapes and dtypes, and print(model).
         var expected = Keys(name);
-        var sd = model.StateDict();
-        Assert.Equal(expected.Select(e => e.Key), sd.Keys);
+        var own = model.StateDict();
+        Assert.Equal(expected.Select(e => e.Key), own.Keys);
         foreach (var (k, shape, dtype) in expected)
         {
-            Assert.True(shape.SequenceEqual((int[])sd[k].Shape), $"{name}: {k} has shape {sd[k].Shape}, torchvision's is [{string.Join(", ", shape)}]");
-            Assert.Equal("torch." + dtype, sd[k].DType.TorchName());
+            Assert.True(shape.SequenceEqual((int[])own[k].Shape), $"{name}: {k} has shape {own[k].Shape}, torchvision's is [{string.Join(", ", shape)}]");
+            Assert.Equal("torch." + dtype, own[k].DType.TorchName());
         }
         Assert.Equal(Meta(name).GetProperty("repr").GetString(), model.ToString());
-    }
 
-    [Theory]
-    [MemberData(nameof(AllModels))]
-    public void VisionModelGivesTorchvisionsLogitsForTheSameStateDict(string name)
-    {
-        var model = VisionModelZoo.Models[name]();
-        var result = model.LoadStateDict(VisionModelZoo.SyntheticStateDict(Keys(name).Select(e => (e.Key, e.Shape)).ToList()));
+        // Numbers: the state dict torchvision ran with (synthetic, see VisionModelZoo) gives its eval-mode logits.
+        var result = model.LoadStateDict(VisionModelZoo.SyntheticStateDict(expected.Select(e => (e.Key, e.Shape)).ToList()));
         Assert.Empty(result.MissingKeys);
         Assert.Empty(result.UnexpectedKeys);
         model.Eval();
         Tensor logits;
         using (Ember.Autograd.NoGrad()) logits = model.Call(VisionModelZoo.SyntheticInput(InputShape(name)));
         AssertLogits(G[name + ".logits"], logits, name);
+
+        // Training: a forward in training mode (batch-norm batch statistics, dropout) and a backward pass
+        // that reaches every parameter with a finite gradient of its shape.
+        model.Train();
+        Tensor.ManualSeed(0);
+        int side = name == "alexnet" ? 64 : 32;   // AlexNet's stride-4 stem and three pools need at least 63 pixels
+        var x = Tensor.Randn(2, 3, side, side);
+        var output = model.Call(x);
+        Assert.Equal([2, 10], (int[])output.Shape);
+        F.CrossEntropy(output, Tensor.From<long>([1, 7], [2])).Backward();
+        foreach (var (n, p) in model.NamedParameters())
+        {
+            Assert.True(p.Grad is not null, $"{name}: {n} got no gradient");
+            Assert.Equal((int[])p.Shape, (int[])p.Grad!.Shape);
+            Assert.True(p.Grad.IsFinite().All().Item<bool>(), $"{name}: {n} has a non-finite gradient");
+        }
     }
 
     [Theory]

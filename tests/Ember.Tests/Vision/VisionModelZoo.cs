@@ -10,6 +10,11 @@ namespace Ember.Tests.Vision;
 /// </summary>
 internal static class VisionModelZoo
 {
+    /// <summary>
+    /// The golden names and Ember's factories. The VGGs skip torchvision's re-initialisation here (their
+    /// weights are replaced at once and drawing 130M normals twice is most of the test's time);
+    /// VisionModelInitTests checks that initialisation on its own.
+    /// </summary>
     public static readonly Dictionary<string, Func<Module<Tensor, Tensor>>> Models = new()
     {
         ["resnet18"] = () => ResNet.Resnet18(numClasses: 10),
@@ -17,10 +22,10 @@ internal static class VisionModelZoo
         ["resnet50"] = () => ResNet.Resnet50(numClasses: 10),
         ["resnext50_32x4d"] = () => ResNet.Resnext50_32x4d(numClasses: 10),
         ["wide_resnet50_2"] = () => ResNet.WideResnet50_2(numClasses: 10),
-        ["vgg11"] = () => VGG.Vgg11(numClasses: 10),
-        ["vgg11_bn"] = () => VGG.Vgg11Bn(numClasses: 10),
-        ["vgg16"] = () => VGG.Vgg16(numClasses: 10),
-        ["vgg16_bn"] = () => VGG.Vgg16Bn(numClasses: 10),
+        ["vgg11"] = () => VGG.Vgg11(numClasses: 10, initWeights: false),
+        ["vgg11_bn"] = () => VGG.Vgg11Bn(numClasses: 10, initWeights: false),
+        ["vgg16"] = () => VGG.Vgg16(numClasses: 10, initWeights: false),
+        ["vgg16_bn"] = () => VGG.Vgg16Bn(numClasses: 10, initWeights: false),
         ["alexnet"] = () => new AlexNet(numClasses: 10),
         ["squeezenet1_0"] = () => SqueezeNet.Squeezenet1_0(numClasses: 10),
         ["squeezenet1_1"] = () => SqueezeNet.Squeezenet1_1(numClasses: 10),
@@ -29,22 +34,18 @@ internal static class VisionModelZoo
     };
 
     /// <summary>murmur3's fmix32 of (i + seed * golden ratio), as a double in [0, 1) (vision_models.py's hash32).</summary>
-    private static double[] Hash(int n, int seed)
+    private static double Hash(int i, uint s)
     {
-        var u = new double[n];
-        uint s = unchecked((uint)seed * 0x9E3779B9u);
-        for (int i = 0; i < n; i++)
-        {
-            uint x = unchecked((uint)i + s);
-            x ^= x >> 16;
-            x = unchecked(x * 0x85EBCA6Bu);
-            x ^= x >> 13;
-            x = unchecked(x * 0xC2B2AE35u);
-            x ^= x >> 16;
-            u[i] = x / 4294967296.0;
-        }
-        return u;
+        uint x = unchecked((uint)i + s);
+        x ^= x >> 16;
+        x = unchecked(x * 0x85EBCA6Bu);
+        x ^= x >> 13;
+        x = unchecked(x * 0xC2B2AE35u);
+        x ^= x >> 16;
+        return x / 4294967296.0;
     }
+
+    private static uint Seed(int seed) => unchecked((uint)seed * 0x9E3779B9u);
 
     /// <summary>The synthetic state dict for <paramref name="keys"/> (name, shape) in torchvision's order.</summary>
     public static Dictionary<string, Tensor> SyntheticStateDict(IReadOnlyList<(string Key, int[] Shape)> keys)
@@ -60,22 +61,32 @@ internal static class VisionModelZoo
             }
             int n = 1;
             foreach (int d in shape) n *= d;
-            double[] u = Hash(n, t + 1);
-            Func<double, double> map;
-            if (k.EndsWith("running_mean", StringComparison.Ordinal)) map = x => (x - 0.5) * 0.2;
-            else if (k.EndsWith("running_var", StringComparison.Ordinal)) map = x => 0.5 + x;
+            uint s = Seed(t + 1);
+            var a = new float[n];
+            // The same float64 operations, in the same order, as the script's numpy expressions.
+            if (k.EndsWith("running_mean", StringComparison.Ordinal)) Fill(a, i => (Hash(i, s) - 0.5) * 0.2);
+            else if (k.EndsWith("running_var", StringComparison.Ordinal)) Fill(a, i => 0.5 + Hash(i, s));
             else if (shape.Length >= 2)
             {
                 double scale = Math.Sqrt(24.0 / (n / shape[0]));
-                map = x => (x - 0.5) * scale;
+                Fill(a, i => (Hash(i, s) - 0.5) * scale);
             }
-            else if (k.EndsWith("weight", StringComparison.Ordinal)) map = x => 0.3 + 0.4 * x;
-            else map = x => (x - 0.5) * 0.2;
-            var a = new float[n];
-            for (int i = 0; i < n; i++) a[i] = (float)map(u[i]);
+            else if (k.EndsWith("weight", StringComparison.Ordinal)) Fill(a, i => 0.3 + 0.4 * Hash(i, s));
+            else Fill(a, i => (Hash(i, s) - 0.5) * 0.2);
             sd[k] = Tensor.From<float>(a, shape);
         }
         return sd;
+    }
+
+    // Large tensors (VGG's 25088 x 4096 weight) are filled in parallel chunks; each element depends on its index only.
+    private static void Fill(float[] a, Func<int, double> value)
+    {
+        const int Chunk = 1 << 16;
+        Parallel.For(0, (a.Length + Chunk - 1) / Chunk, c =>
+        {
+            int end = Math.Min(a.Length, (c + 1) * Chunk);
+            for (int i = c * Chunk; i < end; i++) a[i] = (float)value(i);
+        });
     }
 
     /// <summary>The synthetic input: uniform in [-1, 1), seed 12345.</summary>
@@ -83,9 +94,9 @@ internal static class VisionModelZoo
     {
         int n = 1;
         foreach (int d in shape) n *= d;
-        double[] u = Hash(n, 12345);
+        uint s = Seed(12345);
         var a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float)((u[i] - 0.5) * 2.0);
+        Fill(a, i => (Hash(i, s) - 0.5) * 2.0);
         return Tensor.From<float>(a, shape);
     }
 }
