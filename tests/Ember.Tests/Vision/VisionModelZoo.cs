@@ -10,22 +10,17 @@ namespace Ember.Tests.Vision;
 /// </summary>
 internal static class VisionModelZoo
 {
-    /// <summary>
-    /// The golden names and Ember's factories. The VGGs skip torchvision's re-initialisation here (their
-    /// weights are replaced at once and drawing 130M normals twice is most of the test's time);
-    /// VisionModelInitTests checks that initialisation on its own.
-    /// </summary>
+    /// <summary>The golden names and Ember's factories, called as vision_models.py calls torchvision's.</summary>
     public static readonly Dictionary<string, Func<Module<Tensor, Tensor>>> Models = new()
     {
         ["resnet18"] = () => ResNet.Resnet18(numClasses: 10),
         ["resnet34"] = () => ResNet.Resnet34(numClasses: 10),
         ["resnet50"] = () => ResNet.Resnet50(numClasses: 10),
         ["resnext50_32x4d"] = () => ResNet.Resnext50_32x4d(numClasses: 10),
-        ["wide_resnet50_2"] = () => ResNet.WideResnet50_2(numClasses: 10),
-        ["vgg11"] = () => VGG.Vgg11(numClasses: 10, initWeights: false),
-        ["vgg11_bn"] = () => VGG.Vgg11Bn(numClasses: 10, initWeights: false),
-        ["vgg16"] = () => VGG.Vgg16(numClasses: 10, initWeights: false),
-        ["vgg16_bn"] = () => VGG.Vgg16Bn(numClasses: 10, initWeights: false),
+        ["vgg11"] = () => VGG.Vgg11(numClasses: 10),
+        ["vgg11_bn"] = () => VGG.Vgg11Bn(numClasses: 10),
+        ["vgg16"] = () => VGG.Vgg16(numClasses: 10),
+        ["vgg16_bn"] = () => VGG.Vgg16Bn(numClasses: 10),
         ["alexnet"] = () => new AlexNet(numClasses: 10),
         ["squeezenet1_0"] = () => SqueezeNet.Squeezenet1_0(numClasses: 10),
         ["squeezenet1_1"] = () => SqueezeNet.Squeezenet1_1(numClasses: 10),
@@ -42,7 +37,7 @@ internal static class VisionModelZoo
         x ^= x >> 13;
         x = unchecked(x * 0xC2B2AE35u);
         x ^= x >> 16;
-        return x / 4294967296.0;
+        return x * (1.0 / 4294967296.0);   // exact: a power of two, so the same as the script's division
     }
 
     private static uint Seed(int seed) => unchecked((uint)seed * 0x9E3779B9u);
@@ -61,32 +56,33 @@ internal static class VisionModelZoo
             }
             int n = 1;
             foreach (int d in shape) n *= d;
-            uint s = Seed(t + 1);
-            var a = new float[n];
-            // The same float64 operations, in the same order, as the script's numpy expressions.
-            if (k.EndsWith("running_mean", StringComparison.Ordinal)) Fill(a, i => (Hash(i, s) - 0.5) * 0.2);
-            else if (k.EndsWith("running_var", StringComparison.Ordinal)) Fill(a, i => 0.5 + Hash(i, s));
-            else if (shape.Length >= 2)
-            {
-                double scale = Math.Sqrt(24.0 / (n / shape[0]));
-                Fill(a, i => (Hash(i, s) - 0.5) * scale);
-            }
-            else if (k.EndsWith("weight", StringComparison.Ordinal)) Fill(a, i => 0.3 + 0.4 * Hash(i, s));
-            else Fill(a, i => (Hash(i, s) - 0.5) * 0.2);
-            sd[k] = Tensor.From<float>(a, shape);
+            // u -> (u + add) * mul, or add + mul * u: the same float64 operations, in the same order, as the script's.
+            var map = k.EndsWith("running_mean", StringComparison.Ordinal) ? new Affine(-0.5, 0.2, false)
+                : k.EndsWith("running_var", StringComparison.Ordinal) ? new Affine(0.5, 1.0, true)
+                : shape.Length >= 2 ? new Affine(-0.5, Math.Sqrt(24.0 / (n / shape[0])), false)
+                : k.EndsWith("weight", StringComparison.Ordinal) ? new Affine(0.3, 0.4, true)
+                : new Affine(-0.5, 0.2, false);
+            sd[k] = Tensor.From<float>(Fill(n, Seed(t + 1), map), shape);
         }
         return sd;
     }
 
-    // Large tensors (VGG's 25088 x 4096 weight) are filled in parallel chunks; each element depends on its index only.
-    private static void Fill(float[] a, Func<int, double> value)
+    private readonly record struct Affine(double Add, double Mul, bool MulFirst)
     {
+        public double Apply(double u) => MulFirst ? Add + Mul * u : (u + Add) * Mul;
+    }
+
+    // Large tensors (VGG's 25088 x 4096 weight) are filled in parallel chunks; each element depends on its index only.
+    private static float[] Fill(int n, uint seed, Affine map)
+    {
+        var a = new float[n];
         const int Chunk = 1 << 16;
-        Parallel.For(0, (a.Length + Chunk - 1) / Chunk, c =>
+        Parallel.For(0, (n + Chunk - 1) / Chunk, c =>
         {
-            int end = Math.Min(a.Length, (c + 1) * Chunk);
-            for (int i = c * Chunk; i < end; i++) a[i] = (float)value(i);
+            int end = Math.Min(n, (c + 1) * Chunk);
+            for (int i = c * Chunk; i < end; i++) a[i] = (float)map.Apply(Hash(i, seed));
         });
+        return a;
     }
 
     /// <summary>The synthetic input: uniform in [-1, 1), seed 12345.</summary>
@@ -94,9 +90,6 @@ internal static class VisionModelZoo
     {
         int n = 1;
         foreach (int d in shape) n *= d;
-        uint s = Seed(12345);
-        var a = new float[n];
-        Fill(a, i => (Hash(i, s) - 0.5) * 2.0);
-        return Tensor.From<float>(a, shape);
+        return Tensor.From<float>(Fill(n, Seed(12345), new Affine(-0.5, 2.0, false)), shape);
     }
 }
