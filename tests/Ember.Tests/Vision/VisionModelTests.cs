@@ -22,6 +22,13 @@ public class VisionModelTests
     /// </summary>
     public static TheoryData<string> AllModels() => new(VisionModelZoo.Models.Keys.Where(n => n is not ("vgg11_bn" or "vgg16")));
 
+    /// <summary>
+    /// VGG-16-BN is built without torchvision's re-initialisation and skips the training step: drawing 120M
+    /// normals and a backward pass through its classifier cost seconds and cover nothing VGG-11 does not (its
+    /// batch norms start at 1 and 0 either way).
+    /// </summary>
+    private static readonly HashSet<string> StructureAndLogitsOnly = ["vgg16_bn"];
+
     private static JsonElement Meta(string name) => G.Meta.GetProperty("models").GetProperty(name);
 
     private static List<(string Key, int[] Shape, string DType)> Keys(string name) =>
@@ -41,8 +48,9 @@ public class VisionModelTests
     [MemberData(nameof(AllModels))]
     public void VisionModelMatchesTorchvisionAndTrains(string name)
     {
+        bool full = !StructureAndLogitsOnly.Contains(name);
         Tensor.ManualSeed(0);
-        var model = VisionModelZoo.Models[name]();
+        var model = full ? VisionModelZoo.Models[name]() : Ember.Vision.Models.VGG.Vgg16Bn(numClasses: 10, initWeights: false);
 
         // Structure: torchvision's state-dict keys in order, their shapes and dtypes, and print(model).
         var expected = Keys(name);
@@ -58,7 +66,7 @@ public class VisionModelTests
         // Initialisation: the same seed gives torchvision's initial values (first, second and last of each
         // tensor), since the layers draw in torchvision's order and the schemes match.
         var init = Meta(name).GetProperty("init").EnumerateArray().Select(e => e.EnumerateArray().Select(x => (float)x.GetDouble()).ToArray()).ToList();
-        for (int i = 0; i < expected.Count; i++)
+        for (int i = 0; full && i < expected.Count; i++)
         {
             var flat = own[expected[i].Key].Reshape(-1).To(DType.Float32);
             float[] actual = [flat[0].Item<float>(), flat[Math.Min(1, flat.Size(0) - 1)].Item<float>(), flat[-1].Item<float>()];
@@ -76,6 +84,7 @@ public class VisionModelTests
 
         // Training: a forward in training mode (batch-norm batch statistics, dropout) and a backward pass
         // that reaches every parameter with a finite gradient of its shape.
+        if (!full) return;
         model.Train();
         Tensor.ManualSeed(0);
         int side = name == "alexnet" ? 64 : 32;   // AlexNet's stride-4 stem and three pools need at least 63 pixels
