@@ -6,6 +6,7 @@ using Xunit;
 namespace Ember.Tests.Vision;
 
 /// <summary>The constructor options of Ember.Vision.Models and their errors, on small configurations.</summary>
+[Collection("DefaultGenerator")]
 public class VisionModelOptionTests
 {
     [Fact]

@@ -8,9 +8,11 @@ namespace Ember.Tests.Vision;
 /// <summary>
 /// Ember.Vision.Models against torchvision 0.14 (tests/golden/vision_models.py): state-dict keys, shapes and
 /// order, the printed tree, eval-mode logits after loading a state dict, real torchvision state dicts saved
-/// with torch.save, and a training step. One class, so the big models (VGG holds 130M parameters) never run
-/// side by side, and one test per model, so each is built once.
+/// with torch.save, and a training step. In the DefaultGenerator collection: the seeded initial values need the
+/// default generator to themselves, and the collection runs alone, so the big models (VGG holds 130M
+/// parameters) never share the machine with other tests. One test per model, so each is built once.
 /// </summary>
+[Collection("DefaultGenerator")]
 public class VisionModelTests
 {
     private static readonly Golden G = Golden.Load("vision_models");
