@@ -1,6 +1,6 @@
 // Per-op timings of bench/compare's lstm_lm_step (vocabulary 10000, width 200, 2 layers, sequence 35,
 // batch 20) through the public API. Usage:
-//   dotnet bench/SeqProfile/bin/Release/net10.0/SeqProfile.dll [--batch 20] [--threads 2] [--rounds 5] [--ms 300]
+//   dotnet bench/SeqProfile/bin/Release/net10.0/SeqProfile.dll [--batch 20] [--threads 2] [--rounds 5] [--ms 300] [--only "lstm fwd+bwd"]
 // Rounds are interleaved (every item once per round); the figure is the median over rounds, in ms per call.
 using System.Diagnostics;
 using System.Globalization;
@@ -10,6 +10,7 @@ using Ember.Optim;
 
 int batch = 20, threads = 2, rounds = 5;
 double ms = 300;
+string? only = null;
 for (int i = 0; i < args.Length; i++)
 {
     string Next() => args[++i];
@@ -19,6 +20,8 @@ for (int i = 0; i < args.Length; i++)
         case "--threads": threads = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--rounds": rounds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--ms": ms = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+        // Only the items whose name contains this text (to profile one of them under perf).
+        case "--only": only = Next(); break;
         default: throw new ArgumentException($"unknown argument {args[i]}");
     }
 }
@@ -66,6 +69,7 @@ var items = new List<(string, Action)>
     ("add [700x10000]+[10000]", () => logits.Add(dec.Bias!.Detach())),
     ("clone [700x10000]", () => logits.Clone()),
 };
+if (only is not null) items.RemoveAll(it => !it.Item1.Contains(only, StringComparison.Ordinal));
 foreach (var (_, body) in items) { var sw = Stopwatch.StartNew(); while (sw.ElapsedMilliseconds < 150) body(); }
 var samples = items.Select(_ => new List<double>()).ToArray();
 var pauses = new double[items.Count]; var calls = new long[items.Count]; var gcs = new int[items.Count];
