@@ -38,6 +38,19 @@ public partial class Tensor
         int m = sa.Length == 1 ? 1 : sa[^2];
         int n = sb.Length == 1 ? 1 : sb[^1];
         int[] batch = BroadcastBatch(sa, sb, op);
+        // [.., m, k] · [k, n] folds the leading dims into the rows, as PyTorch's matmul does: one
+        // [rows, k] · [k, n] product instead of one per batch element (which packs B again for each and,
+        // in the backward, builds a [batch.., k, n] gradient for the engine to sum). PyTorch's node
+        // names follow: UnsafeViewBackward0 above MmBackward0.
+        if (sa.Length >= 3 && sb.Length == 2)
+        {
+            int rows = 1;
+            for (int d = 0; d < sa.Length - 1; d++) rows *= sa[d];
+            var flat = Mm(a.Reshape(rows, k), b);
+            var folded = new Tensor(flat.Storage, Layout.Contiguous([.. sa[..^1], n]));
+            if (Autograd.Recording(flat)) Derivatives.UnsafeView.Record(folded, [flat]);
+            return folded;
+        }
         var outShape = new List<int>(batch);
         if (sa.Length > 1) outShape.Add(m);
         if (sb.Length > 1) outShape.Add(n);

@@ -36,9 +36,13 @@ internal static partial class Derivatives
         return grads;
     });
 
-    /// <summary>self.gather(dim, index) (recorded: self; saved: index; state: dim). zeros(self).scatter_add(dim, index, g).</summary>
+    /// <summary>
+    /// self.gather(dim, index) (recorded: self; saved: index; state: dim). As PyTorch's gather_backward,
+    /// zeros(self).scatter_add_(dim, index, g): in place on the fresh zeros, since the out-of-place
+    /// scatter_add would copy them first (a second pass over a [700, 10000] gradient in a language model's loss).
+    /// </summary>
     public static readonly Rule Gather = new("GatherBackward0", static (c, g) =>
-        [Tensor.Zeros(c.InputShape(0), g[0].DType, g[0].Device).ScatterAdd(c.State<int>(), c.Saved(0), g[0])]);
+        [Tensor.Zeros(c.InputShape(0), g[0].DType, g[0].Device).ScatterAdd_(c.State<int>(), c.Saved(0), g[0])]);
 
     /// <summary>self.scatter(dim, index, src) (recorded: self, src; saved: index; state: dim).</summary>
     public static readonly Rule ScatterSrc = new("ScatterBackward0", static (c, g) =>

@@ -162,7 +162,28 @@ internal static class Engine
     {
         if (!buffers.TryGetValue(e.Node!, out var buf)) buffers[e.Node!] = buf = new Tensor?[e.Node!.NumOutputs];
         // Out of place, so a gradient tensor shared with a hook or the caller is never modified.
-        buf[e.InputNr] = buf[e.InputNr] is { } prev ? prev + grad : grad;
+        buf[e.InputNr] = buf[e.InputNr] is { } prev ? Sum(prev, grad) : grad;
+    }
+
+    /// <summary>
+    /// prev + grad. Two gradients laid out alike but not row-major (a transposed weight's, such as an
+    /// RNN's W_hhᵀ, gathered over every time step) are added in their own memory order and the sum
+    /// keeps that layout: a row-major sum of two column-major operands would walk them element by
+    /// element with strides.
+    /// </summary>
+    private static Tensor Sum(Tensor prev, Tensor grad)
+    {
+        if (prev.Layout.IsContiguous || grad.Layout.IsContiguous || prev.DType != grad.DType
+            || !prev.Shape.AsSpan().SequenceEqual(grad.Shape.AsSpan())
+            || !prev.Layout.Strides.AsSpan().SequenceEqual(grad.Layout.Strides.AsSpan()))
+            return prev + grad;
+        int[] strides = prev.Layout.Strides;
+        int[] perm = Enumerable.Range(0, strides.Length).OrderByDescending(d => strides[d]).ToArray();
+        var p = prev.Permute(perm);
+        if (!p.Layout.IsContiguous) return prev + grad;
+        int[] inverse = new int[perm.Length];
+        for (int d = 0; d < perm.Length; d++) inverse[perm[d]] = d;
+        return (p + grad.Permute(perm)).Permute(inverse);
     }
 
     /// <summary>Reduces a gradient to the shape its input had (summing broadcast dims) and casts it to that input's dtype.</summary>

@@ -18,6 +18,31 @@ public class AutogradSemanticsTests
         Assert.True(x.IsLeaf);
     }
 
+    // Gradients reaching one permuted view from several uses (an RNN's W_hhᵀ over its time steps) are
+    // summed in their own memory order; the values are those of the plain sum, in either layout.
+    [Fact]
+    public void GradientsOfAPermutedViewUsedSeveralTimesAccumulate()
+    {
+        Tensor.ManualSeed(3);
+        var w = Tensor.Randn(4, 3, 5).RequiresGrad_();
+        var wp = w.Permute(2, 0, 1);                  // [5, 4, 3], not contiguous
+        var xs = new[] { Tensor.Randn(5, 4, 3), Tensor.Randn(5, 4, 3), Tensor.Randn(5, 4, 3) };
+        var loss = (wp * xs[0]).Sum() + (wp * xs[1]).Sum() + (wp * xs[2] * wp).Sum();
+        loss.Backward();
+        var wpd = wp.Detach();
+        var expected = (xs[0] + xs[1] + 2.0 * xs[2] * wpd).Permute(1, 2, 0);
+        TensorAssert.Close(expected, w.Grad!);
+
+        var m = Tensor.Randn(7, 6).RequiresGrad_();
+        var mt = m.T;                                 // column-major, as Linear's weight.T
+        var a = Tensor.Randn(2, 6);
+        var b = Tensor.Randn(3, 6);
+        (a.MatMul(mt).Sum() + b.MatMul(mt).Sum() + a.MatMul(mt).Square().Sum()).Backward();
+        var ones = Tensor.Ones(7);
+        var expectedM = ones.Outer(a.Sum(0)) + ones.Outer(b.Sum(0)) + (2.0 * a.MatMul(m.Detach().T)).T.MatMul(a);
+        TensorAssert.Close(expectedM, m.Grad!, 1e-5, 1e-5);
+    }
+
     [Fact]
     public void NonLeafGradientIsKeptOnlyWithRetainGrad()
     {

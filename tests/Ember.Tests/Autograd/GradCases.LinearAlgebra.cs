@@ -13,18 +13,19 @@ public static partial class GradCases
         yield return Case("MatMul", "1-D · 2-D", x => x[0].MatMul(x[1]), () => [R(3), R(3, 4)], gradGrad: true);
         yield return Case("MatMul", "1-D · 3-D", x => x[0].MatMul(x[1]), () => [R(3), R(2, 3, 4)], gradGrad: true);
         yield return Case("MatMul", "3-D · 1-D", x => x[0].MatMul(x[1]), () => [R(2, 3, 4), R(4)], gradGrad: true);
-        yield return Case("MatMul", "3-D · 2-D (batch broadcast)", x => x[0].MatMul(x[1]), () => [R(2, 3, 4), R(4, 2)], gradGrad: true);
+        // N-D · 2-D folds the batch into the rows (one mm under a view), as PyTorch does.
+        yield return Case("Mm", "3-D · 2-D (batch broadcast)", x => x[0].MatMul(x[1]), () => [R(2, 3, 4), R(4, 2)], gradGrad: true);
         yield return Case("MatMul", "2-D · 3-D (batch broadcast)", x => x[0].MatMul(x[1]), () => [R(3, 4), R(2, 4, 2)], gradGrad: true);
         yield return Case("MatMul", "3-D · 3-D same batch", x => x[0].MatMul(x[1]), () => [R(2, 3, 4), R(2, 4, 2)], gradGrad: true);
         yield return Case("MatMul", "[2,1,3,4] · [3,4,2] broadcast batch dims", x => x[0].MatMul(x[1]), () => [R(2, 1, 3, 4), R(3, 4, 2)], gradGrad: true);
         yield return Case("MatMul", "batched, transposed and non-contiguous", x => x[0].MatMul(x[1]), () => [T(2, 3, 4), NC(1, 4, 2)], gradGrad: true);
         yield return Case("MatMul", "batched, constant second operand", x => x[0].MatMul(x[1]), () => [R(2, 3, 4), C(4, 2).Expand(2, 4, 2)]);
-        yield return Case("MatMul", "batched, only the second operand requires grad", x => x[0].MatMul(x[1]), () => [C(2, 3, 4), R(4, 2)]);
+        yield return Case("Mm", "batched, only the second operand requires grad", x => x[0].MatMul(x[1]), () => [C(2, 3, 4), R(4, 2)]);
 
         yield return Case("Mm", "mm", x => x[0].Mm(x[1]), () => [R(3, 2), R(2, 4)], gradGrad: true);
         yield return Case("Mm", "mm, transposed and non-contiguous", x => Tensor.Mm(x[0], x[1]), () => [NC(3, 2), T(2, 4)]);
         yield return Case("Mm", "mm by a constant", x => x[0].Mm(x[1]), () => [R(3, 2), C(2, 4)], gradGrad: true);
-        yield return Case("MatMul", "batched with an empty batch", x => x[0].MatMul(x[1]), () => [R(0, 3, 4), R(4, 2)]);
+        yield return Case("Mm", "batched with an empty batch", x => x[0].MatMul(x[1]), () => [R(0, 3, 4), R(4, 2)]);
         yield return Case("Mm", "mm with an empty inner dim", x => x[0].Mm(x[1]), () => [R(3, 0), R(0, 2)]);
 
         yield return Case("Bmm", "bmm", x => x[0].Bmm(x[1]), () => [R(2, 3, 2), R(2, 2, 4)], gradGrad: true);

@@ -16,13 +16,21 @@ public class AutogradLinearAlgebraTests
     [InlineData(new[] { 2, 3 }, new[] { 3, 4 }, "MmBackward0")]
     [InlineData(new[] { 3 }, new[] { 3, 4 }, "MatmulBackward0")]
     [InlineData(new[] { 5, 2, 3 }, new[] { 3 }, "MatmulBackward0")]
-    [InlineData(new[] { 5, 2, 3 }, new[] { 3, 4 }, "MatmulBackward0")]
     [InlineData(new[] { 5, 1, 2, 3 }, new[] { 4, 3, 4 }, "MatmulBackward0")]
     public void MatMulRecordsThePyTorchNodeForEachForm(int[] sa, int[] sb, string node)
     {
         var r = Tensor.MatMul(P(sa), P(sb));
         Assert.Equal(node, r.GradFn!.Name);
         Assert.Equal(2, r.GradFn.NextEdges.Length);
+    }
+
+    // [.., m, k] · [k, n] folds the batch into the rows as PyTorch does: one mm under an unsafe view.
+    [Fact]
+    public void MatMulOfABatchByAMatrixRecordsAViewAboveOneMm()
+    {
+        var r = Tensor.MatMul(P(5, 2, 3), P(3, 4));
+        Assert.Equal("UnsafeViewBackward0", r.GradFn!.Name);
+        Assert.Equal("MmBackward0", Assert.Single(r.GradFn.NextEdges).Node!.Name);
     }
 
     [Fact]

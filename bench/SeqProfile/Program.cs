@@ -1,0 +1,93 @@
+// Per-op timings of bench/compare's lstm_lm_step (vocabulary 10000, width 200, 2 layers, sequence 35,
+// batch 20) through the public API. Usage:
+//   dotnet bench/SeqProfile/bin/Release/net10.0/SeqProfile.dll [--batch 20] [--threads 2] [--rounds 5] [--ms 300] [--only "lstm fwd+bwd"]
+// Rounds are interleaved (every item once per round); the figure is the median over rounds, in ms per call.
+using System.Diagnostics;
+using System.Globalization;
+using Ember;
+using Ember.NN;
+using Ember.Optim;
+
+int batch = 20, threads = 2, rounds = 5;
+double ms = 300;
+string? only = null;
+for (int i = 0; i < args.Length; i++)
+{
+    string Next() => args[++i];
+    switch (args[i])
+    {
+        case "--batch": batch = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--threads": threads = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--rounds": rounds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--ms": ms = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+        // Only the items whose name contains this text (to profile one of them under perf).
+        case "--only": only = Next(); break;
+        default: throw new ArgumentException($"unknown argument {args[i]}");
+    }
+}
+Threads.Count = threads;
+Tensor.ManualSeed(0);
+const int V = 10000, W = 200, S = 35;
+int rows = S * batch;
+var ids = new long[S, batch];
+for (int t = 0; t < S; t++) for (int b = 0; b < batch; b++) ids[t, b] = (t * 7 + b * 13) % V;
+var x = Tensor.From(ids);
+var yIds = new long[rows];
+for (int r = 0; r < rows; r++) yIds[r] = (r / batch * 7 + r % batch * 13 + 1) % V;
+var y = Tensor.From(yIds);
+var enc = new Embedding(V, W);
+var lstm = new LSTM(W, W, 2);
+var dec = new Linear(W, V);
+var all = enc.Parameters().Concat(lstm.Parameters()).Concat(dec.Parameters()).ToArray();
+var opt = new Sgd(all, lr: 0.1);
+var h = Tensor.Randn(rows, W);
+var hg = Tensor.Randn(rows, W).RequiresGrad_();
+var logits = Tensor.Randn(rows, V);
+var g = Tensor.Randn(rows, V);
+var emb = Tensor.Randn(S, batch, W);
+var wT = dec.Weight.Detach();
+var items = new List<(string, Action)>
+{
+    ("full step", () => { opt.ZeroGrad(); var l = F.CrossEntropy(dec.Call(lstm.Call(enc.Call(x)).Output).View(-1, V), y); l.Backward(); Utils.ClipGradNorm_(all, 0.25); opt.Step(); }),
+    ("fwd only (grad on)", () => { F.CrossEntropy(dec.Call(lstm.Call(enc.Call(x)).Output).View(-1, V), y); }),
+    ("fwd+bwd", () => { opt.ZeroGrad(); F.CrossEntropy(dec.Call(lstm.Call(enc.Call(x)).Output).View(-1, V), y).Backward(); }),
+    ("clip_grad_norm_", () => Utils.ClipGradNorm_(all, 0.25)),
+    ("sgd step", () => opt.Step()),
+    ("zero_grad", () => opt.ZeroGrad()),
+    ("embedding fwd+bwd", () => { enc.Weight.Grad = null; enc.Call(x).Sum().Backward(); }),
+    ("lstm fwd (no grad)", () => { using (Autograd.NoGrad()) lstm.Call(emb); }),
+    ("lstm fwd+bwd", () => { var e = emb.Detach().RequiresGrad_(); lstm.Call(e).Output.Sum().Backward(); }),
+    ("decoder mm x·Wt [700x200x10000]", () => h.MatMul(wT.T)),
+    ("decoder linear fwd (no grad)", () => { using (Autograd.NoGrad()) dec.Call(h); }),
+    ("dgrad g·W [700x10000x200]", () => g.MatMul(wT)),
+    ("wgrad gT·x [10000x700x200]", () => g.T.MatMul(h)),
+    ("bias grad g.sum(0)", () => g.Sum(0)),
+    ("decoder fwd+bwd", () => { dec.Weight.Grad = null; dec.Bias!.Grad = null; dec.Call(hg).Sum().Backward(); }),
+    ("cross_entropy fwd (no grad)", () => { using (Autograd.NoGrad()) F.CrossEntropy(logits, y); }),
+    ("cross_entropy fwd+bwd", () => { var l = logits.Detach().RequiresGrad_(); F.CrossEntropy(l, y).Backward(); }),
+    ("log_softmax fwd", () => { using (Autograd.NoGrad()) F.LogSoftmax(logits, 1); }),
+    ("add [700x10000]+[10000]", () => logits.Add(dec.Bias!.Detach())),
+    ("clone [700x10000]", () => logits.Clone()),
+};
+if (only is not null) items.RemoveAll(it => !it.Item1.Contains(only, StringComparison.Ordinal));
+foreach (var (_, body) in items) { var sw = Stopwatch.StartNew(); while (sw.ElapsedMilliseconds < 150) body(); }
+var samples = items.Select(_ => new List<double>()).ToArray();
+var pauses = new double[items.Count]; var calls = new long[items.Count]; var gcs = new int[items.Count];
+for (int r = 0; r < rounds; r++)
+{
+    for (int k = 0; k < items.Count; k++)
+    {
+        var body = items[k].Item2;
+        int n = 0;
+        var p0 = GC.GetTotalPauseDuration(); int g0 = GC.CollectionCount(2);
+        var sw = Stopwatch.StartNew();
+        do { body(); n++; } while (sw.Elapsed.TotalMilliseconds < ms);
+        pauses[k] += (GC.GetTotalPauseDuration() - p0).TotalMilliseconds; calls[k] += n; gcs[k] += GC.CollectionCount(2) - g0;
+        samples[k].Add(sw.Elapsed.TotalMilliseconds / n);
+    }
+}
+for (int k = 0; k < items.Count; k++)
+{
+    var s = samples[k].OrderBy(v => v).ToArray();
+    Console.WriteLine($"{items[k].Item1,-36} {s[s.Length / 2],9:F2} ms  (min {s[0]:F2})  GC pause {pauses[k] / calls[k]:F2} ms/call, {(double)gcs[k] / calls[k]:F2} gen2/call");
+}
