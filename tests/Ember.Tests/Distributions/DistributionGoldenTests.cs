@@ -1,0 +1,133 @@
+using Ember.Distributions;
+using Xunit;
+
+namespace Ember.Tests.Distributions;
+
+/// <summary>Ember.Distributions against PyTorch 1.13 (tests/golden/distributions.py): values, gradients and samples.</summary>
+public class DistributionGoldenTests
+{
+    // Mirrors params()/build() in tests/golden/distributions.py: case name, parameter names, constructor.
+    private static readonly Dictionary<string, (string[] Params, Func<Dictionary<string, Tensor>, Distribution> Build)> Cases = new()
+    {
+        ["normal"] = (["loc", "scale"], p => new Normal(p["loc"], p["scale"])),
+        ["normal_f32"] = (["loc", "scale"], p => new Normal(p["loc"], p["scale"])),
+        ["categorical_probs"] = (["probs"], p => new Categorical(probs: p["probs"])),
+        ["categorical_logits"] = (["logits"], p => new Categorical(logits: p["logits"])),
+        ["bernoulli_probs"] = (["probs"], p => new Bernoulli(probs: p["probs"])),
+        ["bernoulli_logits"] = (["logits"], p => new Bernoulli(logits: p["logits"])),
+        ["uniform"] = (["low", "high"], p => new Uniform(p["low"], p["high"])),
+        ["onehot_probs"] = (["probs"], p => new OneHotCategorical(probs: p["probs"])),
+        ["independent_normal"] = (["loc", "scale"], p => new Independent(new Normal(p["loc"], p["scale"]), 1)),
+    };
+
+    public static TheoryData<string> CaseNames => new(Cases.Keys);
+
+    private static (Distribution D, Tensor[] Leaves, string[] Names) Build(Golden g, string name)
+    {
+        var (names, build) = Cases[name];
+        var p = names.ToDictionary(n => n, n => g[$"{name}_{n}"].RequiresGrad_());
+        return (build(p), names.Select(n => p[n]).ToArray(), names);
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void ValuesAndGradientsMatchPyTorch(string name)
+    {
+        var g = Golden.Load("distributions");
+        var (d, leaves, names) = Build(g, name);
+        var lp = d.LogProb(g[$"{name}_value"]);
+        TensorAssert.Close(g[$"{name}_log_prob"], lp);
+        var lpGrads = Ember.Autograd.Grad([lp.Sum()], leaves, retainGraph: true);
+        for (int i = 0; i < names.Length; i++) TensorAssert.Close(g[$"{name}_lp_grad_{names[i]}"], lpGrads[i]!);
+
+        var ent = d.Entropy();
+        TensorAssert.Close(g[$"{name}_entropy"], ent);
+        var entGrads = Ember.Autograd.Grad([ent.Sum()], leaves, retainGraph: true, allowUnused: true);
+        for (int i = 0; i < names.Length; i++)
+        {
+            string key = $"{name}_ent_grad_{names[i]}";
+            if (g.Has(key)) TensorAssert.Close(g[key], entGrads[i]!);
+            else Assert.True(entGrads[i] is null || entGrads[i]!.Eq(0.0).All().Item<bool>(), $"{key}: PyTorch's entropy does not depend on it");
+        }
+        TensorAssert.Close(g[$"{name}_mean"], d.Mean.Detach());
+        TensorAssert.Close(g[$"{name}_variance"], d.Variance.Detach());
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void SamplesMatchPyTorchForTheSameSeed(string name)
+    {
+        var g = Golden.Load("distributions");
+        var (d, _, _) = Build(g, name);
+        foreach (long seed in new long[] { 0, 42 })
+        {
+            var s = d.Sample([5], new Generator().ManualSeed(seed));
+            Assert.False(s.RequiresGrad);
+            try { TensorAssert.Close(g[$"{name}_sample_s{seed}"], s); }
+            catch (Exception e) { throw new Xunit.Sdk.XunitException($"{name}, seed {seed}: {e.Message}"); }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void RSampleAndItsGradientsMatchPyTorch(string name)
+    {
+        var g = Golden.Load("distributions");
+        var (d, leaves, names) = Build(g, name);
+        Assert.Equal(g.Has($"{name}_rsample"), d.HasRSample);
+        if (!d.HasRSample)
+        {
+            Assert.Throws<NotSupportedException>(() => d.RSample([4]));
+            return;
+        }
+        var rs = d.RSample([4], new Generator().ManualSeed(7));
+        TensorAssert.Close(g[$"{name}_rsample"], rs);
+        var grads = Ember.Autograd.Grad([(rs * rs).Sum()], leaves);
+        for (int i = 0; i < names.Length; i++) TensorAssert.Close(g[$"{name}_rs_grad_{names[i]}"], grads[i]!);
+    }
+
+    // Mirrors kl_cases in the script: the type and which parameter names p and q are built from.
+    private static readonly Dictionary<string, (string[] P, string[] Q, Func<Dictionary<string, Tensor>, Dictionary<string, Tensor>, (Distribution, Distribution)> Build)> KlCases = new()
+    {
+        ["normal"] = (["loc", "scale"], ["loc", "scale"], (p, q) => (new Normal(p["loc"], p["scale"]), new Normal(q["loc"], q["scale"]))),
+        ["categorical"] = (["probs"], ["logits"], (p, q) => (new Categorical(probs: p["probs"]), new Categorical(logits: q["logits"]))),
+        ["onehot"] = (["logits"], ["probs"], (p, q) => (new OneHotCategorical(logits: p["logits"]), new OneHotCategorical(probs: q["probs"]))),
+        ["bernoulli"] = (["probs"], ["logits"], (p, q) => (new Bernoulli(probs: p["probs"]), new Bernoulli(logits: q["logits"]))),
+        ["uniform"] = (["low", "high"], ["low", "high"], (p, q) => (new Uniform(p["low"], p["high"]), new Uniform(q["low"], q["high"]))),
+        ["independent"] = (["loc", "scale"], ["loc", "scale"], (p, q) =>
+            (new Independent(new Normal(p["loc"], p["scale"]), 1), new Independent(new Normal(q["loc"], q["scale"]), 1))),
+    };
+
+    public static TheoryData<string> KlNames => new(KlCases.Keys);
+
+    [Theory]
+    [MemberData(nameof(KlNames))]
+    public void KlDivergenceAndItsGradientsMatchPyTorch(string name)
+    {
+        var g = Golden.Load("distributions");
+        var (pn, qn, build) = KlCases[name];
+        var p = pn.ToDictionary(n => n, n => g[$"kl_{name}_p_{n}"].RequiresGrad_());
+        var q = qn.ToDictionary(n => n, n => g[$"kl_{name}_q_{n}"].RequiresGrad_());
+        var (dp, dq) = build(p, q);
+        var kl = Distribution.KlDivergence(dp, dq);
+        TensorAssert.Close(g[$"kl_{name}"], kl);
+        var leaves = pn.Select(n => p[n]).Concat(qn.Select(n => q[n])).ToArray();
+        var keys = pn.Select(n => "p_" + n).Concat(qn.Select(n => "q_" + n)).ToArray();
+        var grads = Ember.Autograd.Grad([kl.Sum()], leaves);
+        for (int i = 0; i < keys.Length; i++) TensorAssert.Close(g[$"kl_{name}_grad_{keys[i]}"], grads[i]!);
+    }
+
+    [Fact]
+    public void KlDivergenceEdgeCasesMatchPyTorch()
+    {
+        var g = Golden.Load("distributions");
+        TensorAssert.Close(g["kl_uniform_inf"], Distribution.KlDivergence(
+            new Uniform(Tensor.From(new[] { 0f, 0f }), Tensor.From(new[] { 1f, 1f })),
+            new Uniform(Tensor.From(new[] { 0.5f, -1f }), Tensor.From(new[] { 2f, 2f }))));
+        TensorAssert.Close(g["kl_bernoulli_edges"], Distribution.KlDivergence(
+            new Bernoulli(Tensor.From(new[] { 0f, 1f, 0.3f, 0f })), new Bernoulli(Tensor.From(new[] { 0f, 0.5f, 1f, 1f }))));
+        TensorAssert.Close(g["kl_categorical_zero"], Distribution.KlDivergence(
+            new Categorical(Tensor.From(new float[,] { { 0.5f, 0.5f, 0f }, { 0.2f, 0.8f, 0f } })),
+            new Categorical(Tensor.From(new float[,] { { 0.3f, 0.3f, 0.4f }, { 0f, 1f, 0f } }))));
+    }
+}
