@@ -7,14 +7,18 @@ manual_seed(seed) for each seed. KL cases hold kl_divergence(p, q) and its gradi
 The C# test mirrors CASES and KL_CASES.
 """
 import torch
-from torch.distributions import (Bernoulli, Beta, Categorical, Dirichlet, Gamma, Independent, Normal,
-                                 OneHotCategorical, Uniform, kl_divergence)
+from torch.distributions import (Bernoulli, Beta, Categorical, Dirichlet, Gamma, Independent,
+                                 MultivariateNormal, Normal, OneHotCategorical, Uniform, kl_divergence)
 
 from golden_io import save
 
 SEEDS = [0, 42]
 NO_RSAMPLE_IN_EMBER = {"gamma", "gamma_f32", "beta", "dirichlet"}
 f64 = torch.float64
+
+
+def spd(a):
+    return a @ a.transpose(-2, -1) + 0.5 * torch.eye(a.shape[-1], dtype=a.dtype)
 
 
 def params():
@@ -37,6 +41,9 @@ def params():
         "beta": ({"concentration1": torch.tensor([0.7, 2.0, 5.0], dtype=f64), "concentration0": torch.tensor([1.5, 0.4, 3.0], dtype=f64)},
                  r(2, 3) * 0.9 + 0.05),
         "dirichlet": ({"concentration": r(2, 3) * 3 + 0.2}, torch.tensor([[0.2, 0.3, 0.5], [0.6, 0.1, 0.3]], dtype=f64)),
+        "mvn_cov": ({"loc": n(2, 3), "covariance_matrix": spd(n(3, 3))}, n(4, 2, 3)),
+        "mvn_prec": ({"loc": n(3), "precision_matrix": spd(n(2, 3, 3))}, n(2, 3)),
+        "mvn_tril": ({"loc": n(2, 3), "scale_tril": torch.tril(n(3, 3), -1) + torch.diag(r(3) + 0.5)}, n(2, 3)),
     }
 
 
@@ -59,6 +66,8 @@ def build(name, p):
         return Beta(p["concentration1"], p["concentration0"])
     if name == "dirichlet":
         return Dirichlet(p["concentration"])
+    if name.startswith("mvn"):
+        return MultivariateNormal(**p)
     raise KeyError(name)
 
 
@@ -111,6 +120,7 @@ def main():
                  {"concentration1": r(3) * 3 + 0.2, "concentration0": r(3) * 3 + 0.2}),
         "gamma": (Gamma, {"concentration": r(3) * 3 + 0.2, "rate": r(3) + 0.5}, {"concentration": r(3) * 3 + 0.2, "rate": r(3) + 0.5}),
         "dirichlet": (Dirichlet, {"concentration": r(2, 4) * 3 + 0.2}, {"concentration": r(2, 4) * 3 + 0.2}),
+        "mvn": (MultivariateNormal, {"loc": n(2, 3), "covariance_matrix": spd(n(3, 3))}, {"loc": n(3), "scale_tril": torch.tril(n(2, 3, 3), -1) + torch.diag_embed(r(2, 3) + 0.5)}),
         "independent": (None, {"loc": n(2, 3), "scale": r(2, 3) + 0.5}, {"loc": n(2, 3), "scale": r(2, 3) + 0.5}),
     }
     for name, (cls, pp, qp) in kl_cases.items():

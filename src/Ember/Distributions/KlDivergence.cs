@@ -16,6 +16,7 @@ public abstract partial class Distribution
         [(typeof(Beta), typeof(Beta))] = (p, q) => KlBeta((Beta)p, (Beta)q),
         [(typeof(Gamma), typeof(Gamma))] = (p, q) => KlGamma((Gamma)p, (Gamma)q),
         [(typeof(Dirichlet), typeof(Dirichlet))] = (p, q) => KlDirichlet((Dirichlet)p, (Dirichlet)q),
+        [(typeof(MultivariateNormal), typeof(MultivariateNormal))] = (p, q) => MultivariateNormal.Kl((MultivariateNormal)p, (MultivariateNormal)q),
         [(typeof(Independent), typeof(Independent))] = (p, q) => KlIndependent((Independent)p, (Independent)q),
     };
 

@@ -22,6 +22,9 @@ public class DistributionGoldenTests
         ["gamma_f32"] = (["concentration", "rate"], p => new Gamma(p["concentration"], p["rate"])),
         ["beta"] = (["concentration1", "concentration0"], p => new Beta(p["concentration1"], p["concentration0"])),
         ["dirichlet"] = (["concentration"], p => new Dirichlet(p["concentration"])),
+        ["mvn_cov"] = (["loc", "covariance_matrix"], p => new MultivariateNormal(p["loc"], covarianceMatrix: p["covariance_matrix"])),
+        ["mvn_prec"] = (["loc", "precision_matrix"], p => new MultivariateNormal(p["loc"], precisionMatrix: p["precision_matrix"])),
+        ["mvn_tril"] = (["loc", "scale_tril"], p => new MultivariateNormal(p["loc"], scaleTril: p["scale_tril"])),
     };
 
     public static TheoryData<string> CaseNames => new(Cases.Keys);
@@ -103,6 +106,8 @@ public class DistributionGoldenTests
         ["gamma"] = (["concentration", "rate"], ["concentration", "rate"], (p, q) =>
             (new Gamma(p["concentration"], p["rate"]), new Gamma(q["concentration"], q["rate"]))),
         ["dirichlet"] = (["concentration"], ["concentration"], (p, q) => (new Dirichlet(p["concentration"]), new Dirichlet(q["concentration"]))),
+        ["mvn"] = (["loc", "covariance_matrix"], ["loc", "scale_tril"], (p, q) =>
+            (new MultivariateNormal(p["loc"], covarianceMatrix: p["covariance_matrix"]), new MultivariateNormal(q["loc"], scaleTril: q["scale_tril"]))),
         ["independent"] = (["loc", "scale"], ["loc", "scale"], (p, q) =>
             (new Independent(new Normal(p["loc"], p["scale"]), 1), new Independent(new Normal(q["loc"], q["scale"]), 1))),
     };
