@@ -26,6 +26,23 @@ public class DistributionValidationTests
     }
 
     [Fact]
+    public void MultivariateNormalChecksItsMatrices()
+    {
+        TensorAssert.Throws<ArgumentException>(() => new MultivariateNormal(Tensor.Zeros(2), Tensor.From(new float[,] { { 1, 2 }, { 2, 1 } })),
+            "Expected parameter covariance_matrix (Tensor of shape [2, 2]) of distribution MultivariateNormal(loc: [2], covariance_matrix: [2, 2]) to satisfy the constraint PositiveDefinite()");
+        TensorAssert.Throws<ArgumentException>(() => new MultivariateNormal(Tensor.Zeros(2)),
+            "Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.");
+        TensorAssert.Throws<ArgumentException>(() => new MultivariateNormal(Tensor.Zeros(2), scaleTril: Tensor.From(new float[,] { { 1, 1 }, { 0, 1 } })),
+            "to satisfy the constraint LowerCholesky()");
+        TensorAssert.Throws<ArgumentException>(() => new MultivariateNormal(Tensor.Zeros(2), Tensor.Eye(3)), "does not match loc of shape [2]");
+        var m = new MultivariateNormal(Tensor.Zeros(4, 3), scaleTril: Tensor.Eye(3));
+        Assert.Equal([4], m.BatchShape.ToArray());
+        Assert.Equal([3], m.EventShape.ToArray());
+        Assert.Equal([5, 4, 3], m.Sample([5]).Shape.ToArray());
+        TensorAssert.Close(Tensor.Eye(3).Expand(4, 3, 3), m.CovarianceMatrix);
+    }
+
+    [Fact]
     public void InvalidValuesAreRefusedByLogProb()
     {
         var n = new Normal(Tensor.Zeros(2), Tensor.Ones(2));
