@@ -183,21 +183,9 @@ internal static class LanguageModelTraining
             }
             return 0;
         });
-        if (code != 0)
-        {
-            Console.Error.WriteLine($"Stopped by {stop.Name} at epoch {state.Epoch}, batch {state.Step} of {batches}; the checkpoint is {checkpoint}");
-            Console.Error.WriteLine("To resume:");
-            Console.Error.WriteLine("  " + resumeCommand(checkpoint));
-            return code;
-        }
+        if (code != 0) return StopSignal.ReportStoppedDuringTraining(stop, code, state.Epoch, state.Step, batches, checkpoint, resumeCommand);
         if (dirty) Save();   // a finished run resumed from a checkpoint elsewhere
-        stop.Dispose();
-        if (stop.Requested)
-        {
-            Console.Error.WriteLine($"Stopped by {stop.Name} after training; the checkpoint {checkpoint} is complete. To test it and sample text:");
-            Console.Error.WriteLine("  " + resumeCommand(checkpoint));
-            return stop.ExitCode;
-        }
+        if (stop.EndTraining(checkpoint, "test it and sample text", resumeCommand) is { } stopped) return stopped;
         TrainProgress.Raw(console, string.Create(CultureInfo.InvariantCulture, $"Finished training in {elapsedBefore + clock.Elapsed.TotalSeconds:F1} s"));
 
         // The best epoch's weights, as the example reloads its saved model.

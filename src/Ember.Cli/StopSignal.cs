@@ -58,4 +58,30 @@ internal sealed class StopSignal : IDisposable
     {
         foreach (var r in _registrations) r.Dispose();
     }
+
+    /// <summary>
+    /// Reports a stop in mid-training on stderr (where it stopped, the checkpoint, the command that
+    /// resumes) and returns the exit code the command should end with.
+    /// </summary>
+    public static int ReportStoppedDuringTraining(StopSignal stop, int code, int epoch, int step, int batches, string checkpoint, Func<string, string> resumeCommand)
+    {
+        Console.Error.WriteLine($"Stopped by {stop.Name} at epoch {epoch}, batch {step} of {batches}; the checkpoint is {checkpoint}");
+        Console.Error.WriteLine("To resume:");
+        Console.Error.WriteLine("  " + resumeCommand(checkpoint));
+        return code;
+    }
+
+    /// <summary>
+    /// Ends signal handling once training is over (a signal now ends the process at once: the
+    /// checkpoint is complete); if one arrived meanwhile, reports it on stderr with what resuming
+    /// would still do (<paramref name="remaining"/>) and returns its exit code, else null.
+    /// </summary>
+    public int? EndTraining(string checkpoint, string remaining, Func<string, string> resumeCommand)
+    {
+        Dispose();
+        if (!Requested) return null;
+        Console.Error.WriteLine($"Stopped by {Name} after training; the checkpoint {checkpoint} is complete. To {remaining}:");
+        Console.Error.WriteLine("  " + resumeCommand(checkpoint));
+        return ExitCode;
+    }
 }

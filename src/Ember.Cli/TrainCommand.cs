@@ -200,22 +200,9 @@ internal static class TrainCommand
             }
             return 0;
         });
-        if (code != 0)
-        {
-            Console.Error.WriteLine($"Stopped by {stop.Name} at epoch {state.Epoch}, batch {state.Step} of {batches}; the checkpoint is {checkpoint}");
-            Console.Error.WriteLine("To resume:");
-            Console.Error.WriteLine("  " + resumeCommand(checkpoint));
-            return code;
-        }
+        if (code != 0) return StopSignal.ReportStoppedDuringTraining(stop, code, state.Epoch, state.Step, batches, checkpoint, resumeCommand);
         if (dirty) Save();   // a finished run resumed from a checkpoint elsewhere
-        // Training is over: a signal now ends the process at once (the checkpoint is complete), as usual.
-        stop.Dispose();
-        if (stop.Requested)
-        {
-            Console.Error.WriteLine($"Stopped by {stop.Name} after training; the checkpoint {checkpoint} is complete. To evaluate it and write the loss curve:");
-            Console.Error.WriteLine("  " + resumeCommand(checkpoint));
-            return stop.ExitCode;
-        }
+        if (stop.EndTraining(checkpoint, "evaluate it and write the loss curve", resumeCommand) is { } stopped) return stopped;
         TrainProgress.Raw(console, string.Create(CultureInfo.InvariantCulture, $"Finished training in {elapsedBefore + clock.Elapsed.TotalSeconds:F1} s"));
 
         var eval = Evaluation.Run(model, test.Dataset);
