@@ -9,6 +9,7 @@ namespace Ember.Tests.Distributions;
 /// pytorch/examples reinforcement_learning/reinforce.py, ported line by line (no casts), on a tiny
 /// deterministic corridor instead of gym's CartPole: the policy must learn to walk right.
 /// </summary>
+[Collection("DefaultGenerator")]   // seeds and draws from the default generator: its result depends on the stream
 public class ReinforcePortingTests
 {
     /// <summary>A corridor of 7 cells: start in cell 0, action 1 steps right, action 0 steps left; reward 1 on reaching cell 6, at most 30 steps (a random walk needs about 36).</summary>

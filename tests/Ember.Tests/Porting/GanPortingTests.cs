@@ -11,6 +11,7 @@ namespace Ember.Tests.Porting;
 /// the two-step update. The networks are small MLPs on one-dimensional data (samples of N(4, 1.25²)) so
 /// the test runs in a second; it must compile without casts and learn the data's mean.
 /// </summary>
+[Collection("DefaultGenerator")]   // seeds and draws from the default generator: its result depends on the stream
 public class GanPortingTests
 {
     private const int Nz = 8;

@@ -10,6 +10,7 @@ namespace Ember.Tests.Porting;
 /// function and training loop, on a small synthetic binary-image set instead of MNIST so the test
 /// runs offline in a few seconds. It must compile without casts and learn.
 /// </summary>
+[Collection("DefaultGenerator")]   // seeds and draws from the default generator: its result depends on the stream
 public class VaePortingTests
 {
     // class VAE(nn.Module)
