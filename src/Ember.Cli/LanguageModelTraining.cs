@@ -135,17 +135,8 @@ internal static class LanguageModelTraining
                     optimizer.Step();
 
                     double l = loss.Item<float>();
-                    state.Step++; state.GlobalStep++;
-                    state.Running += l; state.InRunning++;
-                    state.CurveSum += l; state.InCurve++;
-                    state.EpochLossSum += l;
-                    state.EpochSeconds = epochSecondsBefore + epochClock.Elapsed.TotalSeconds;
+                    state.RecordStep(l, epochSecondsBefore + epochClock.Elapsed.TotalSeconds, curveEvery, batches);
                     dirty = true;
-                    if (state.InCurve == curveEvery)
-                    {
-                        state.Curve.Add((state.Epoch - 1 + state.Step / (double)batches, state.CurveSum / state.InCurve));
-                        state.CurveSum = 0; state.InCurve = 0;
-                    }
                     if (state.Step % s.LogEvery == 0)
                     {
                         double mean = state.Running / state.InRunning;

@@ -48,6 +48,25 @@ internal sealed class TrainState
     public required int TrainImages { get; init; }
 
     /// <summary>Starts a new epoch: the per-epoch sums go back to zero.</summary>
+    /// <summary>
+    /// Counts one finished training step with loss <paramref name="loss"/>: the step counters, the
+    /// running and per-epoch sums, the epoch's time so far, and a loss-curve point every
+    /// <paramref name="curveEvery"/> steps (at epoch-fraction step / <paramref name="batches"/>).
+    /// </summary>
+    public void RecordStep(double loss, double epochSeconds, int curveEvery, int batches)
+    {
+        Step++; GlobalStep++;
+        Running += loss; InRunning++;
+        CurveSum += loss; InCurve++;
+        EpochLossSum += loss;
+        EpochSeconds = epochSeconds;
+        if (InCurve == curveEvery)
+        {
+            Curve.Add((Epoch - 1 + Step / (double)batches, CurveSum / InCurve));
+            CurveSum = 0; InCurve = 0;
+        }
+    }
+
     public void NextEpoch()
     {
         Epoch++;
