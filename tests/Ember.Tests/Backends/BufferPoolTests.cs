@@ -7,8 +7,11 @@ namespace Ember.Tests.Backends;
 /// <summary>
 /// The CPU buffer pool: a dead tensor's large array is handed to the next tensor of that length, and
 /// never while anything else can still reach it. Each test uses a length no other test allocates, so
-/// tests running in parallel cannot take each other's arrays.
+/// tests running in parallel cannot take each other's arrays. They run alone all the same: the pool's
+/// budget and its collection count are shared by the whole process, and a vision test filling the
+/// budget beside them made the pool drop one of eight returning arrays (CI, 1 run in several).
 /// </summary>
+[Collection("Sequential memory measurements")]
 public class BufferPoolTests
 {
     private static float[] ArrayOf(Tensor t) => CpuBackend.Data<float>(t.Storage);
