@@ -46,6 +46,20 @@ var logits = Tensor.Randn(rows, V);
 var g = Tensor.Randn(rows, V);
 var emb = Tensor.Randn(S, batch, W);
 var wT = dec.Weight.Detach();
+var whhT = lstm.Parameters().ElementAt(1).Detach().T; // weight_hh_l0 [800, 200], transposed
+var hStep = Tensor.Randn(batch, W);
+var xGates = Tensor.Randn(batch, 4 * W);
+var cState = Tensor.Randn(batch, W);
+var bHh = Tensor.Randn(4 * W);
+// One LSTM step's gate arithmetic as the layer runs it (the internal fused cell), through reflection-free public ops:
+// the recurrent product's output plus the projected input and b_hh, then the nonlinearities.
+void cell()
+{
+    var gates = hStep.MatMul(whhT) + bHh + xGates;
+    var parts = gates.Chunk(4, 1);
+    var c2 = parts[1].Sigmoid() * cState + parts[0].Sigmoid() * parts[2].Tanh();
+    _ = parts[3].Sigmoid() * c2.Tanh();
+}
 var items = new List<(string, Action)>
 {
     ("full step", () => { opt.ZeroGrad(); var l = F.CrossEntropy(dec.Call(lstm.Call(enc.Call(x)).Output).View(-1, V), y); l.Backward(); Utils.ClipGradNorm_(all, 0.25); opt.Step(); }),
@@ -56,6 +70,9 @@ var items = new List<(string, Action)>
     ("zero_grad", () => opt.ZeroGrad()),
     ("embedding fwd+bwd", () => { enc.Weight.Grad = null; enc.Call(x).Sum().Backward(); }),
     ("lstm fwd (no grad)", () => { using (Autograd.NoGrad()) lstm.Call(emb); }),
+    ("recurrent mm h·W_hhT [20x200x800]", () => hStep.MatMul(whhT)),
+    ("input projection [700x200x800]", () => h.MatMul(whhT)),
+    ("lstm cell gates (no grad)", () => { using (Autograd.NoGrad()) cell(); }),
     ("lstm fwd+bwd", () => { var e = emb.Detach().RequiresGrad_(); lstm.Call(e).Output.Sum().Backward(); }),
     ("decoder mm x·Wt [700x200x10000]", () => h.MatMul(wT.T)),
     ("decoder linear fwd (no grad)", () => { using (Autograd.NoGrad()) dec.Call(h); }),

@@ -29,4 +29,11 @@ internal static partial class Derivatives
         Tensor? gt = c.NeedsGrad(1) ? grad * ((1 - x).Log() - x.Log()) : null;
         return [gx, gt];
     });
+
+    /// <summary>
+    /// −log_softmax(x)[i, t[i]] per row of an [N, C] x (saved: x, t, the rows' max and log-sum-exp):
+    /// g[i]·(softmax(x[i]) − onehot(t[i])), one pass (see F's CrossEntropyRows).
+    /// </summary>
+    public static readonly Rule CrossEntropyRows = new("CrossEntropyRowsBackward", static (c, g) =>
+        [NN.F.CrossEntropyRowsBackward(c.Saved(0), c.Saved(1), c.Saved(2), g[0])]);
 }

@@ -14,5 +14,14 @@ public static partial class GradCases
             () => [U(0.1, 0.9, 3, 4), U(0, 1, 3, 4), U(0.5, 2, 4).Detach()], gradGrad: true);
         yield return Case("BinaryCrossEntropy", "sum, non-contiguous", x => F.BinaryCrossEntropy(x[0], x[1], reduction: Reduction.Sum),
             () => [NonContig(Uniform(0.1, 0.9), 3, 4), U(0, 1, 3, 4)]);
+        // Cross-entropy over class indices on a CPU [N, C] or [C] input runs as one fused row node.
+        var targets = Tensor.From<long>([2, 0, 3]);
+        yield return Case("CrossEntropyRows", "mean", x => F.CrossEntropy(x[0], targets),
+            () => [U(-2, 2, 3, 5)], gradGrad: true);
+        yield return Case("CrossEntropyRows", "sum, weight, ignore_index, non-contiguous",
+            x => F.CrossEntropy(x[0], targets, Tensor.From([0.5, 1.0, 2.0, 1.5, 0.7]), ignoreIndex: 0, reduction: Reduction.Sum),
+            () => [NonContig(Uniform(-2, 2), 3, 5)], gradGrad: true);
+        yield return Case("CrossEntropyRows", "none, unbatched", x => F.CrossEntropy(x[0], Tensor.Scalar(4L, DType.Int64)),
+            () => [U(-2, 2, 5)], gradGrad: true);
     }
 }

@@ -49,6 +49,8 @@ public static partial class F
         if (input.NDim >= 1 && input.Shape == target.Shape) return CrossEntropyProbabilities(input, target, weight, ignoreIndex, reduction, labelSmoothing);
 
         int classDim = CheckClassIndices(input, target, weight, ignoreIndex, reduction, op);
+        if (labelSmoothing == 0 && FusedCrossEntropyApplies(input, weight))
+            return NllCore(input, target, weight, ignoreIndex, reduction, classDim, fused: true);
         var logp = LogSoftmax(input, classDim);
         var nll = NllCore(logp, target, weight, ignoreIndex, reduction, classDim);
         if (labelSmoothing == 0) return nll;
@@ -94,15 +96,28 @@ public static partial class F
         };
     }
 
-    /// <summary>nll_loss on checked arguments; <paramref name="classDim"/> is 0 for a [C] input, else 1.</summary>
-    private static Tensor NllCore(Tensor logp, Tensor target, Tensor? weight, int ignoreIndex, Reduction reduction, int classDim)
+    /// <summary>
+    /// nll_loss on checked arguments; <paramref name="classDim"/> is 0 for a [C] input, else 1. With
+    /// <paramref name="fused"/>, <paramref name="logp"/> holds logits and the log-softmax and the pick
+    /// run as one node (<see cref="CrossEntropyRows"/>); the weighting, masking and reduction are shared.
+    /// </summary>
+    private static Tensor NllCore(Tensor logp, Tensor target, Tensor? weight, int ignoreIndex, Reduction reduction, int classDim, bool fused = false)
     {
         var valid = target.Ne(ignoreIndex);
         // Ignored targets read class 0 (always there); Where then zeroes them, so an infinite
         // log-probability in class 0 cannot turn into NaN through 0 * inf.
         var safe = Tensor.Where(valid, target, 0L);
-        var picked = logp.Gather(classDim, safe.Unsqueeze(classDim)).Squeeze(classDim);
-        var per = weight is null ? -picked : -(picked * weight.Take(safe));
+        Tensor per;
+        if (fused)
+        {
+            var negPicked = CrossEntropyRows(logp, safe);
+            per = weight is null ? negPicked : negPicked * weight.Take(safe);
+        }
+        else
+        {
+            var picked = logp.Gather(classDim, safe.Unsqueeze(classDim)).Squeeze(classDim);
+            per = weight is null ? -picked : -(picked * weight.Take(safe));
+        }
         per = Tensor.Where(valid, per, 0.0);
         return reduction switch
         {
