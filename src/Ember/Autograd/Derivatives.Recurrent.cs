@@ -14,4 +14,12 @@ internal static partial class Derivatives
     /// <summary>h' = fused GRU gates (inputs xGates, hGates, h, b_hh; saved: xGates, hGates, h, workspace, [b_hh]; state: whether b_hh is there).</summary>
     public static readonly Rule FusedGruCell = new("ThnnFusedGruCellBackward0", static (c, g) =>
         FusedCells.GruBackward(c, g, hasBias: c.State<bool>()));
+
+    /// <summary>
+    /// One direction of one LSTM layer over a sequence (Ember.NN.FusedLstmLayer; inputs proj, h0, c0, W_hh, b_hh;
+    /// outputs the outputs, h_n, c_n). PyTorch's CPU path records per-step nodes instead; oneDNN's fused
+    /// RNN, which PyTorch uses where it can, is the model.
+    /// </summary>
+    public static readonly Rule FusedLstmLayer = new("FusedLstmLayerBackward", static (c, g) =>
+        NN.FusedLstmLayer.Backward(c, g));
 }

@@ -13,7 +13,17 @@ public static partial class GradCases
         yield return Case("FusedLstmCell", "c' only", x => FusedCells.Lstm(x[0], x[1], x[2], x[3]).C, () => [R(2, 12), R(2, 12), R(2, 3), R(12)]);
         yield return Case("FusedGruCell", "with bias", x => FusedCells.Gru(x[0], x[1], x[2], x[3]), () => [R(2, 9), R(2, 9), R(2, 3), R(9)], gradGrad: true);
         yield return Case("FusedGruCell", "no bias, non-contiguous state", x => FusedCells.Gru(x[0], x[1], x[2], null), () => [R(2, 9), R(2, 9), NC(2, 3)], gradGrad: true);
+        // A whole LSTM layer direction: proj [T·B, 4H], h0 and c0 [B, H], W_hh [4H, H], b_hh [4H]; every
+        // output (the outputs, h_n, c_n) checked through one cat. Batch 3 takes the prepacked W_hh, batch 1 the unpacked one.
+        yield return Case("FusedLstmLayer", "forward, batch 3", x => Layer(FusedLstmLayer.Run(x[0], x[1], x[2], x[3], x[4], 4, reverse: false)),
+            () => [R(12, 12), R(3, 3), R(3, 3), R(12, 3), R(12)], gradGrad: true);
+        yield return Case("FusedLstmLayer", "reverse, batch 1, no bias", x => Layer(FusedLstmLayer.Run(x[0], x[1], x[2], x[3], null, 3, reverse: true)),
+            () => [R(3, 8), R(1, 2), NC(1, 2), R(8, 2)], gradGrad: true);
+        yield return Case("FusedLstmLayer", "outputs only, batch 2", x => FusedLstmLayer.Run(x[0], x[1], x[2], x[3], x[4], 3, reverse: false).Output,
+            () => [R(6, 12), R(2, 3), R(2, 3), R(12, 3), R(12)]);
     }
+
+    private static Tensor Layer((Tensor Output, Tensor H, Tensor C) s) => Tensor.Cat([s.Output.Flatten(), s.H.Flatten(), s.C.Flatten()], 0);
 
     private static Tensor Cat2((Tensor H, Tensor C) s) => Tensor.Cat([s.H, s.C], 1);
 }

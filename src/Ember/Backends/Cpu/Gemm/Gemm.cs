@@ -301,6 +301,22 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
         return PackedBBlock(k, jc, pc, ncur) + (long)q * NR * kcur + (long)(row - pc) * NR + (col - jc) % NR;
     }
 
+    /// <summary>
+    /// Packs a whole k x n B (element (p, j) at <paramref name="src"/>[p·rs + j·cs]) into
+    /// <paramref name="dst"/>, <see cref="PackedBSize"/>(k, n) elements in the order the GEMM reads a
+    /// prepacked B: a matrix used as B by many products (a recurrent layer's W_hh, once per step) is
+    /// packed once instead of once per product.
+    /// </summary>
+    public static void PackWholeB(T* src, int rs, int cs, int k, int n, T* dst)
+    {
+        for (int jc = 0; jc < n; jc += NC)
+        {
+            int ncur = Math.Min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC)
+                Packing<T>.PackB(src + (long)pc * rs + (long)jc * cs, rs, cs, Math.Min(KC, k - pc), ncur, NR, dst + PackedBBlock(k, jc, pc, ncur));
+        }
+    }
+
     /// <summary>Columns per packed panel of B (the micro-kernel's tile width).</summary>
     public static int PanelWidth => NR;
 }

@@ -166,17 +166,24 @@ internal static class FusedCells
     // ---- kernels: one pass per batch row over the H-wide gate blocks
 
     private static void LstmForward<T>(Tensor xT, Tensor hgT, Tensor cxT, Tensor? bT, Tensor wsT, Tensor hyT, Tensor cyT, int hidden)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        LstmRows<T>(xT.AsSpan<T>(), hgT.AsSpan<T>(), cxT.AsSpan<T>(), bT is null ? default : bT.AsSpan<T>(), bT is not null,
+            wsT.AsSpan<T>(), hyT.AsSpan<T>(), cyT.AsSpan<T>(), hidden);
+
+    /// <summary>
+    /// The LSTM step's gate arithmetic over spans: gates (hg + b) + x activated into <paramref name="ws"/>
+    /// ([B, 4H]: i, f, g, o), c' = f·c + i·g into <paramref name="cy"/>, h' = o·tanh(c') into <paramref name="hy"/>.
+    /// </summary>
+    internal static void LstmRows<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> hg, ReadOnlySpan<T> cx, ReadOnlySpan<T> b, bool hasBias,
+        Span<T> ws, Span<T> hy, Span<T> cy, int hidden)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ReadOnlySpan<T> x = xT.AsSpan<T>(), hg = hgT.AsSpan<T>(), cx = cxT.AsSpan<T>();
-        ReadOnlySpan<T> b = bT is null ? default : bT.AsSpan<T>();
-        Span<T> ws = wsT.AsSpan<T>(), hy = hyT.AsSpan<T>(), cy = cyT.AsSpan<T>();
         int g4 = 4 * hidden, batch = cx.Length / hidden;
         for (int row = 0; row < batch; row++)
         {
             var gates = ws.Slice(row * g4, g4);
             var hRow = hg.Slice(row * g4, g4);
-            if (bT is null) hRow.CopyTo(gates);
+            if (!hasBias) hRow.CopyTo(gates);
             else TensorPrimitives.Add(hRow, b, gates);
             TensorPrimitives.Add(gates, x.Slice(row * g4, g4), gates);
             TensorPrimitives.Sigmoid(gates[..(2 * hidden)], gates[..(2 * hidden)]);
@@ -196,12 +203,20 @@ internal static class FusedCells
     }
 
     private static void LstmBackwardKernel<T>(Tensor wsT, Tensor cxT, Tensor cyT, Tensor ghT, Tensor gcT, Tensor gGatesT, Tensor gcxT, int hidden)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        LstmBackwardRows<T>(wsT.AsSpan<T>(), cxT.AsSpan<T>(), cyT.AsSpan<T>(), ghT.AsSpan<T>(), gcT.AsSpan<T>(),
+            gGatesT.AsSpan<T>(), gcxT.AsSpan<T>(), hidden, new T[hidden]);
+
+    /// <summary>
+    /// The LSTM step's backward over spans: from the activated gates <paramref name="ws"/>, c, c' and the
+    /// incoming (gh', gc'), the pre-activation gate gradients into <paramref name="gGates"/> ([B, 4H]) and
+    /// gc into <paramref name="gcx"/>; <paramref name="tcRow"/> is an H-long scratch row.
+    /// </summary>
+    internal static void LstmBackwardRows<T>(ReadOnlySpan<T> ws, ReadOnlySpan<T> cx, ReadOnlySpan<T> cy, ReadOnlySpan<T> gh, ReadOnlySpan<T> gc,
+        Span<T> gGates, Span<T> gcx, int hidden, T[] tcRow)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ReadOnlySpan<T> ws = wsT.AsSpan<T>(), cx = cxT.AsSpan<T>(), cy = cyT.AsSpan<T>(), gh = ghT.AsSpan<T>(), gc = gcT.AsSpan<T>();
-        Span<T> gGates = gGatesT.AsSpan<T>(), gcx = gcxT.AsSpan<T>();
         int g4 = 4 * hidden, batch = cx.Length / hidden, width = Vector<T>.Count;
-        var tcRow = new T[hidden];
         var one = Vector<T>.One;
         for (int row = 0; row < batch; row++)
         {

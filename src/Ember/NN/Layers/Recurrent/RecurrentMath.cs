@@ -66,6 +66,8 @@ internal static class RecurrentMath
     {
         int steps = x.Shape[0], batch = x.Shape[1];
         var proj = InputProjection(x.Reshape(steps * batch, x.Shape[2]), w);
+        if (mode == RecurrentMode.Lstm && FusedLstmLayer.Supports(proj, h, c!, w))
+            return FusedLstmLayer.Run(proj, h, c!, w.Hh, w.BiasHh, steps, reverse);
         var perStep = proj.View(steps, batch, proj.Shape[1]).Unbind(0);
         var hhT = w.Hh.T;
         var outputs = new Tensor[steps];
