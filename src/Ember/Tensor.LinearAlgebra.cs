@@ -92,6 +92,24 @@ public partial class Tensor
         return r;
     }
 
+    /// <summary>
+    /// x·Wᵀ + b for 2-D x [n, in], W [out, in] and b [out], as one product whose bias is added to each
+    /// output tile as the GEMM completes it (PyTorch's addmm for a linear layer): no second pass over the
+    /// [n, out] result and no temporary. Rounds as the product then the add. Callers check shapes,
+    /// dtypes and devices (<see cref="NN.F.Linear"/>).
+    /// </summary>
+    internal static Tensor Addmm(Tensor bias, Tensor x, Tensor weight)
+    {
+        const string op = "addmm";
+        var b = bias.Contiguous();
+        var wt = weight.T;
+        int n = x.Layout.Shape[0], k = x.Layout.Shape[1], outF = weight.Layout.Shape[0];
+        var r = Alloc([n, outF], x.DType, x.Device, uninitialized: true, op);
+        x.Backend.MatMul(x.Storage, x.Layout, wt.Storage, wt.Layout, r.Storage, r.Layout, b.Storage, b.Layout.Offset);
+        if (Autograd.Recording([bias, x, weight])) Derivatives.Addmm.Record(r, [bias, x, weight], saved: [x, weight]);
+        return r;
+    }
+
     /// <summary>Matrix product with <paramref name="other"/>, both 2-D (<c>x.mm(other)</c>).</summary>
     public Tensor Mm(Tensor other) => Mm(this, other);
 

@@ -24,6 +24,19 @@ internal static partial class Derivatives
         return [ga, gb];
     });
 
+    /// <summary>
+    /// z = x·Wᵀ + b, a linear layer's addmm (recorded inputs: b, x, W; saved: x, W): b gets the rows'
+    /// sum, x gets g·W, W gets gᵀ·x, row-major as the weight is (PyTorch's AddmmBackward0 with mat2 = Wᵀ,
+    /// whose column-major gradient the transpose hands back row-major).
+    /// </summary>
+    public static readonly Rule Addmm = new("AddmmBackward0", static (c, g) =>
+    {
+        Tensor x = c.Saved(0), w = c.Saved(1);
+        return [c.NeedsGrad(0) ? g[0].Sum(0) : null,
+                c.NeedsGrad(1) ? g[0].Mm(w) : null,
+                c.NeedsGrad(2) ? g[0].T.Mm(x) : null];
+    });
+
     /// <summary>A matrix laid out column by column (PyTorch's test: strides (1, rows)).</summary>
     private static bool IsColumnMajor(Tensor t) => t.Layout.Strides[0] == 1 && t.Layout.Strides[1] == t.Layout.Shape[0] && t.Layout.Shape[1] > 1;
 

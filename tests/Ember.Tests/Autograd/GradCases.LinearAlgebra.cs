@@ -1,3 +1,4 @@
+using Ember.NN;
 namespace Ember.Tests.Autograd;
 
 public static partial class GradCases
@@ -8,6 +9,10 @@ public static partial class GradCases
         yield return Case("Dot", "matmul 1-D · 1-D", x => x[0].MatMul(x[1]), () => [R(4), R(4)], gradGrad: true);
         yield return Case("Mv", "matmul 2-D · 1-D", x => x[0].MatMul(x[1]), () => [R(3, 4), R(4)], gradGrad: true);
         yield return Case("Mm", "matmul 2-D · 2-D", x => x[0].MatMul(x[1]), () => [R(2, 3), R(3, 4)], gradGrad: true);
+        // F.Linear with a bias on a contiguous input: one addmm (x, W, b); 3-D input through its rows; 1 row (the matrix-vector path).
+        yield return Case("Addmm", "linear 2-D", x => F.Linear(x[0], x[1], x[2]), () => [R(3, 4), R(5, 4), R(5)], gradGrad: true);
+        yield return Case("Addmm", "linear 3-D input", x => F.Linear(x[0], x[1], x[2]), () => [R(2, 3, 4), R(5, 4), R(5)], gradGrad: true);
+        yield return Case("Addmm", "linear one row, non-contiguous weight", x => F.Linear(x[0], x[1], x[2]), () => [R(1, 4), NC(5, 4), R(5)], gradGrad: true);
         yield return Case("Mm", "matmul 2-D · 2-D, transposed and non-contiguous", x => x[0].MatMul(x[1]), () => [T(2, 3), NC(3, 4)], gradGrad: true);
         // ...and the rest record MatmulBackward0.
         yield return Case("MatMul", "1-D · 2-D", x => x[0].MatMul(x[1]), () => [R(3), R(3, 4)], gradGrad: true);

@@ -7,18 +7,27 @@ namespace Ember.Backends.Cpu;
 // each matrix to the packed GEMM (float32/float64) or a plain loop (integers).
 internal sealed partial class CpuBackend
 {
-    public void MatMul(Storage a, Layout al, Storage b, Layout bl, Storage c, Layout cl)
+    public void MatMul(Storage a, Layout al, Storage b, Layout bl, Storage c, Layout cl, Storage? rowBias = null, int rowBiasOffset = 0)
     {
         int r = cl.Rank;
         int m = cl.Shape[r - 2], n = cl.Shape[r - 1], k = al.Shape[r - 1];
         if (cl.NumElements == 0) return;
-        if (k == 0) { Fill(c, cl, 0); return; }
+        if (rowBias is not null && c.DType is not (DType.Float32 or DType.Float64))
+            throw new NotSupportedException($"cpu: matmul with a fused bias is not implemented for {c.DType.TorchName()}.");
+        if (k == 0)
+        {
+            if (rowBias is not null) throw new InvalidOperationException("cpu: matmul with a fused bias needs K > 0 (the caller adds the bias to an empty product).");
+            Fill(c, cl, 0);
+            return;
+        }
         var p = new GemmProblem
         {
             M = m, N = n, K = k,
             ARowStride = al.Strides[r - 2], AColStride = al.Strides[r - 1],
             BRowStride = bl.Strides[r - 2], BColStride = bl.Strides[r - 1],
             CRowStride = cl.Strides[r - 2], CColStride = cl.Strides[r - 1],
+            RowBias = rowBias is null ? null : c.DType == DType.Float32 ? Data<float>(rowBias) : Data<double>(rowBias),
+            RowBiasOffset = rowBiasOffset,
         };
         BatchOffsets(al, bl, cl, out p.AOffsets, out p.BOffsets, out p.COffsets);
         switch (c.DType)

@@ -46,8 +46,7 @@ public sealed class Linear : Module<Tensor, Tensor>
     {
         if (input.Shape.Count == 0 || input.Shape[^1] != InFeatures)
             throw new ArgumentException($"Linear: expected input with last dimension {InFeatures}, got shape {input.Shape}.");
-        var y = input.MatMul(Weight.T);
-        return Bias is null ? y : y + Bias;
+        return F.Linear(input, Weight, Bias);
     }
 
     // MultiheadAttention's output projection prints as PyTorch's NonDynamicallyQuantizableLinear, a

@@ -61,18 +61,20 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
         int batch = p.Batch;
         long work = (long)batch * p.M * p.N * p.K;
         int threads = work >= ParallelThreshold ? Threads.Count : 1;
-        fixed (T* pa = a, pb = b, pc = c)
+        T[]? biasArray = (T[]?)p.RowBias;
+        fixed (T* pa = a, pb = b, pc = c, pbias0 = biasArray)
         {
-            nint na = (nint)pa, nb = (nint)pb, nc = (nint)pc;
+            T* pbias = biasArray is null ? null : pbias0 + p.RowBiasOffset;
+            nint na = (nint)pa, nb = (nint)pb, nc = (nint)pc, nbias = (nint)pbias;
             // Many matrices: one per thread at a time, unless one product alone splits better.
             if (threads > 1 && batch > 1 && (batch >= threads || Tiles(p.M, MR) * Tiles(p.N, NR) < 2 * threads))
             {
-                WorkerTeam.Run(batch, i => One((T*)na + p.AOffsets[i], (T*)nb + p.BOffsets[i], (T*)nc + p.COffsets[i], p, 1));
+                WorkerTeam.Run(batch, i => One((T*)na + p.AOffsets[i], (T*)nb + p.BOffsets[i], (T*)nc + p.COffsets[i], p, 1, (T*)nbias));
             }
             else
             {
                 for (int i = 0; i < batch; i++)
-                    One(pa + p.AOffsets[i], pb + p.BOffsets[i], pc + p.COffsets[i], p, threads);
+                    One(pa + p.AOffsets[i], pb + p.BOffsets[i], pc + p.COffsets[i], p, threads, pbias);
             }
         }
     }
@@ -80,28 +82,28 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
     private static int Tiles(int extent, int tile) => (extent + tile - 1) / tile;
 
     /// <summary>One matrix product C = A·B with the problem's sizes and strides, on up to <paramref name="threads"/> threads.</summary>
-    private static void One(T* a, T* b, T* c, GemmProblem p, int threads)
+    private static void One(T* a, T* b, T* c, GemmProblem p, int threads, T* bias)
     {
         if (p.BPrepacked && (p.M == 1 || p.N == 1))
             throw new InvalidOperationException("gemm: a prepacked B needs M > 1 and N > 1.");
-        if (p.N == 1) { Gemv(a, p.ARowStride, p.AColStride, p.M, p.K, b, p.BRowStride, c, p.CRowStride); return; }
+        if (p.N == 1) { Gemv(a, p.ARowStride, p.AColStride, p.M, p.K, b, p.BRowStride, c, p.CRowStride); AddRowBias(c, p, bias); return; }
         // A row vector times B is B^T times that vector.
-        if (p.M == 1) { Gemv(b, p.BColStride, p.BRowStride, p.N, p.K, a, p.AColStride, c, p.CColStride); return; }
-        if (p.M <= SmallM && p.K <= SmallRowsMaxK && (long)p.N * p.K >= SmallRowsMinB && !p.BPrepacked && SmallRows(a, b, c, p)) return;
+        if (p.M == 1) { Gemv(b, p.BColStride, p.BRowStride, p.N, p.K, a, p.AColStride, c, p.CColStride); AddRowBias(c, p, bias); return; }
+        if (p.M <= SmallM && p.K <= SmallRowsMaxK && (long)p.N * p.K >= SmallRowsMinB && !p.BPrepacked && SmallRows(a, b, c, p)) { AddRowBias(c, p, bias); return; }
 
         int mt = Tiles(p.M, MR), nt = Tiles(p.N, NR);
         (int tm, int tn) = Split(mt, nt, p.K, threads);
-        if (tm * tn == 1) { Part(a, b, c, p, 0, p.M, 0, p.N); return; }
+        if (tm * tn == 1) { Part(a, b, c, p, 0, p.M, 0, p.N, bias); return; }
         // Each thread computes its own rectangle of C from start to end, packing its own rows of A
         // and columns of B: no thread waits for another's packing, there is one fork and one join
         // per product, and every element of C is summed in the same order whatever the split.
-        nint na = (nint)a, nb = (nint)b, nc = (nint)c;
+        nint na = (nint)a, nb = (nint)b, nc = (nint)c, nbias = (nint)bias;
         WorkerTeam.Run(tm * tn, t =>
         {
             int ti = t / tn, tj = t % tn;
             int i0 = (int)((long)mt * ti / tm) * MR, i1 = Math.Min(p.M, (int)((long)mt * (ti + 1) / tm) * MR);
             int j0 = (int)((long)nt * tj / tn) * NR, j1 = Math.Min(p.N, (int)((long)nt * (tj + 1) / tn) * NR);
-            if (i0 < i1 && j0 < j1) Part((T*)na, (T*)nb, (T*)nc, p, i0, i1, j0, j1);
+            if (i0 < i1 && j0 < j1) Part((T*)na, (T*)nb, (T*)nc, p, i0, i1, j0, j1, (T*)nbias);
         });
     }
 
@@ -132,7 +134,7 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
     /// Rows [i0, i1) x columns [j0, j1) of C = A·B, the Goto loop nest: for each NC-column block and
     /// KC-deep slice, pack that slice of B (unless it is prepacked), then pack and sweep MC-row blocks of A.
     /// </summary>
-    private static void Part(T* a, T* b, T* c, GemmProblem p, int i0, int i1, int j0, int j1)
+    private static void Part(T* a, T* b, T* c, GemmProblem p, int i0, int i1, int j0, int j1, T* bias)
     {
         int n = p.N, k = p.K;
         int kcMax = Math.Min(KC, k);
@@ -158,7 +160,7 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
                         else Packing<T>.PackB(b + (long)pc * p.BRowStride + (long)js * p.BColStride, p.BRowStride, p.BColStride, kcur, ncur, NR, pb);
                         bool acc = pc > 0;
                         for (int ic = i0; ic < i1; ic += MC)
-                            Block(a, packed, c, p, ic, Math.Min(MC, i1 - ic), js, pc, kcur, ncur, acc, pa);
+                            Block(a, packed, c, p, ic, Math.Min(MC, i1 - ic), js, pc, kcur, ncur, acc, pa, pc + kcur == k ? bias : null);
                     }
                 }
             }
@@ -170,8 +172,12 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
         }
     }
 
-    /// <summary>Packs rows [ic, ic+mc) of the current K slice of A into <paramref name="pa"/> and multiplies them by the packed B block.</summary>
-    private static void Block(T* a, T* packedB, T* c, GemmProblem p, int ic, int mc, int jc, int pc, int kc, int nc, bool acc, T* pa)
+    /// <summary>
+    /// Packs rows [ic, ic+mc) of the current K slice of A into <paramref name="pa"/> and multiplies them by
+    /// the packed B block; on the last K slice, <paramref name="bias"/> (when not null) is added to each
+    /// finished tile while it is still in L1.
+    /// </summary>
+    private static void Block(T* a, T* packedB, T* c, GemmProblem p, int ic, int mc, int jc, int pc, int kc, int nc, bool acc, T* pa, T* bias)
     {
         Packing<T>.PackA(a + (long)ic * p.ARowStride + (long)pc * p.AColStride, p.ARowStride, p.AColStride, mc, kc, MR, pa);
         int nr = NR, mr = MR;
@@ -183,10 +189,35 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
             for (int ir = 0; ir < mc; ir += mr)
             {
                 int nrows = Math.Min(mr, mc - ir);
-                MicroKernel<T>.Run(kc, pa + (long)ir * kc, bp, cCol + (long)(ic + ir) * p.CRowStride,
-                    p.CRowStride, p.CColStride, nrows, ncols, acc);
+                T* cTile = cCol + (long)(ic + ir) * p.CRowStride;
+                MicroKernel<T>.Run(kc, pa + (long)ir * kc, bp, cTile, p.CRowStride, p.CColStride, nrows, ncols, acc);
+                if (bias != null) AddBias(cTile, p.CRowStride, p.CColStride, nrows, ncols, bias + jc + jr);
             }
         }
+    }
+
+    /// <summary>C[i, j] += bias[j] over an rows x cols tile (the product is complete: the sum rounds as (A·B) + bias).</summary>
+    private static void AddBias(T* c, int rs, int cs, int rows, int cols, T* bias)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            T* row = c + (long)i * rs;
+            if (cs == 1)
+            {
+                var r = new Span<T>(row, cols);
+                TensorPrimitives.Add(r, new ReadOnlySpan<T>(bias, cols), r);
+            }
+            else
+            {
+                for (int j = 0; j < cols; j++) row[(long)j * cs] += bias[j];
+            }
+        }
+    }
+
+    /// <summary>Adds the problem's row bias to the whole M x N product at <paramref name="c"/> (the unpacked paths).</summary>
+    private static void AddRowBias(T* c, GemmProblem p, T* bias)
+    {
+        if (bias != null) AddBias(c, p.CRowStride, p.CColStride, p.M, p.N, bias);
     }
 
     /// <summary>At most this many rows of C take <see cref="SmallRows"/> when the operands' layout suits it.</summary>

@@ -17,5 +17,16 @@ internal sealed class GemmProblem
     /// </summary>
     public bool BPrepacked;
 
+    /// <summary>
+    /// When set, a contiguous vector of N elements (from <see cref="RowBiasOffset"/>, of the problem's
+    /// element type) added to every row of every C once its product is complete, so C = A·B + bias
+    /// rounds as the product followed by a separate add: a linear layer's bias without another pass
+    /// over its output.
+    /// </summary>
+    public Array? RowBias;
+
+    /// <summary>Where <see cref="RowBias"/>'s first element is.</summary>
+    public int RowBiasOffset;
+
     public int Batch => COffsets.Length;
 }
