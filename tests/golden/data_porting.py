@@ -64,6 +64,15 @@ error("list_size", lambda: default_collate([[1, 2], [1]]))
 error("type", lambda: default_collate([object(), object()]))
 error("key", lambda: default_collate([{"a": 1, "b": 2}, {"a": 1}]))
 
+# Persistent workers: PyTorch makes the iterator (and draws its base seed) once, then resets it, so
+# later epochs draw only the shuffle from the default generator.
+if __name__ == "__main__":
+    torch.manual_seed(0)
+    persistent = torch.utils.data.DataLoader(list(range(10)), batch_size=3, shuffle=True, num_workers=2,
+                                             persistent_workers=True)
+    out["persistent_order"] = torch.tensor([i for _ in range(3) for b in persistent for i in b.tolist()])
+    out["persistent_after"] = torch.rand(3)
+
 # FakeData: each index seeds torch's generator with index + random_offset, draws randn(image_size) and
 # randint(0, num_classes, (1,)), and goes through ToPILImage (x * 255, then .byte()).
 fake = torchvision.datasets.FakeData(size=6, image_size=(3, 4, 5), num_classes=7, random_offset=3)

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace Ember.Data;
@@ -99,6 +100,8 @@ public static class Collate
     /// and numbers, <c>string[]</c> for strings, <c>object</c> anywhere to leave that part untyped.
     /// </summary>
     /// <exception cref="ArgumentException">As for the untyped form, or <typeparamref name="TBatch"/> does not fit the collated structure.</exception>
+    [RequiresDynamicCode("Builds the batch's arrays, tuples and dictionaries of the requested types by reflection; use the untyped Collate.Default under AOT.")]
+    [RequiresUnreferencedCode("Builds the batch's arrays, tuples and dictionaries of the requested types by reflection; use the untyped Collate.Default under AOT.")]
     public static TBatch Default<T, TBatch>(IReadOnlyList<T> samples)
     {
         Check(samples);
@@ -205,6 +208,8 @@ public static class Collate
     }
 
     // Gives a collated value the static type the caller asked for (Default<T, TBatch>).
+    [RequiresDynamicCode("Builds the batch's arrays, tuples and dictionaries of the requested types by reflection; use the untyped Collate.Default under AOT.")]
+    [RequiresUnreferencedCode("Builds the batch's arrays, tuples and dictionaries of the requested types by reflection; use the untyped Collate.Default under AOT.")]
     private static object? As(object value, Type type, string path)
     {
         if (type.IsInstanceOfType(value)) return value;
@@ -254,6 +259,7 @@ public static class Collate
         return result;
     }
 
+    [RequiresUnreferencedCode("Builds the batch's arrays, tuples and dictionaries of the requested types by reflection; use the untyped Collate.Default under AOT.")]
     private static object MakeTuple(Type type, object?[] values)
     {
         var args = type.GetGenericArguments();
