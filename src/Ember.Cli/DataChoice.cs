@@ -4,7 +4,7 @@ using Ember.Vision.Transforms;
 namespace Ember.Cli;
 
 /// <summary>A dataset the command line knows by name, with the chapter's transforms applied.</summary>
-internal sealed record DataChoice(string Name, VisionDataset Dataset, int Channels, int Size)
+internal sealed record DataChoice(string Name, InMemoryVisionDataset Dataset, int Channels, int Size)
 {
     /// <summary>The names <c>--dataset</c> accepts.</summary>
     public static readonly string[] Names = ["cifar10", "fashion-mnist", "mnist"];
@@ -27,7 +27,7 @@ internal sealed record DataChoice(string Name, VisionDataset Dataset, int Channe
         var transform = new Compose(new ToTensor(), new Normalize([.. Enumerable.Repeat(0.5, channels)], [.. Enumerable.Repeat(0.5, channels)]));
         try
         {
-            VisionDataset ds = name switch
+            InMemoryVisionDataset ds = name switch
             {
                 "cifar10" => new Cifar10(dataDir, train, transform, download: download, downloadOptions: Downloads.WithProgress()),
                 "fashion-mnist" => new FashionMnist(dataDir, train, transform, download: download, downloadOptions: Downloads.WithProgress()),

@@ -9,7 +9,7 @@ namespace Ember.Vision.Datasets;
 /// Python one that torchvision downloads (<c>cifar-10-batches-py</c>, read with a restricted pickle
 /// reader), whichever is found under <c>root</c>, so an existing torchvision copy can be reused.
 /// </summary>
-public sealed class Cifar10 : VisionDataset
+public sealed class Cifar10 : InMemoryVisionDataset
 {
     internal static readonly string[] DefaultMirrors = ["https://www.cs.toronto.edu/~kriz/"];
     internal const string PythonArchive = "cifar-10-python.tar.gz";
@@ -40,7 +40,7 @@ public sealed class Cifar10 : VisionDataset
 /// CIFAR-100 (<c>torchvision.datasets.CIFAR100</c>): like CIFAR-10 with 100 fine classes grouped into
 /// 20 coarse ones. Labels are the fine classes, as torchvision's; <see cref="CoarseTargets"/> has the others.
 /// </summary>
-public sealed class Cifar100 : VisionDataset
+public sealed class Cifar100 : InMemoryVisionDataset
 {
     internal const string PythonArchive = "cifar-100-python.tar.gz";
     internal const string PythonMd5 = "eb9058c3a382ffc7106e4002c42a8d85";

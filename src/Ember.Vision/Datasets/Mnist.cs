@@ -9,7 +9,7 @@ namespace Ember.Vision.Datasets;
 /// training and 10,000 for testing, in the IDX format, gzipped or not. Files are looked for in
 /// <c>root/MNIST/raw</c> (torchvision's layout), <c>root/MNIST</c> and <c>root</c>.
 /// </summary>
-public class Mnist : VisionDataset
+public class Mnist : InMemoryVisionDataset
 {
     internal static readonly MnistSpec Spec = new("Mnist", "MNIST",
         ["https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/"],
@@ -52,6 +52,16 @@ public class Mnist : VisionDataset
 
     /// <summary>The folder the IDX files were read from.</summary>
     public string SourceFolder { get; }
+
+    /// <summary>All images as one [N, 28, 28] uint8 tensor (<c>dataset.data</c>, as torchvision's; a copy).</summary>
+    public override Tensor Data => Pixels([Count, Height, Width]);
+
+    /// <summary>
+    /// All labels as one int64 tensor [N] (<c>dataset.targets</c>, a tensor for the MNIST family as in
+    /// torchvision; a copy). It hides the list form of <see cref="InMemoryVisionDataset.Targets"/>, which a
+    /// reference typed as the base class still gives.
+    /// </summary>
+    public new Tensor Targets => Labels();
 }
 
 /// <summary>

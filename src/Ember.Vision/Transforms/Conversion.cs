@@ -95,7 +95,7 @@ public sealed class Normalize : ITransform
 /// on [..., 3, H, W] tensors; integer images are truncated back to their dtype as torchvision does.
 /// A 1-channel image is returned as it is.
 /// </summary>
-public sealed class Grayscale : ITransform
+public sealed class Grayscale : IImageTransform
 {
     /// <summary>Converts to <paramref name="numOutputChannels"/> (1, or 3 identical) channels.</summary>
     /// <exception cref="ArgumentException"><paramref name="numOutputChannels"/> is not 1 or 3.</exception>
@@ -131,5 +131,68 @@ public sealed class Grayscale : ITransform
             }
         int[] shape = [.. lead[..^1], oc, h, w];
         return ImageTensor.FromDoubles(o, shape, input.DType, round: false);
+    }
+
+    /// <summary>
+    /// Converts an [H, W, C] image as PIL's <c>convert("L")</c> does (torchvision's PIL path):
+    /// L = (19595 R + 38470 G + 7471 B + 32768) &gt;&gt; 16, rounded to the nearest level rather than the
+    /// tensor path's truncated 0.2989 R + 0.587 G + 0.114 B; with 3 output channels L is repeated.
+    /// </summary>
+    public Tensor ApplyToImage(Tensor image)
+    {
+        ImageTensor.CheckImage(image, "Grayscale");
+        int h = image.Size(0), w = image.Size(1), c = image.NDim == 3 ? image.Size(2) : 1, oc = NumOutputChannels;
+        byte[] src = image.ToArray<byte>();
+        var dst = new byte[h * w * oc];
+        for (int i = 0; i < h * w; i++)
+        {
+            byte l = c < 3 ? src[i * c] : (byte)((src[i * c] * 19595 + src[i * c + 1] * 38470 + src[i * c + 2] * 7471 + 0x8000) >> 16);
+            for (int k = 0; k < oc; k++) dst[i * oc + k] = l;
+        }
+        return Tensor.From<byte>(dst, [h, w, oc]);
+    }
+}
+
+/// <summary>
+/// Converts an [H, W, C] uint8 image into a [C, H, W] uint8 tensor without scaling (<c>transforms.PILToTensor</c>).
+/// </summary>
+public sealed class PilToTensor : ITransform
+{
+    /// <inheritdoc/>
+    public Tensor Apply(Tensor input)
+    {
+        ImageTensor.CheckImage(input, "PILToTensor");
+        return input.NDim == 2 ? input.Unsqueeze(0).Contiguous() : input.Permute(2, 0, 1).Contiguous();
+    }
+}
+
+/// <summary>
+/// Converts a [C, H, W] (or [H, W]) tensor into an [H, W, C] uint8 image (<c>transforms.ToPILImage</c>):
+/// floating-point values are multiplied by 255 and cast to bytes as PyTorch's <c>.byte()</c> casts (values
+/// outside [0, 1] wrap around, as on x86), uint8 tensors are only permuted. In a <see cref="Compose"/>
+/// applied to an image, the transforms after it see an image again.
+/// </summary>
+public sealed class ToPilImage : ITransform
+{
+    /// <inheritdoc/>
+    public Tensor Apply(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.NDim is not (2 or 3))
+            throw new ArgumentException($"ToPILImage: pic should be 2 or 3 dimensional. Got {input.NDim} dimensions (shape {input.Shape}).");
+        Tensor chw = input.NDim == 2 ? input.Unsqueeze(0) : input;
+        int c = chw.Size(0), h = chw.Size(1), w = chw.Size(2);
+        if (c > 4) throw new ArgumentException($"ToPILImage: pic should not have > 4 channels. Got {c} channels (shape {input.Shape}).");
+        byte[] bytes = input.DType switch
+        {
+            DType.UInt8 => chw.ToArray<byte>(),
+            DType.Float32 => Array.ConvertAll(chw.ToArray<float>(), x => unchecked((byte)(int)(x * 255f))),
+            DType.Float64 => Array.ConvertAll(chw.ToArray<double>(), x => unchecked((byte)(long)(x * 255.0))),
+            _ => throw new ArgumentException($"ToPILImage: expected a float or uint8 tensor, got {input.DType.TorchName()}."),
+        };
+        var hwc = new byte[bytes.Length];
+        for (int ch = 0; ch < c; ch++)
+            for (int i = 0; i < h * w; i++) hwc[i * c + ch] = bytes[ch * h * w + i];
+        return Tensor.From<byte>(hwc, [h, w, c]);
     }
 }

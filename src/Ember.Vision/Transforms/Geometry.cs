@@ -1,7 +1,7 @@
 namespace Ember.Vision.Transforms;
 
 /// <summary>Flips the image left-right with probability <see cref="P"/> (<c>transforms.RandomHorizontalFlip</c>).</summary>
-public sealed class RandomHorizontalFlip : RandomTransform
+public sealed class RandomHorizontalFlip : RandomTransform, IImageTransform
 {
     /// <summary>Flips with probability <paramref name="p"/>.</summary>
     /// <param name="p">Probability of a flip.</param>
@@ -28,6 +28,9 @@ public sealed class RandomHorizontalFlip : RandomTransform
         ImageTensor.Split(input, "RandomHorizontalFlip");
         return Rand() < P ? HFlip(input) : input;
     }
+
+    /// <summary>Flips an [H, W, C] image left-right with probability <see cref="P"/>, drawing as on a tensor.</summary>
+    public Tensor ApplyToImage(Tensor image) => ImageTensor.OnImage(image, "RandomHorizontalFlip", Apply);
 }
 
 /// <summary>Crop helpers shared by the crop transforms (torchvision's <c>F.crop</c>, <c>F.pad</c>).</summary>
@@ -90,7 +93,7 @@ public static class Crop
 /// Crops the centre of the image (<c>transforms.CenterCrop</c>); an image smaller than the crop is
 /// padded with zeros first, as torchvision does.
 /// </summary>
-public sealed class CenterCrop : ITransform
+public sealed class CenterCrop : IImageTransform
 {
     /// <summary>Crops to <paramref name="size"/>: one int for a square, or (h, w).</summary>
     public CenterCrop(params int[] size) { (Height, Width) = Crop.Size(size, "CenterCrop"); }
@@ -120,13 +123,16 @@ public sealed class CenterCrop : ITransform
         }
         return Crop.Apply(input, top, left, Height, Width);
     }
+
+    /// <summary>Crops the centre of an [H, W, C] image (PIL's <c>img.crop</c>, padded with zeros when smaller).</summary>
+    public Tensor ApplyToImage(Tensor image) => ImageTensor.OnImage(image, "CenterCrop", Apply);
 }
 
 /// <summary>
 /// Crops a random region after optional padding (<c>transforms.RandomCrop(size, padding,
 /// pad_if_needed, fill, padding_mode)</c>), the classic CIFAR augmentation <c>RandomCrop(32, padding: [4])</c>.
 /// </summary>
-public sealed class RandomCrop : RandomTransform
+public sealed class RandomCrop : RandomTransform, IImageTransform
 {
     private readonly (int L, int T, int R, int B)? _padding;
 
@@ -180,4 +186,49 @@ public sealed class RandomCrop : RandomTransform
         int left = RandInt(0, w - Width + 1);
         return Crop.Apply(input, top, left, Height, Width);
     }
+
+    /// <summary>Crops a random region of an [H, W, C] image, drawing as on a tensor (so as torchvision on a PIL image).</summary>
+    public Tensor ApplyToImage(Tensor image) => ImageTensor.OnImage(image, "RandomCrop", Apply);
+}
+
+/// <summary>
+/// Pads every side of the image (<c>transforms.Pad(padding, fill, padding_mode)</c>), on a tensor's last
+/// two dims or on an image before ToTensor (the same pixels as torchvision's PIL path).
+/// </summary>
+public sealed class Pad : IImageTransform
+{
+    private readonly (int L, int T, int R, int B) _padding;
+
+    /// <summary>Pads by <paramref name="padding"/>: one int for all sides, (left/right, top/bottom), or (left, top, right, bottom).</summary>
+    /// <param name="padding">The border widths.</param>
+    /// <param name="fill">Fill value for constant padding (every channel).</param>
+    /// <param name="paddingMode">How the border is filled.</param>
+    /// <exception cref="ArgumentException">A negative width or a padding of another length.</exception>
+    public Pad(int[] padding, double fill = 0, PaddingMode paddingMode = PaddingMode.Constant)
+    {
+        ArgumentNullException.ThrowIfNull(padding);
+        _padding = Crop.Padding(padding, "Pad");
+        if (padding.Any(p => p < 0)) throw new ArgumentException($"Pad: padding must be non-negative, got [{string.Join(", ", padding)}].", nameof(padding));
+        Padding = padding.ToArray();
+        Fill = fill;
+        PaddingMode = paddingMode;
+    }
+
+    /// <summary>Pads every side by <paramref name="padding"/> pixels.</summary>
+    public Pad(int padding, double fill = 0, PaddingMode paddingMode = PaddingMode.Constant) : this([padding], fill, paddingMode) { }
+
+    /// <summary>The padding as given.</summary>
+    public IReadOnlyList<int> Padding { get; }
+
+    /// <summary>Fill value for constant padding.</summary>
+    public double Fill { get; }
+
+    /// <summary>How the border is filled.</summary>
+    public PaddingMode PaddingMode { get; }
+
+    /// <inheritdoc/>
+    public Tensor Apply(Tensor input) => Crop.Pad(input, _padding.L, _padding.T, _padding.R, _padding.B, Fill, PaddingMode);
+
+    /// <summary>Pads an [H, W, C] image.</summary>
+    public Tensor ApplyToImage(Tensor image) => ImageTensor.OnImage(image, "Pad", Apply);
 }

@@ -24,6 +24,25 @@ internal static class ImageTensor
 
     public static int[] WithHw(int[] lead, int h, int w) => [.. lead, h, w];
 
+    /// <summary>Checks that <paramref name="image"/> is an image as loaded: [H, W] or [H, W, C] uint8, C of 1, 3 or 4.</summary>
+    public static void CheckImage(Tensor image, string op)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (image.DType != DType.UInt8 || image.NDim is not (2 or 3) || (image.NDim == 3 && image.Size(2) is not (1 or 3 or 4)))
+            throw new ArgumentException($"{op}: expected an image before ToTensor, an [H, W, C] uint8 tensor with 1, 3 or 4 channels as the datasets and LoadImage give; got a {image.DType.TorchName()} tensor of shape {image.Shape}.");
+    }
+
+    /// <summary>
+    /// Runs a tensor transform on an image by viewing it as [C, H, W] and back: for transforms that only
+    /// move pixels (crop, pad, flip), which give PIL's pixels exactly.
+    /// </summary>
+    public static Tensor OnImage(Tensor image, string op, Func<Tensor, Tensor> chw)
+    {
+        CheckImage(image, op);
+        if (image.NDim == 2) return chw(image);
+        return chw(image.Permute(2, 0, 1)).Permute(1, 2, 0).Contiguous();
+    }
+
     /// <summary>Moves pixels: output (y, x) of each plane takes input (src(y), src(x)), or the fill where a source is -1.</summary>
     public static Tensor Remap(Tensor img, string op, int outH, int outW, int[] rowSrc, int[] colSrc, double fill = 0)
     {

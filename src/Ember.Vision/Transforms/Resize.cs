@@ -1,11 +1,15 @@
 namespace Ember.Vision.Transforms;
 
 /// <summary>
-/// Resizes with antialiased bilinear interpolation, as torchvision's <c>transforms.Resize</c> does for
-/// tensors (<c>interpolate(mode="bilinear", align_corners=False, antialias=True)</c>, torchvision's
-/// default since 0.17). Integer images are computed in floating point and rounded back.
+/// Resizes with bilinear interpolation (<c>transforms.Resize</c>). On a tensor (<see cref="Apply"/>, after
+/// ToTensor) it is torchvision's tensor path: <c>interpolate(mode="bilinear", align_corners=False,
+/// antialias=True)</c>, torchvision's default since 0.17 (0.14 defaulted to no antialias for tensors);
+/// integer images are computed in floating point and rounded back. On an image before ToTensor
+/// (<see cref="ApplyToImage"/>, what the datasets do) it is torchvision's PIL path, Pillow's own bilinear
+/// resampling in 8-bit fixed point, which gives Pillow's bytes exactly and differs from the tensor path by
+/// up to a few levels. Pillow premultiplies alpha for RGBA images; Ember resizes the four channels independently.
 /// </summary>
-public sealed class Resize : ITransform
+public sealed class Resize : IImageTransform
 {
     /// <summary>
     /// Resizes to <paramref name="size"/>: (h, w) exactly, or with one int the smaller edge becomes
@@ -47,6 +51,17 @@ public sealed class Resize : ITransform
         int newShort = Size[0], newLong = (int)((long)newShort * longSide / shortSide);
         if (MaxSize is { } m && newLong > m) { newShort = (int)((long)m * newShort / newLong); newLong = m; }
         return wide ? (newShort, newLong) : (newLong, newShort);
+    }
+
+    /// <summary>Resizes an [H, W, C] uint8 image as Pillow's <c>Image.resize(size, BILINEAR)</c> does (torchvision's PIL path; antialiasing always on).</summary>
+    public Tensor ApplyToImage(Tensor image)
+    {
+        ImageTensor.CheckImage(image, "Resize");
+        int h = image.Size(0), w = image.Size(1), c = image.NDim == 3 ? image.Size(2) : 1;
+        if (h == 0 || w == 0) throw new ArgumentException($"Resize: input image is empty (shape {image.Shape}).");
+        var (oh, ow) = OutputSize(h, w);
+        byte[] resized = PilResample.Bilinear(image.ToArray<byte>(), h, w, c, oh, ow);
+        return Tensor.From<byte>(resized, image.NDim == 3 ? [oh, ow, c] : [oh, ow]);
     }
 
     /// <inheritdoc/>

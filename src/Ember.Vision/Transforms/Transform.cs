@@ -3,12 +3,12 @@ using Ember.Data;
 namespace Ember.Vision.Transforms;
 
 /// <summary>
-/// An image transform (torchvision's <c>transforms.*</c> classes): a function from an image tensor to
-/// an image tensor. Ember's transforms work on tensors only: images from the datasets arrive as uint8
-/// HWC tensors (like the arrays in <c>dataset.data</c>), <see cref="ToTensor"/> turns them into float
-/// CHW tensors, and the geometric transforms work on [..., C, H, W] (or [..., H, W]) tensors of any
-/// dtype, as torchvision's tensor transforms do. Place geometric transforms after ToTensor
-/// (torchvision also allows them before it, on PIL images).
+/// An image transform (torchvision's <c>transforms.*</c> classes). <see cref="Apply"/> works on tensors as
+/// torchvision's tensor transforms do: [..., C, H, W] (or [..., H, W]) of any dtype. Images from the
+/// datasets and <see cref="ImageIO.LoadImage"/> are [H, W, C] uint8 tensors, Ember's PIL images: the
+/// datasets apply their transform with <see cref="ImageTransforms.ApplyToImage"/>, so in a
+/// <c>Compose</c> the transforms before <see cref="ToTensor"/> work on the image, as torchvision's do on
+/// a PIL image (those that can implement <see cref="IImageTransform"/>), and those after it on the tensor.
 /// </summary>
 public interface ITransform
 {

@@ -59,19 +59,32 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
     /// Seconds to wait for each batch from a worker (PyTorch's <c>timeout</c>); 0 waits forever. Only
     /// workers are waited for, so without them it has no effect.
     /// </param>
+    /// <param name="pinMemory">
+    /// PyTorch's <c>pin_memory</c>: accepted, and a no-op. Pinning copies batches into page-locked host
+    /// memory so that a later copy to a GPU can be asynchronous; Ember's CPU tensors live in managed
+    /// arrays and its CUDA copies stage through their own buffers, so there is nothing to pin.
+    /// </param>
+    /// <param name="workerInitFn">
+    /// Called once on each worker thread, with the worker's id, before it loads anything (PyTorch's
+    /// <c>worker_init_fn</c>); <see cref="DataLoader.GetWorkerInfo"/> works inside it. An exception from it
+    /// fails every batch sent to that worker, as a <see cref="DataLoaderException"/>.
+    /// </param>
+    /// <param name="persistentWorkers">
+    /// Keep the worker threads alive between epochs (PyTorch's <c>persistent_workers</c>): they are created,
+    /// and <paramref name="workerInitFn"/> runs, once for the loader's lifetime instead of once per epoch. As
+    /// in PyTorch the epoch's base seed is then drawn only by the first epoch. Needs <paramref name="numWorkers"/> &gt; 0.
+    /// </param>
     /// <exception cref="ArgumentException">Conflicting or out-of-range options, with PyTorch's message.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative or NaN.</exception>
     public DataLoader(Dataset<T> dataset, Func<IReadOnlyList<T>, TBatch> collate, int batchSize = 1, bool shuffle = false,
         Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false,
-        int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0)
-        : this(dataset, collate, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, timeout, RandomSources.From(seed, generator, "DataLoader")) { }
-
-    internal DataLoader(Dataset<T> dataset, Func<IReadOnlyList<T>, TBatch> collate, int batchSize, bool shuffle,
-        Sampler? sampler, BatchSampler? batchSampler, int numWorkers, bool dropLast, int prefetchFactor, double timeout, IRandomSource random)
+        int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0,
+        bool pinMemory = false, Action<int>? workerInitFn = null, bool persistentWorkers = false)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(collate);
-        _wait = CheckCommon(numWorkers, prefetchFactor, timeout);
+        _wait = CheckCommon(numWorkers, prefetchFactor, timeout, persistentWorkers);
+        var random = RandomSources.From(seed, generator, "DataLoader");
         if (batchSampler is not null && (batchSize != 1 || shuffle || sampler is not null || dropLast))
             throw new ArgumentException("DataLoader: batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last.", nameof(batchSampler));
         if (sampler is not null && shuffle)
@@ -88,6 +101,9 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
         NumWorkers = numWorkers;
         PrefetchFactor = prefetchFactor;
         Timeout = timeout;
+        PinMemory = pinMemory;
+        WorkerInitFn = workerInitFn;
+        PersistentWorkers = persistentWorkers;
     }
 
     /// <summary>
@@ -96,15 +112,18 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
     /// gives every worker process its own copy of the stream (so each sample comes once per worker
     /// unless the dataset splits itself by worker), each sample is yielded exactly once.
     /// <paramref name="timeout"/> (seconds, 0 = forever) bounds the wait for a worker's collation.
+    /// <paramref name="pinMemory"/>, <paramref name="workerInitFn"/> and <paramref name="persistentWorkers"/>
+    /// mean what they mean for a map-style dataset.
     /// </summary>
     /// <exception cref="ArgumentException">Out-of-range options.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative or NaN.</exception>
     public DataLoader(IterableDataset<T> dataset, Func<IReadOnlyList<T>, TBatch> collate, int batchSize = 1, int numWorkers = 0,
-        bool dropLast = false, int prefetchFactor = 2, double timeout = 0)
+        bool dropLast = false, int prefetchFactor = 2, double timeout = 0,
+        bool pinMemory = false, Action<int>? workerInitFn = null, bool persistentWorkers = false)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(collate);
-        _wait = CheckCommon(numWorkers, prefetchFactor, timeout);
+        _wait = CheckCommon(numWorkers, prefetchFactor, timeout, persistentWorkers);
         if (batchSize <= 0)
             throw new ArgumentException($"DataLoader: batch_size should be a positive integer value, but got batch_size={batchSize}.", nameof(batchSize));
         _iterable = dataset;
@@ -115,13 +134,21 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
         NumWorkers = numWorkers;
         PrefetchFactor = prefetchFactor;
         Timeout = timeout;
+        PinMemory = pinMemory;
+        WorkerInitFn = workerInitFn;
+        PersistentWorkers = persistentWorkers;
     }
 
     // Validates the options both kinds of loader share; returns how long to wait for one batch.
-    private static TimeSpan CheckCommon(int numWorkers, int prefetchFactor, double timeout)
+    private static TimeSpan CheckCommon(int numWorkers, int prefetchFactor, double timeout, bool persistentWorkers)
     {
         if (numWorkers < 0)
             throw new ArgumentException($"DataLoader: num_workers option should be non-negative; use num_workers=0 to disable parallel loading (got {numWorkers}).", nameof(numWorkers));
+        // PyTorch 1.13's checks: both options only mean something for worker processes.
+        if (numWorkers == 0 && prefetchFactor != 2)
+            throw new ArgumentException($"DataLoader: prefetch_factor option could only be specified in multiprocessing. Let num_workers > 0 to enable multiprocessing (got prefetch_factor={prefetchFactor} with num_workers=0).", nameof(prefetchFactor));
+        if (persistentWorkers && numWorkers == 0)
+            throw new ArgumentException("DataLoader: persistent_workers option needs num_workers > 0.", nameof(persistentWorkers));
         if (prefetchFactor <= 0)
             throw new ArgumentException($"DataLoader: prefetch_factor should be a positive integer value, but got prefetch_factor={prefetchFactor}.", nameof(prefetchFactor));
         if (!(timeout >= 0))
@@ -129,6 +156,28 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
         // Task.Wait takes at most int.MaxValue milliseconds (about 24 days); anything longer is forever.
         return timeout == 0 || timeout * 1000 >= int.MaxValue ? System.Threading.Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(timeout);
     }
+
+    /// <summary>
+    /// The map-style dataset the loader reads (<c>loader.dataset</c>, as in <c>len(loader.dataset)</c>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The loader reads an <see cref="IterableDataset{T}"/>; see <see cref="IterableDataset"/>.</exception>
+    public Dataset<T> Dataset => _dataset
+        ?? throw new InvalidOperationException("DataLoader: this loader reads an IterableDataset, which has no length or index; use loader.IterableDataset.");
+
+    /// <summary>The iterable dataset the loader reads, or null for a map-style one (<see cref="Dataset"/>).</summary>
+    public IterableDataset<T>? IterableDataset => _iterable;
+
+    /// <summary>Whether <c>pin_memory</c> was asked for; a no-op on Ember (see the constructor).</summary>
+    public bool PinMemory { get; }
+
+    /// <summary>Called on each worker thread with its id before it loads anything (<c>worker_init_fn</c>).</summary>
+    public Action<int>? WorkerInitFn { get; }
+
+    /// <summary>Whether worker threads outlive an epoch (<c>persistent_workers</c>).</summary>
+    public bool PersistentWorkers { get; }
+
+    /// <summary>The generator the loader draws its shuffles and base seeds from, when one was given (<c>loader.generator</c>).</summary>
+    public Generator? Generator => (_random as GeneratorRandomSource)?.Explicit;
 
     /// <summary>The sampler choosing the index order (null for an iterable dataset).</summary>
     public Sampler? Sampler { get; }
@@ -159,12 +208,15 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
     /// <summary>The batches of one epoch.</summary>
     public IEnumerator<TBatch> GetEnumerator()
     {
-        // PyTorch draws each epoch's base seed (for its worker processes) before the sampler runs. Ember's
-        // workers are threads and do not use it, but drawing it keeps the generator's stream, and so the
-        // shuffle and everything drawn after it, identical to PyTorch's.
-        _random.SeedDraw();
+        // PyTorch draws each iterator's base seed (for its worker processes) before the sampler runs.
+        // Ember's workers are threads and only report it (WorkerInfo.Seed), but drawing it keeps the
+        // generator's stream, and so the shuffle and everything drawn after it, identical to PyTorch's.
+        // With persistent workers PyTorch makes the iterator once and resets it for later epochs, so only
+        // the first epoch draws.
+        WorkerPool? reuse = PersistentWorkers ? _persistent.Live : null;
+        long baseSeed = reuse?.BaseSeed ?? _random.SeedDraw();
         IEnumerable<Job> jobs = _dataset is not null ? MapJobs(_dataset) : IterableJobs(_iterable!);
-        return NumWorkers == 0 ? Serial(jobs) : Parallel(jobs);
+        return NumWorkers == 0 ? Serial(jobs) : Parallel(jobs, baseSeed);
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
@@ -254,22 +306,20 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
         public readonly Func<int?, TBatch> Work = work;
         public readonly TaskCompletionSource<TBatch> Result = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public int Worker;
+        private volatile bool _cancelled;
+
+        public bool Cancelled => _cancelled;
+
+        public void Cancel() => _cancelled = true;
     }
 
-    private IEnumerator<TBatch> Parallel(IEnumerable<Job> jobs)
+    private IEnumerator<TBatch> Parallel(IEnumerable<Job> jobs, long baseSeed)
     {
         int workers = NumWorkers;
         int inFlightLimit = checked(workers * PrefetchFactor);
-        var stop = new CancellationTokenSource();
-        var queues = new BlockingCollection<Job>[workers];
-        var threads = new Task[workers];
-        for (int w = 0; w < workers; w++)
-        {
-            var queue = queues[w] = new BlockingCollection<Job>();
-            int id = w;
-            threads[w] = Task.Factory.StartNew(() => WorkerLoop(id, queue, stop.Token), CancellationToken.None,
-                TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        }
+        WorkerPool pool = PersistentWorkers
+            ? _persistent.Take(() => new WorkerPool(workers, baseSeed, WorkerInitFn, (object?)_dataset ?? _iterable!))
+            : new WorkerPool(workers, baseSeed, WorkerInitFn, (object?)_dataset ?? _iterable!);
         var pending = new Queue<Job>();
         using var source = jobs.GetEnumerator();
         long sent = 0;
@@ -283,7 +333,7 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
                     var job = source.Current;
                     job.Worker = (int)(sent++ % workers);
                     pending.Enqueue(job);
-                    queues[job.Worker].Add(job);
+                    pool.Queues[job.Worker].Add(job);
                 }
             }
             Fill();
@@ -293,8 +343,10 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
                 if (!Completes(job.Result.Task, _wait))
                 {
                     stuck = true;
+                    pending.Enqueue(job);
+                    // PyTorch: RuntimeError('DataLoader timed out after {} seconds').
                     throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
-                        $"DataLoader: timed out after {Timeout} s waiting for batch {job.Batch} from worker {job.Worker}."));
+                        $"DataLoader timed out after {Timeout} seconds waiting for batch {job.Batch} from worker {job.Worker}."));
                 }
                 TBatch batch = Await(job.Result.Task);
                 Fill();
@@ -303,17 +355,24 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
         }
         finally
         {
-            stop.Cancel();
-            foreach (var q in queues) q.CompleteAdding();
-            // Let workers finish the sample they are on, so no dataset call outlives the epoch; except
-            // after a timeout, when one is stuck and waiting for it would hang the caller. A thread cannot
-            // be aborted in .NET, so that worker finishes its item in the background and then exits.
-            if (!stuck)
+            if (stuck)
             {
-                try { Task.WaitAll(threads); } catch (AggregateException) { }
-                foreach (var q in queues) q.Dispose();
-                stop.Dispose();
+                // A thread cannot be aborted in .NET: the stuck worker finishes its item in the background
+                // and then exits. Waiting for it would hang the caller, so the pool is abandoned, persistent
+                // or not, and the next epoch starts fresh workers.
+                foreach (var job in pending) job.Cancel();
+                _persistent.Drop(pool);
+                pool.Stop(wait: false);
             }
+            else if (PersistentWorkers)
+            {
+                // Batches loaded ahead for an epoch left early are not wanted by the next one: workers skip the
+                // ones they have not started, and the epoch ends when the ones they have started are done, so
+                // no dataset call of this epoch outlives it.
+                foreach (var job in pending) job.Cancel();
+                foreach (var job in pending) Completes(job.Result.Task, System.Threading.Timeout.InfiniteTimeSpan);
+            }
+            else pool.Stop(wait: true);
         }
     }
 
@@ -335,18 +394,80 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
         return task.Result;
     }
 
-    private static void WorkerLoop(int id, BlockingCollection<Job> queue, CancellationToken stop)
+    // The worker threads of one epoch, or of the loader's lifetime with persistent workers.
+    private sealed class WorkerPool
     {
+        public readonly BlockingCollection<Job>[] Queues;
+        public readonly long BaseSeed;
+        private readonly Task[] _threads;
+        private readonly CancellationTokenSource _stop = new();
+
+        public WorkerPool(int workers, long baseSeed, Action<int>? init, object dataset)
+        {
+            BaseSeed = baseSeed;
+            Queues = new BlockingCollection<Job>[workers];
+            _threads = new Task[workers];
+            for (int w = 0; w < workers; w++)
+            {
+                var queue = Queues[w] = new BlockingCollection<Job>();
+                var info = new WorkerInfo(w, workers, baseSeed + w, dataset);
+                var token = _stop.Token;
+                _threads[w] = Task.Factory.StartNew(() => WorkerLoop(info, init, queue, token), CancellationToken.None,
+                    TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            }
+        }
+
+        public void Stop(bool wait)
+        {
+            _stop.Cancel();
+            foreach (var q in Queues) q.CompleteAdding();
+            if (!wait) return;
+            // Let workers finish the sample they are on, so no dataset call outlives the epoch.
+            try { Task.WaitAll(_threads); } catch (AggregateException) { }
+            foreach (var q in Queues) q.Dispose();
+            _stop.Dispose();
+        }
+    }
+
+    private static void WorkerLoop(WorkerInfo info, Action<int>? init, BlockingCollection<Job> queue, CancellationToken stop)
+    {
+        WorkerInfo.Current = info;
+        Exception? initFailure = null;
+        if (init is not null)
+        {
+            try { init(info.Id); }
+            catch (Exception e) { initFailure = e; }
+        }
         try
         {
             foreach (var job in queue.GetConsumingEnumerable(stop))
             {
-                try { job.Result.SetResult(job.Work(id)); }
+                if (job.Cancelled) { job.Result.TrySetCanceled(); continue; }
+                if (initFailure is not null) { job.Result.SetException(DataLoaderException.ForWorkerInit(job.Batch, info.Id, initFailure)); continue; }
+                try { job.Result.SetResult(job.Work(info.Id)); }
                 catch (Exception e) { job.Result.SetException(e); }
             }
         }
         catch (OperationCanceledException) { }
     }
+
+    // Holds a persistent loader's pool. Its worker threads reference only the pool, so when the loader
+    // becomes unreachable this holder's finalizer stops them instead of leaving them blocked forever.
+    private sealed class PersistentPool
+    {
+        private readonly object _gate = new();
+        private WorkerPool? _pool;
+
+        public WorkerPool? Live { get { lock (_gate) return _pool; } }
+
+        public WorkerPool Take(Func<WorkerPool> create) { lock (_gate) return _pool ??= create(); }
+
+        public void Drop(WorkerPool pool) { lock (_gate) if (_pool == pool) _pool = null; }
+
+        ~PersistentPool() => _pool?.Stop(wait: false);
+    }
+
+    private readonly PersistentPool _persistent = new();
 }
 
 /// <summary>
@@ -357,39 +478,65 @@ public static class DataLoader
 {
     /// <summary>A loader stacking tensor samples into one tensor per batch.</summary>
     public static DataLoader<Tensor, Tensor> Create(Dataset<Tensor> dataset, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0) =>
-        new(dataset, Collate.Stack, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0,
+        bool pinMemory = false, Action<int>? workerInitFn = null, bool persistentWorkers = false) =>
+        new(dataset, Collate.Stack, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout, pinMemory, workerInitFn, persistentWorkers);
 
     /// <summary>A loader over <see cref="TensorDataset"/>-like samples: each position is stacked.</summary>
     public static DataLoader<Tensor[], Tensor[]> Create(Dataset<Tensor[]> dataset, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0) =>
-        new(dataset, Collate.StackEach, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0,
+        bool pinMemory = false, Action<int>? workerInitFn = null, bool persistentWorkers = false) =>
+        new(dataset, Collate.StackEach, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout, pinMemory, workerInitFn, persistentWorkers);
 
     /// <summary>A loader over (input, target) tensor pairs, giving (inputs, targets) batches.</summary>
     public static DataLoader<(Tensor, Tensor), (Tensor, Tensor)> Create(Dataset<(Tensor, Tensor)> dataset, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0) =>
-        new(dataset, Collate.Pairs, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0,
+        bool pinMemory = false, Action<int>? workerInitFn = null, bool persistentWorkers = false) =>
+        new(dataset, Collate.Pairs, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout, pinMemory, workerInitFn, persistentWorkers);
 
     /// <summary>A loader over (image, label) samples such as the vision datasets', giving (images, int64 labels) batches.</summary>
     public static DataLoader<(Tensor, long), (Tensor, Tensor)> Create(Dataset<(Tensor, long)> dataset, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0) =>
-        new(dataset, Collate.Labeled, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0,
+        bool pinMemory = false, Action<int>? workerInitFn = null, bool persistentWorkers = false) =>
+        new(dataset, Collate.Labeled, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout, pinMemory, workerInitFn, persistentWorkers);
 
     /// <summary>A loader over (input, int label) samples, giving (inputs, int64 labels) batches.</summary>
     public static DataLoader<(Tensor, int), (Tensor, Tensor)> Create(Dataset<(Tensor, int)> dataset, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0) =>
-        new(dataset, Collate.Labeled, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0,
+        bool pinMemory = false, Action<int>? workerInitFn = null, bool persistentWorkers = false) =>
+        new(dataset, Collate.Labeled, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout, pinMemory, workerInitFn, persistentWorkers);
 
     /// <summary>A loader with a custom collate function (<c>DataLoader(..., collate_fn=f)</c>).</summary>
     public static DataLoader<T, TBatch> Create<T, TBatch>(Dataset<T> dataset, Func<IReadOnlyList<T>, TBatch> collate, int batchSize = 1, bool shuffle = false,
-        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0) =>
-        new(dataset, collate, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout);
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0,
+        bool pinMemory = false, Action<int>? workerInitFn = null, bool persistentWorkers = false) =>
+        new(dataset, collate, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout, pinMemory, workerInitFn, persistentWorkers);
+
+    /// <summary>
+    /// A loader over samples of any other type, collated by <see cref="Collate.Default(IReadOnlyList{object})"/>
+    /// (<c>default_collate</c>) into an untyped batch: a <see cref="Tensor"/>, <c>string[]</c>, <c>object[]</c>
+    /// or <c>Dictionary&lt;string, object&gt;</c>, nested as the sample is. For a typed batch pass
+    /// <c>Collate.Default&lt;TSample, TBatch&gt;</c> as the collate function.
+    /// </summary>
+    public static DataLoader<T, object> Create<T>(Dataset<T> dataset, int batchSize = 1, bool shuffle = false,
+        Sampler? sampler = null, BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, int? seed = null, Generator? generator = null, double timeout = 0,
+        bool pinMemory = false, Action<int>? workerInitFn = null, bool persistentWorkers = false) =>
+        new(dataset, samples => Collate.Default(samples.Select(x => (object?)x).ToArray()), batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, prefetchFactor, seed, generator, timeout, pinMemory, workerInitFn, persistentWorkers);
+
+    /// <summary>
+    /// The worker the calling code runs on (<c>torch.utils.data.get_worker_info()</c>): inside a dataset's
+    /// indexer, a collate function or <c>workerInitFn</c> on a DataLoader worker thread, its id, the number
+    /// of workers, its seed and the dataset; null on any other thread (the main process, in PyTorch's terms).
+    /// </summary>
+    public static WorkerInfo? GetWorkerInfo() => WorkerInfo.Current;
 
     /// <summary>A loader over a stream of tensors, stacking each batch.</summary>
-    public static DataLoader<Tensor, Tensor> Create(IterableDataset<Tensor> dataset, int batchSize = 1, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, double timeout = 0) =>
-        new(dataset, Collate.Stack, batchSize, numWorkers, dropLast, prefetchFactor, timeout);
+    public static DataLoader<Tensor, Tensor> Create(IterableDataset<Tensor> dataset, int batchSize = 1, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, double timeout = 0,
+        bool pinMemory = false, Action<int>? workerInitFn = null, bool persistentWorkers = false) =>
+        new(dataset, Collate.Stack, batchSize, numWorkers, dropLast, prefetchFactor, timeout, pinMemory, workerInitFn, persistentWorkers);
 
     /// <summary>A loader over a stream with a custom collate function.</summary>
-    public static DataLoader<T, TBatch> Create<T, TBatch>(IterableDataset<T> dataset, Func<IReadOnlyList<T>, TBatch> collate, int batchSize = 1, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, double timeout = 0) =>
-        new(dataset, collate, batchSize, numWorkers, dropLast, prefetchFactor, timeout);
+    public static DataLoader<T, TBatch> Create<T, TBatch>(IterableDataset<T> dataset, Func<IReadOnlyList<T>, TBatch> collate, int batchSize = 1, int numWorkers = 0, bool dropLast = false, int prefetchFactor = 2, double timeout = 0,
+        bool pinMemory = false, Action<int>? workerInitFn = null, bool persistentWorkers = false) =>
+        new(dataset, collate, batchSize, numWorkers, dropLast, prefetchFactor, timeout, pinMemory, workerInitFn, persistentWorkers);
 }

@@ -38,6 +38,9 @@ public sealed class DataLoaderException : Exception
     internal static DataLoaderException ForCollate(int batch, IReadOnlyList<int>? items, int? worker, Exception inner) =>
         new($"DataLoader: collating batch {batch}{Items(items)}{Worker(worker)} failed: {Plain(inner)}", inner, null, batch, worker);
 
+    internal static DataLoaderException ForWorkerInit(int batch, int worker, Exception inner) =>
+        new($"DataLoader: worker_init_fn failed on worker {worker.ToString(CultureInfo.InvariantCulture)}, so it could not load batch {batch.ToString(CultureInfo.InvariantCulture)}: {Plain(inner)}", inner, null, batch, worker);
+
     // The original message as its author wrote it: .NET appends "(Parameter 'x')" and "Actual value
     // was y." to argument exceptions' messages, which would land mid-sentence and on a second line here.
     private static string Plain(Exception e)

@@ -68,6 +68,9 @@ internal sealed class GeneratorRandomSource(Generator? generator) : IRandomSourc
 {
     private Generator G => generator ?? Generator.Default;
 
+    /// <summary>The generator given, or null when drawing from the default one.</summary>
+    public Generator? Explicit => generator;
+
     public int[] RandPerm(int n)
     {
         long[] perm = Tensor.RandPerm(n, G).ToArray<long>();

@@ -148,7 +148,7 @@ public class DataLoaderErrorTests
             var (batches, error) = RunUntilFailure(loader);
             Assert.Empty(batches);
             var ex = Assert.IsType<TimeoutException>(error);
-            Assert.Equal("DataLoader: timed out after 0.2 s waiting for batch 0 from worker 0.", ex.Message);
+            Assert.Equal("DataLoader timed out after 0.2 seconds waiting for batch 0 from worker 0.", ex.Message);
         }
         finally { release.Set(); }
     }
@@ -171,7 +171,7 @@ public class DataLoaderErrorTests
             var loader = DataLoader.Create(new Four(), samples => { release.Wait(); return samples.Count; },
                 batchSize: 2, numWorkers: 1, timeout: 0.2);
             var ex = Assert.Throws<TimeoutException>(() => loader.ToList());
-            Assert.Equal("DataLoader: timed out after 0.2 s waiting for batch 0 from worker 0.", ex.Message);
+            Assert.Equal("DataLoader timed out after 0.2 seconds waiting for batch 0 from worker 0.", ex.Message);
         }
         finally { release.Set(); }
     }

@@ -138,6 +138,15 @@ public sealed class VisionDatasetTests : IDisposable
         Assert.Equal(new[] { 1, 28, 28 }, test[0].Image.Shape.ToArray());
         Assert.Equal(3L, test[1].Label);
         Assert.Equal(unchecked((byte)(784 * 2 * 13 + 1)), train[2].Image.ToArray<byte>()[0]);
+        // dataset.data and dataset.targets as torchvision's MNIST has them: uint8 [N, 28, 28], int64 [N].
+        Assert.Equal(new[] { 5, 28, 28 }, train.Data.Shape.ToArray());
+        Assert.Equal(DType.UInt8, train.Data.DType);
+        Assert.Equal(train[2].Image.ToArray<byte>(), train.Data[2].ToArray<byte>());
+        Assert.Equal(DType.Int64, test.Targets.DType);
+        Assert.Equal(new[] { 3 }, test.Targets.Shape.ToArray());
+        Assert.Equal(3L, test.Targets[1].Item<long>());
+        Assert.Equal(3L, ((InMemoryVisionDataset)test).Targets[1]); // the base class keeps the list form
+        Assert.Equal(5, train.ClassToIdx["5 - five"]);
     }
 
     [Fact]
@@ -160,7 +169,7 @@ public sealed class VisionDatasetTests : IDisposable
         Assert.Equal(10000, test.Count);
         Assert.Equal("Ankle boot", test.Classes[9]);
         Assert.Equal(9L, test[0].Label); // the first Fashion-MNIST test image is an ankle boot
-        Assert.Equal(Enumerable.Repeat(1000, 10), test.Targets.GroupBy(l => l).OrderBy(g => g.Key).Select(g => g.Count()));
+        Assert.Equal(Enumerable.Repeat(1000, 10), test.Targets.ToArray<long>().GroupBy(l => l).OrderBy(g => g.Key).Select(g => g.Count()));
         var loader = DataLoader.Create(new Subset<(Tensor, long)>(test, Enumerable.Range(0, 64)), batchSize: 16);
         var (x, y) = loader.First();
         Assert.Equal(new[] { 16, 28, 28, 1 }, x.Shape.ToArray());
@@ -233,5 +242,34 @@ public sealed class VisionDatasetTests : IDisposable
         var bad = new ImageFolder(root);
         var ex = Assert.Throws<InvalidDataException>(() => bad[3]);
         Assert.Contains("broken.png", ex.Message);
+    }
+
+    [Fact]
+    public void ImageFolderIsAVisionDatasetWithTorchvisionsOptions()
+    {
+        string root = Path.Combine(_root, "folder2");
+        var px = Tensor.From<float>(new float[] { 1, 0, 0, 1, 0, 0.5f, 0, 1, 0, 1, 0, 0.5f, 0, 0, 1, 1, 0, 0.5f }, [3, 2, 3]);
+        ImageIO.SaveImage(px, Path.Combine(root, "cat", "a.png"));
+        ImageIO.SaveImage(px, Path.Combine(root, "cat", "skip.png"));
+        ImageIO.SaveImage(px, Path.Combine(root, "dog", "b.png"));
+        VisionDataset ds = new ImageFolder(root, transform: new Compose(new CenterCrop(2), new ToTensor()),
+            targetTransform: t => t + 10, isValidFile: f => !f.EndsWith("skip.png", StringComparison.Ordinal));
+        Assert.Equal(2, ds.Count);
+        Assert.Equal(new Dictionary<string, int> { ["cat"] = 0, ["dog"] = 1 }, ds.ClassToIdx);
+        var folder = (ImageFolder)ds;
+        Assert.Equal(new long[] { 0, 1 }, folder.Targets);
+        var (img, label) = ds[1];
+        Assert.Equal(11, label);
+        Assert.Equal(new[] { 3, 2, 2 }, img.Shape.ToArray()); // CenterCrop ran on the [2, 3, 3] image before ToTensor
+        Assert.Equal(new[] { 2, 3, 3 }, ds.RawImage(1).Shape.ToArray());
+        Assert.Contains("Both extensions and is_valid_file", Assert.Throws<ArgumentException>(() =>
+            new ImageFolder(root, isValidFile: _ => true, extensions: [".png"])).Message);
+        int loads = 0;
+        var custom = new ImageFolder(root, loader: p => { loads++; return ImageIO.LoadImage(p, grayscale: true); });
+        Assert.Equal(new[] { 2, 3, 1 }, custom[0].Image.Shape.ToArray());
+        Assert.Equal(1, loads);
+        var (classes, toIdx) = ImageFolder.FindClasses(root);
+        Assert.Equal(new[] { "cat", "dog" }, classes);
+        Assert.Equal(1, toIdx["dog"]);
     }
 }
