@@ -38,7 +38,7 @@ public static partial class F
     /// <paramref name="outputSize"/> (H, W); overlapping taps add up, and taps in the padding are dropped.
     /// L must be the number of block positions that <see cref="Unfold"/> would give for that size.
     /// </summary>
-    /// <exception cref="ArgumentException">A bad rank, channels not divisible by kH·kW, a block count that does not match, or bad sizes.</exception>
+    /// <exception cref="ArgumentException">A bad rank, channels not divisible by kH·kW, a block count that does not match (none fits: 0), or bad sizes.</exception>
     public static Tensor Fold(Tensor input, IntOrPair outputSize, IntOrPair kernelSize, IntOrPair? dilation = null, IntOrPair? padding = null,
         IntOrPair? stride = null)
     {
@@ -58,8 +58,6 @@ public static partial class F
         if (ck % kk != 0)
             throw new ArgumentException($"{op}: Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)={ck} and kernel_size=({k[0]}, {k[1]}).");
         var (oh, ow) = BlockCounts(o[0], o[1], k, d2, p, s);
-        if (oh < 1 || ow < 1)
-            throw new ArgumentException($"{op}: Given output_size=({o[0]}, {o[1]}), kernel_size=({k[0]}, {k[1]}), dilation=({d2[0]}, {d2[1]}), padding=({p[0]}, {p[1]}), stride=({s[0]}, {s[1]}), calculated shape of the array of sliding blocks as ({oh}, {ow}), which is too small (non-positive)");
         if ((long)oh * ow != l)
             throw new ArgumentException($"{op}: Given output_size=({o[0]}, {o[1]}), kernel_size=({k[0]}, {k[1]}), dilation=({d2[0]}, {d2[1]}), padding=({p[0]}, {p[1]}), stride=({s[0]}, {s[1]}), expected size of input's dimension 2 to match the calculated number of sliding blocks {oh} * {ow} = {(long)oh * ow}, but got input.size(2)={l}.");
         int c = ck / kk, hp = o[0] + 2 * p[0], wp = o[1] + 2 * p[1];

@@ -97,8 +97,9 @@ public static partial class F
             throw new ArgumentException($"{op}: dilation should be greater than zero, but got dilationT: {d[0]} dilationH: {d[1]} dilationW: {d[2]}");
         if (p.Any(v => v < 0))
             throw new ArgumentException($"{op}: pad must be non-negative, but got padT: {p[0]} padH: {p[1]} padW: {p[2]}");
-        if (p[0] > k[0] / 2 || p[1] > k[1] / 2 || p[2] > k[2] / 2)
-            throw new ArgumentException($"{op}: pad should be smaller than or equal to half of kernel size, but got kT: {k[0]} kH: {k[1]} kW: {k[2]} padT: {p[0]} padH: {p[1]} padW: {p[2]}");
+        for (int i = 0; i < 3; i++)
+            if (p[i] > k[i] / 2)
+                throw new ArgumentException($"{op}: pad should be at most half of kernel size, but got pad={p[i]} and kernel_size={k[i]} (padding {Shape.Format(p)}, kernel_size {Shape.Format(k)})");
         int[] sh = x.Layout.Shape;
         var o = new int[3];
         for (int i = 0; i < 3; i++) o[i] = PoolOutputSize(sh[2 + i], k[i], p[i], s[i], d[i], ceilMode);
