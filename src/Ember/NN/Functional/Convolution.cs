@@ -91,6 +91,11 @@ public static partial class F
         for (int i = 0; i < nd; i++) outSize[i] = OutputSize(op, (Padded(i) - Span(i)) / stride[i] + 1);
         // The kernels index the padded input in 32 bits; bounding it bounds every index they form.
         for (int i = 0; i < nd; i++) PaddedFits(op, Padded(i));
+        if (nd == 3)
+        {
+            var y3 = Conv3dByPlanes(x, weight, bias, stride, lo, hi, dilation, groups, outSize);
+            return unbatched ? y3.Squeeze(0) : y3;
+        }
 
         Tensor x4 = nd == 1 ? x.Unsqueeze(2) : x, w4 = nd == 1 ? weight.Unsqueeze(2) : weight;
         var g = Geometry(nd, x4.Layout.Shape, ws[0], outSize, w4.Layout.Shape, stride, lo, dilation, groups);
@@ -130,6 +135,11 @@ public static partial class F
         var outSize = new int[nd];
         for (int i = 0; i < nd; i++) outSize[i] = OutputSize(op, outLong[i]);
         for (int i = 0; i < nd; i++) PaddedFits(op, outSize[i] + 2L * padding[i]);
+        if (nd == 3)
+        {
+            var y3 = ConvTranspose3dByPlanes(x, weight, bias, stride, padding, outputPadding, groups, dilation, outSize);
+            return unbatched ? y3.Squeeze(0) : y3;
+        }
 
         Tensor x4 = nd == 1 ? x.Unsqueeze(2) : x, w4 = nd == 1 ? weight.Unsqueeze(2) : weight;
         // The geometry of the forward convolution from the output (the "input" of that convolution) back to x.
@@ -144,7 +154,7 @@ public static partial class F
     private static Tensor BatchedInput(string op, int nd, Tensor input, Tensor weight, out bool unbatched)
     {
         if (weight.NDim != nd + 2)
-            throw new ArgumentException($"{op}: expected a {nd + 2}-D weight [out_channels, in_channels/groups, {(nd == 1 ? "k" : "kH, kW")}], but got weight of size {Shape.Format(weight.Layout.Shape)}");
+            throw new ArgumentException($"{op}: expected a {nd + 2}-D weight [out_channels, in_channels/groups, {nd switch { 1 => "k", 2 => "kH, kW", _ => "kD, kH, kW" }}], but got weight of size {Shape.Format(weight.Layout.Shape)}");
         if (input.NDim != nd + 1 && input.NDim != nd + 2)
             throw new ArgumentException($"{op}: Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {op}, but got input of size: {Shape.Format(input.Layout.Shape)}");
         unbatched = input.NDim == nd + 1;

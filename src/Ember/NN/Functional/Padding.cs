@@ -8,7 +8,7 @@ public static partial class F
     /// <c>[left, right, top, bottom, ...]</c>. Modes: <c>"constant"</c> (any dims, filled with
     /// <paramref name="value"/>), <c>"reflect"</c> (mirrored without repeating the edge; each pad
     /// smaller than its dim), <c>"replicate"</c> (the edge repeated) and <c>"circular"</c> (wrapped
-    /// around; each pad at most its dim). The non-constant modes pad 1 or 2 dims of an input with one
+    /// around; each pad at most its dim). The non-constant modes pad 1, 2 or 3 dims of an input with one
     /// or two more dims (a batch and a channel dim, or a channel dim alone), as in PyTorch.
     /// Built from <c>Cat</c>, <c>Narrow</c> and <c>IndexSelect</c>, so it is differentiable everywhere.
     /// </summary>
@@ -48,9 +48,9 @@ public static partial class F
         }
         if (mode != "reflect" && mode != "replicate" && mode != "circular")
             throw new ArgumentException($"{op}: Unrecognised padding mode {mode}: expected one of 'constant', 'reflect', 'replicate', 'circular'");
-        if (dims < 1 || dims > 2 || (input.NDim != dims + 1 && input.NDim != dims + 2))
+        if (dims < 1 || dims > 3 || (input.NDim != dims + 1 && input.NDim != dims + 2))
             throw new ArgumentException($"{op}: {mode} padding of {dims} dim(s) needs a {dims + 1}-D or {dims + 2}-D input, but got input of size {input.Shape} " +
-                "(Ember pads 1 or 2 trailing dims in the non-constant modes)");
+                "(Ember pads 1 to 3 trailing dims in the non-constant modes)");
         var y = input;
         for (int i = 0; i < dims; i++)
         {

@@ -125,44 +125,70 @@ public static partial class F
     /// </summary>
     /// <exception cref="ArgumentException">Shapes differ, the output size is out of range, or an index is outside the output.</exception>
     public static Tensor MaxUnpool2d(Tensor input, Tensor indices, IntOrPair kernelSize, IntOrPair? stride = null, IntOrPair? padding = null,
-        int[]? outputSize = null)
+        int[]? outputSize = null) =>
+        MaxUnpoolNd("max_unpool2d", 2, input, indices, kernelSize.ToArray(), (stride ?? kernelSize).ToArray(), (padding ?? 0).ToArray(), outputSize);
+
+    /// <summary>
+    /// Max unpooling over <paramref name="nd"/> spatial dims: zeros [N, C, size...] with each input value
+    /// scattered to the flat position (within its plane or volume) that its index names.
+    /// </summary>
+    private static Tensor MaxUnpoolNd(string op, int nd, Tensor input, Tensor indices, int[] k, int[] s, int[] pd, int[]? outputSize)
     {
-        const string op = "max_unpool2d";
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(indices);
-        if (input.NDim != 3 && input.NDim != 4)
-            throw new ArgumentException($"{op}: Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with {input.NDim} dimensions (size {input.Shape}).");
+        if (input.NDim != nd + 1 && input.NDim != nd + 2)
+            throw new ArgumentException($"{op}: Input to max_unpooling{nd}d should be a {nd + 1}d or {nd + 2}d Tensor, but got a tensor with {input.NDim} dimensions (size {input.Shape}).");
         if (indices.DType != DType.Int64)
             throw new ArgumentException($"{op}: elements in indices should be type int64 but got: {indices.DType.TorchName()}");
         if (!indices.Layout.Shape.AsSpan().SequenceEqual(input.Layout.Shape))
             throw new ArgumentException($"{op}: Expected shape of indices to be same as that of the input tensor ({input.Shape}) but got indices tensor with shape: {indices.Shape}");
-        int[] k = kernelSize.ToArray(), s = (stride ?? kernelSize).ToArray(), pd = (padding ?? 0).ToArray();
-        int hin = input.Layout.Shape[^2], win = input.Layout.Shape[^1];
-        int[] def = [(hin - 1) * s[0] - 2 * pd[0] + k[0], (win - 1) * s[1] - 2 * pd[1] + k[1]];
+        var def = new int[nd];
+        for (int d = 0; d < nd; d++) def[d] = (input.Layout.Shape[input.NDim - nd + d] - 1) * s[d] - 2 * pd[d] + k[d];
         int[] size = def;
         if (outputSize is not null)
         {
-            var os = outputSize.Length == input.NDim ? outputSize[^2..] : outputSize;
-            if (os.Length != 2)
-                throw new ArgumentException($"{op}: output_size must have 2 or {input.NDim} elements (got {os.Length})");
-            for (int d = 0; d < 2; d++)
+            var os = outputSize.Length == input.NDim ? outputSize[^nd..] : outputSize;
+            if (os.Length != nd)
+                throw new ArgumentException($"{op}: output_size must have {nd} or {input.NDim} elements (got {os.Length})");
+            for (int d = 0; d < nd; d++)
                 if (os[d] < def[d] || os[d] >= def[d] + s[d])
                     throw new ArgumentException($"{op}: invalid output_size \"{Shape.Format(os)}\" (dim {d} must be between {def[d]} and {def[d] + s[d] - 1})");
             size = os;
         }
-        bool unbatched = input.NDim == 3;
+        bool unbatched = input.NDim == nd + 1;
         Tensor x = unbatched ? input.Unsqueeze(0) : input, idx = unbatched ? indices.Unsqueeze(0) : indices;
-        int n = x.Layout.Shape[0], c = x.Layout.Shape[1], plane = size[0] * size[1];
+        int n = x.Layout.Shape[0], c = x.Layout.Shape[1];
+        long plane = 1;
+        foreach (int v in size) plane *= v;
+        if (plane > int.MaxValue)
+            throw new ArgumentException($"{op}: the output of {string.Join("x", size)} elements per channel is more than a size can be (at most {int.MaxValue})");
         var flatIdx = idx.Flatten(2);
         if (flatIdx.Numel() > 0)
         {
             long lo = flatIdx.Min().Item<long>(), hi = flatIdx.Max().Item<long>();
             if (lo < 0 || hi >= plane)
-                throw new ArgumentException($"{op}: Found an invalid max index: {(lo < 0 ? lo : hi)} (output volumes are of size {size[0]}x{size[1]})");
+                throw new ArgumentException($"{op}: Found an invalid max index: {(lo < 0 ? lo : hi)} (output volumes are of size {string.Join("x", size)})");
         }
-        var y = Tensor.Zeros([n, c, plane], x.DType, x.Device).Scatter(2, flatIdx, x.Flatten(2)).View(n, c, size[0], size[1]);
+        var y = Tensor.Zeros([n, c, (int)plane], x.DType, x.Device).Scatter(2, flatIdx, x.Flatten(2)).View([n, c, .. size]);
         return unbatched ? y.Squeeze(0) : y;
     }
+
+    /// <summary>
+    /// The partial inverse of 1-D max pooling (<c>F.max_unpool1d</c>) on [N, C, L] or [C, L]; see
+    /// <see cref="MaxUnpool2d"/>. The output length defaults to (n − 1)s − 2p + k.
+    /// </summary>
+    /// <exception cref="ArgumentException">Shapes differ, the output size is out of range, or an index is outside the output.</exception>
+    public static Tensor MaxUnpool1d(Tensor input, Tensor indices, int kernelSize, int? stride = null, int padding = 0, int[]? outputSize = null) =>
+        MaxUnpoolNd("max_unpool1d", 1, input, indices, [kernelSize], [stride ?? kernelSize], [padding], outputSize);
+
+    /// <summary>
+    /// The partial inverse of 3-D max pooling (<c>F.max_unpool3d</c>) on [N, C, D, H, W] or [C, D, H, W]:
+    /// indices are positions d · H · W + h · W + w in the output volume; see <see cref="MaxUnpool2d"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Shapes differ, the output size is out of range, or an index is outside the output.</exception>
+    public static Tensor MaxUnpool3d(Tensor input, Tensor indices, IntOrTriple kernelSize, IntOrTriple? stride = null, IntOrTriple? padding = null,
+        int[]? outputSize = null) =>
+        MaxUnpoolNd("max_unpool3d", 3, input, indices, kernelSize.ToArray(), (stride ?? kernelSize).ToArray(), (padding ?? 0).ToArray(), outputSize);
 
     /// <summary>Checks a pooling input of <paramref name="nd"/> spatial dims (with or without the batch dim) and returns it batched.</summary>
     private static Tensor PoolInput(string op, Tensor input, int nd, out bool unbatched)
@@ -171,9 +197,7 @@ public static partial class F
         if (ok)
             for (int d = input.NDim - nd - 1; d < input.NDim; d++) ok &= input.Layout.Shape[d] > 0;
         if (!ok)
-            throw new ArgumentException(nd == 2
-                ? $"{op}: non-empty 3D or 4D (batch mode) tensor expected for input, but got input of size {input.Shape}"
-                : $"{op}: non-empty 2D or 3D (batch mode) tensor expected for input, but got input of size {input.Shape}");
+            throw new ArgumentException($"{op}: non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input, but got input of size {input.Shape}");
         if (!input.DType.IsFloatingPoint())
             throw new NotSupportedException($"{op}: not implemented for {input.DType.TorchName()} (input of size {input.Shape}); Ember pools float32 and float64 tensors only");
         unbatched = input.NDim == nd + 1;

@@ -127,3 +127,18 @@ public sealed class BatchNorm2d : BatchNormBase
             throw new ArgumentException($"BatchNorm2d: expected 4D input (got {input.NDim}D input).");
     }
 }
+
+/// <summary>Batch normalisation of (N, C, D, H, W) inputs (<c>nn.BatchNorm3d</c>); see <see cref="BatchNormBase"/>.</summary>
+public sealed class BatchNorm3d : BatchNormBase
+{
+    /// <summary>Creates the layer (<c>nn.BatchNorm3d(num_features, eps, momentum, affine, track_running_stats)</c>).</summary>
+    public BatchNorm3d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType? dtype = null, Device? device = null)
+        : base(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device) { }
+
+    /// <inheritdoc/>
+    protected override void CheckInputDim(Tensor input)
+    {
+        if (input.NDim != 5)
+            throw new ArgumentException($"BatchNorm3d: expected 5D input (got {input.NDim}D input).");
+    }
+}

@@ -89,3 +89,11 @@ public sealed class ReplicationPad1d(params int[] padding) : PadNd(padding, 1, "
 /// <summary>Pads the last 2 dims by repeating their edge values (<c>nn.ReplicationPad2d</c>); input [C, H, W] or [N, C, H, W].</summary>
 /// <param name="padding">One int for every side, or (left, right, top, bottom).</param>
 public sealed class ReplicationPad2d(params int[] padding) : PadNd(padding, 2, "replicate", 0);
+
+/// <summary>Pads the last 3 dims with their reflection (<c>nn.ReflectionPad3d</c>); input [C, D, H, W] or [N, C, D, H, W].</summary>
+/// <param name="padding">One int for every side, or (left, right, top, bottom, front, back); each less than its dim.</param>
+public sealed class ReflectionPad3d(params int[] padding) : PadNd(padding, 3, "reflect", 0);
+
+/// <summary>Pads the last 3 dims by repeating their edge values (<c>nn.ReplicationPad3d</c>); input [C, D, H, W] or [N, C, D, H, W].</summary>
+/// <param name="padding">One int for every side, or (left, right, top, bottom, front, back).</param>
+public sealed class ReplicationPad3d(params int[] padding) : PadNd(padding, 3, "replicate", 0);
