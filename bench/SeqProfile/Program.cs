@@ -78,6 +78,7 @@ var items = new List<(string, Action)>
     ("decoder linear fwd (no grad)", () => { using (Autograd.NoGrad()) dec.Call(h); }),
     ("dgrad g·W [700x10000x200]", () => g.MatMul(wT)),
     ("wgrad gT·x [10000x700x200]", () => g.T.MatMul(h)),
+    ("wgrad as hT·g [200x700x10000]", () => h.T.MatMul(g)),
     ("bias grad g.sum(0)", () => g.Sum(0)),
     ("decoder fwd+bwd", () => { dec.Weight.Grad = null; dec.Bias!.Grad = null; dec.Call(hg).Sum().Backward(); }),
     ("cross_entropy fwd (no grad)", () => { using (Autograd.NoGrad()) F.CrossEntropy(logits, y); }),
