@@ -10,7 +10,7 @@ namespace Ember.Distributions;
 /// sample with respect to the concentration implicitly, as PyTorch (<c>_standard_gamma_grad</c>:
 /// -(∂cdf/∂α) / pdf at the drawn value), and through the division by the rate directly.
 /// </remarks>
-public sealed class Gamma : Distribution
+public class Gamma : Distribution
 {
     private static readonly (string, Constraint)[] Args = [("concentration", Constraint.Positive), ("rate", Constraint.Positive)];
 
