@@ -77,7 +77,8 @@ public sealed class Multinomial : Distribution
     {
         var binomial = new Binomial(TotalCount, Probs, validateArgs: false);
         double n = TotalCount;
-        var term1 = n * Categorical.Entropy() - GammaMathLgamma(n + 1);
+        // PyTorch computes lgamma(torch.tensor(n) + 1) on an integer tensor, i.e. in float32; so does Ember.
+        var term1 = n * Categorical.Entropy() - (double)(float)GammaMathLgamma(n + 1);
         var support = binomial.EnumerateSupport().Narrow(0, 1, TotalCount);
         var binomialProbs = binomial.LogProb(support).Exp();
         var weights = (support + 1).Lgamma();
