@@ -13,7 +13,6 @@ from torch.distributions import (Bernoulli, Beta, Categorical, Dirichlet, Gamma,
 from golden_io import save
 
 SEEDS = [0, 42]
-NO_RSAMPLE_IN_EMBER = {"gamma", "gamma_f32", "beta", "dirichlet"}
 f64 = torch.float64
 
 
@@ -98,8 +97,7 @@ def main():
         for seed in SEEDS:
             torch.manual_seed(seed)
             out[f"{name}_sample_s{seed}"] = d.sample((5,))
-        # Ember has no reparameterized gamma gradient yet (_standard_gamma_grad, _dirichlet_grad).
-        if d.has_rsample and name not in NO_RSAMPLE_IN_EMBER:
+        if d.has_rsample:
             torch.manual_seed(7)
             rs = d.rsample((4,))
             out[f"{name}_rsample"] = rs
@@ -157,7 +155,19 @@ def main():
     out["special_x_f32"] = x.float()
     out["special_lgamma_f32"] = torch.lgamma(x.float())
     out["special_digamma_f32"] = torch.digamma(x.float())
-    # A large Gamma/Dirichlet sample for statistics too: 4000 draws after manual_seed(5).
+    # The implicit reparameterized gradients on a grid covering every branch of their formulas
+    # (Taylor series for small x, Rice saddle point for large alpha, the rational fits).
+    ga = torch.tensor([0.05, 0.3, 1.0, 2.5, 7.9, 8.5, 20.0, 50.0, 120.0], dtype=f64)
+    gx = torch.tensor([0.01, 0.2, 0.79, 0.81, 1.5, 3.0, 8.0, 9.0, 18.5, 21.0, 45.0, 60.0, 130.0], dtype=f64)
+    A, X = torch.meshgrid(ga, gx, indexing="ij")
+    out["gamma_grad_alpha"], out["gamma_grad_x"] = A, X
+    out["gamma_grad"] = torch._standard_gamma_grad(A, X)
+    da = torch.tensor([0.1, 0.5, 1.0, 3.0, 7.0, 15.0], dtype=f64)
+    db = torch.tensor([0.2, 1.0, 6.5, 12.0], dtype=f64)
+    dx = torch.tensor([0.001, 0.05, 0.3, 0.5, 0.52, 0.7, 0.95, 0.999], dtype=f64)
+    A, B, X = torch.meshgrid(da, db, dx, indexing="ij")
+    out["dirichlet_grad_x"], out["dirichlet_grad_alpha"], out["dirichlet_grad_total"] = X, A, A + B
+    out["dirichlet_grad"] = torch._dirichlet_grad(X, A, A + B)
     save("distributions.json", out)
 
 

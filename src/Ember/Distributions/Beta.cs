@@ -4,7 +4,7 @@ namespace Ember.Distributions;
 /// The beta distribution on [0, 1] (<c>torch.distributions.Beta(concentration1, concentration0)</c>),
 /// built, as in PyTorch, on a <see cref="Distributions.Dirichlet"/> over <c>[concentration1, concentration0]</c>.
 /// </summary>
-/// <remarks>Samples are the first component of the Dirichlet's: the same seed gives PyTorch's samples. No <c>RSample</c> yet (see <see cref="Distributions.Dirichlet"/>).</remarks>
+/// <remarks>Samples are the first component of the Dirichlet's: the same seed gives PyTorch's samples, and <see cref="RSample"/> carries the Dirichlet's reparameterized gradient.</remarks>
 public sealed class Beta : Distribution
 {
     private static readonly (string, Constraint)[] Args = [("concentration1", Constraint.Positive), ("concentration0", Constraint.Positive)];
@@ -52,8 +52,11 @@ public sealed class Beta : Distribution
     }
 
     /// <inheritdoc/>
-    public override Tensor Sample(int[]? sampleShape = null, Generator? generator = null) =>
-        _dirichlet.Sample(sampleShape, generator).Select(-1, 0);
+    public override bool HasRSample => true;
+
+    /// <inheritdoc/>
+    public override Tensor RSample(int[]? sampleShape = null, Generator? generator = null) =>
+        _dirichlet.RSample(sampleShape, generator).Select(-1, 0);
 
     /// <inheritdoc/>
     public override Tensor LogProb(Tensor value)

@@ -27,6 +27,27 @@ public abstract class Constraint
     /// <summary>Non-negative reals (<c>constraints.nonnegative</c>).</summary>
     public static Constraint NonNegative { get; } = new Lambda("GreaterThanEq(lower_bound=0.0)", x => x >= 0.0);
 
+    /// <summary>Non-negative integers (<c>constraints.nonnegative_integer</c>).</summary>
+    public static Constraint NonNegativeInteger { get; } = new Lambda("IntegerGreaterThan(lower_bound=0)", x => x.Remainder1().Eq(0.0).LogicalAnd(x >= 0.0), discrete: true);
+
+    /// <summary>Real vectors along the last dim, not NaN (<c>constraints.real_vector</c>).</summary>
+    public static Constraint RealVector { get; } = Independent(Real, 1);
+
+    /// <summary>Reals at least <paramref name="lower"/> (<c>constraints.greater_than_eq(lower)</c>).</summary>
+    public static Constraint GreaterThanEq(Tensor lower) => new Lambda($"GreaterThanEq(lower_bound={lower})", x => x >= lower);
+
+    /// <summary>Reals in [<paramref name="lower"/>, <paramref name="upper"/>] (<c>constraints.interval</c>).</summary>
+    public static Constraint Interval(double lower, double upper) => new Lambda($"Interval(lower_bound={lower:0.0###}, upper_bound={upper:0.0###})",
+        x => (x >= lower).LogicalAnd(x <= upper));
+
+    /// <summary>Integers in [<paramref name="lower"/>, <paramref name="upper"/>] with a tensor upper bound (<c>constraints.integer_interval(0, total_count)</c>).</summary>
+    public static Constraint IntegerInterval(long lower, Tensor upper) => new Lambda($"IntegerInterval(lower_bound={lower}, upper_bound={upper})",
+        x => (x.Remainder1().Eq(0.0)).LogicalAnd(x >= (double)lower).LogicalAnd(x <= upper), discrete: true);
+
+    /// <summary>Non-negative count vectors along the last dim summing to at most <paramref name="upper"/> (<c>constraints.multinomial(upper)</c>).</summary>
+    public static Constraint MultinomialCounts(long upper) => new Lambda("Multinomial()",
+        x => (x >= 0.0).All(-1).LogicalAnd(x.Sum(-1) <= (double)upper), discrete: true, eventDim: 1);
+
     /// <summary>[0, 1] (<c>constraints.unit_interval</c>).</summary>
     public static Constraint UnitInterval { get; } = new Lambda("Interval(lower_bound=0.0, upper_bound=1.0)", x => (x >= 0.0).LogicalAnd(x <= 1.0));
 

@@ -5,9 +5,9 @@ namespace Ember.Distributions;
 /// last dim (<c>torch.distributions.Dirichlet(concentration)</c>); event shape <c>[K]</c>.
 /// </summary>
 /// <remarks>
-/// <see cref="Sample"/> runs PyTorch's CPU <c>_sample_dirichlet</c> (gamma draws in double, normalised,
-/// clamped below 1), so the same seed gives PyTorch's samples. No <c>RSample</c> yet: PyTorch's
-/// <c>_dirichlet_grad</c> is not ported.
+/// <see cref="Distribution.Sample"/> runs PyTorch's CPU <c>_sample_dirichlet</c> (gamma draws in double, normalised,
+/// clamped below 1), so the same seed gives PyTorch's samples. <see cref="RSample"/> carries PyTorch's
+/// implicit reparameterized gradient (<c>_Dirichlet.backward</c> with <c>_dirichlet_grad</c>).
 /// </remarks>
 public sealed class Dirichlet : Distribution
 {
@@ -56,11 +56,11 @@ public sealed class Dirichlet : Distribution
     }
 
     /// <inheritdoc/>
-    public override Tensor Sample(int[]? sampleShape = null, Generator? generator = null)
-    {
-        using var _ = Autograd.NoGrad();
-        return GammaSampler.Dirichlet(Concentration.Expand(ExtendedShape(sampleShape)), generator);
-    }
+    public override bool HasRSample => true;
+
+    /// <inheritdoc/>
+    public override Tensor RSample(int[]? sampleShape = null, Generator? generator = null) =>
+        GammaGrad.SampleDirichlet(Concentration.Expand(ExtendedShape(sampleShape)), generator);
 
     /// <inheritdoc/>
     public override Tensor LogProb(Tensor value)

@@ -79,6 +79,9 @@ public abstract partial class Distribution
     /// <summary>The cumulative distribution function at <paramref name="value"/> (<c>cdf</c>).</summary>
     public virtual Tensor Cdf(Tensor value) => throw new NotSupportedException($"{GetType().Name}: cdf is not implemented.");
 
+    /// <summary>The inverse cumulative distribution function (quantile) at <paramref name="value"/> in [0, 1] (<c>icdf</c>).</summary>
+    public virtual Tensor Icdf(Tensor value) => throw new NotSupportedException($"{GetType().Name}: icdf is not implemented.");
+
     /// <summary>The exponential of <see cref="Entropy"/> (<c>perplexity</c>).</summary>
     public Tensor Perplexity() => Entropy().Exp();
 
@@ -158,6 +161,9 @@ public abstract partial class Distribution
             return t.Shape.AsSpan().SequenceEqual(shape) ? t : t.Expand(shape);
         }).ToArray();
     }
+
+    /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>, of <paramref name="like"/>'s dtype and device.</summary>
+    internal static Tensor FullLike(ReadOnlySpan<int> shape, double value, Tensor like) => Tensor.Full(shape, value, like.DType, like.Device);
 
     /// <summary>Sums the <paramref name="n"/> rightmost dims (<c>_sum_rightmost</c>).</summary>
     internal static Tensor SumRightmost(Tensor value, int n)

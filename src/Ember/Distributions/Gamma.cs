@@ -5,11 +5,12 @@ namespace Ember.Distributions;
 /// (<c>torch.distributions.Gamma(concentration, rate)</c>).
 /// </summary>
 /// <remarks>
-/// <see cref="Sample"/> runs PyTorch's CPU <c>_standard_gamma</c> (Marsaglia and Tsang's loop with the
-/// same draws), so the same seed gives PyTorch's samples. Ember has no <c>RSample</c> here yet:
-/// PyTorch's reparameterized gradient of the gamma sampler (<c>_standard_gamma_grad</c>) is not ported.
+/// <see cref="Distribution.Sample"/> runs PyTorch's CPU <c>_standard_gamma</c> (Marsaglia and Tsang's loop with the
+/// same draws), so the same seed gives PyTorch's samples. <see cref="RSample"/> differentiates the
+/// sample with respect to the concentration implicitly, as PyTorch (<c>_standard_gamma_grad</c>:
+/// -(∂cdf/∂α) / pdf at the drawn value), and through the division by the rate directly.
 /// </remarks>
-public sealed class Gamma : Distribution
+public class Gamma : Distribution
 {
     private static readonly (string, Constraint)[] Args = [("concentration", Constraint.Positive), ("rate", Constraint.Positive)];
 
@@ -46,12 +47,16 @@ public sealed class Gamma : Distribution
     public override Tensor Variance => Concentration / Rate.Pow(2);
 
     /// <inheritdoc/>
-    public override Tensor Sample(int[]? sampleShape = null, Generator? generator = null)
+    public override bool HasRSample => true;
+
+    /// <inheritdoc/>
+    public override Tensor RSample(int[]? sampleShape = null, Generator? generator = null)
     {
-        using var _ = Autograd.NoGrad();
         int[] shape = ExtendedShape(sampleShape);
-        var value = GammaSampler.StandardGamma(Concentration.Expand(shape), generator) / Rate.Expand(shape);
-        return value.ClampMin(Tensor.FInfo(value.DType).Tiny);
+        var value = GammaGrad.StandardGamma(Concentration.Expand(shape), generator) / Rate.Expand(shape);
+        // value.detach().clamp_(min=tiny): keeps samples positive without recording the clamp.
+        value.Detach().Clamp_(Tensor.FInfo(value.DType).Tiny);
+        return value;
     }
 
     /// <inheritdoc/>

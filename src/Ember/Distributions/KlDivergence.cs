@@ -18,6 +18,14 @@ public abstract partial class Distribution
         [(typeof(Dirichlet), typeof(Dirichlet))] = (p, q) => KlDirichlet((Dirichlet)p, (Dirichlet)q),
         [(typeof(MultivariateNormal), typeof(MultivariateNormal))] = (p, q) => MultivariateNormal.Kl((MultivariateNormal)p, (MultivariateNormal)q),
         [(typeof(Independent), typeof(Independent))] = (p, q) => KlIndependent((Independent)p, (Independent)q),
+        [(typeof(Exponential), typeof(Exponential))] = (p, q) => KlExponential((Exponential)p, (Exponential)q),
+        [(typeof(Laplace), typeof(Laplace))] = (p, q) => KlLaplace((Laplace)p, (Laplace)q),
+        [(typeof(Poisson), typeof(Poisson))] = (p, q) => KlPoisson((Poisson)p, (Poisson)q),
+        [(typeof(Binomial), typeof(Binomial))] = (p, q) => KlBinomial((Binomial)p, (Binomial)q),
+        [(typeof(Geometric), typeof(Geometric))] = (p, q) => KlGeometric((Geometric)p, (Geometric)q),
+        [(typeof(Gumbel), typeof(Gumbel))] = (p, q) => KlGumbel((Gumbel)p, (Gumbel)q),
+        [(typeof(Pareto), typeof(Pareto))] = (p, q) => KlPareto((Pareto)p, (Pareto)q),
+        [(typeof(TransformedDistribution), typeof(TransformedDistribution))] = (p, q) => KlTransformed((TransformedDistribution)p, (TransformedDistribution)q),
     };
 
     /// <summary>
@@ -111,6 +119,60 @@ public abstract partial class Distribution
         var t3 = p.Concentration - q.Concentration;
         var t4 = p.Concentration.Digamma() - sumP.Digamma().Unsqueeze(-1);
         return t1 - t2 + (t3 * t4).Sum(-1);
+    }
+
+    private static Tensor KlExponential(Exponential p, Exponential q)
+    {
+        var rateRatio = q.Rate / p.Rate;
+        return -rateRatio.Log() + rateRatio - 1;
+    }
+
+    private static Tensor KlLaplace(Laplace p, Laplace q)
+    {
+        var scaleRatio = p.Scale / q.Scale;
+        var locAbsDiff = (p.Loc - q.Loc).Abs();
+        return -scaleRatio.Log() + locAbsDiff / q.Scale + scaleRatio * (-locAbsDiff / p.Scale).Exp() - 1;
+    }
+
+    private static Tensor KlPoisson(Poisson p, Poisson q) => p.Rate * (p.Rate.Log() - q.Rate.Log()) - (p.Rate - q.Rate);
+
+    private static Tensor KlBinomial(Binomial p, Binomial q)
+    {
+        using (Autograd.NoGrad())
+            if (p.TotalCount.Lt(q.TotalCount).Any().Item<bool>())
+                throw new NotSupportedException("KL between Binomials where q.total_count > p.total_count is not implemented");
+        var kl = p.TotalCount * (p.Probs * (p.Logits - q.Logits) + (-p.Probs).Log1p() - (-q.Probs).Log1p());
+        return Tensor.Where(p.TotalCount.Gt(q.TotalCount), double.PositiveInfinity, kl);
+    }
+
+    private static Tensor KlGeometric(Geometric p, Geometric q) => -p.Entropy() - (-q.Probs).Log1p() / p.Probs - q.Logits;
+
+    private static Tensor KlGumbel(Gumbel p, Gumbel q)
+    {
+        const double eulerGamma = 0.57721566490153286060;
+        var ct1 = p.Scale / q.Scale;
+        var ct2 = q.Loc / q.Scale;
+        var ct3 = p.Loc / q.Scale;
+        var t1 = -ct1.Log() - ct2 + ct3;
+        var t2 = ct1 * eulerGamma;
+        var t3 = (ct2 + (1 + ct1).Lgamma() - ct3).Exp();
+        return t1 + t2 + t3 - (1 + eulerGamma);
+    }
+
+    private static Tensor KlPareto(Pareto p, Pareto q)
+    {
+        var scaleRatio = p.Scale / q.Scale;
+        var alphaRatio = q.Alpha / p.Alpha;
+        var result = q.Alpha * scaleRatio.Log() - alphaRatio.Log() + alphaRatio - 1;
+        return Tensor.Where(p.Scale.Lt(q.Scale), double.PositiveInfinity, result);
+    }
+
+    // _kl_transformed_transformed: the KL of the bases when both push them through equal transforms.
+    private static Tensor KlTransformed(TransformedDistribution p, TransformedDistribution q)
+    {
+        if (!p.Transforms.SequenceEqual(q.Transforms) || p.EventShape != q.EventShape)
+            throw new NotSupportedException($"kl_divergence: KL between {p.GetType().Name} and {q.GetType().Name} is implemented only for equal transforms and event shapes.");
+        return KlDivergence(p.BaseDist, q.BaseDist);
     }
 
     private static Tensor KlIndependent(Independent p, Independent q)

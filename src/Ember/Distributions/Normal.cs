@@ -82,5 +82,8 @@ public sealed class Normal : Distribution
     }
 
     /// <inheritdoc/>
+    public override Tensor Icdf(Tensor value) => Loc + Scale * (2 * value - 1).Erfinv() * Math.Sqrt(2);
+
+    /// <inheritdoc/>
     public override Tensor Entropy() => 0.5 + 0.5 * Math.Log(2 * Math.PI) + Scale.Log();
 }

@@ -75,5 +75,8 @@ public sealed class Uniform : Distribution
     }
 
     /// <inheritdoc/>
+    public override Tensor Icdf(Tensor value) => value * (High - Low) + Low;
+
+    /// <inheritdoc/>
     public override Tensor Entropy() => (High - Low).Log();
 }
