@@ -30,3 +30,17 @@ internal static partial class Derivatives
         return [gx, gt];
     });
 }
+
+internal static partial class Derivatives
+{
+    /// <summary>
+    /// ctc_loss (CtcLossBackward0; saved: the per-sample gradient [T, N, C] that F.CtcLoss computes with
+    /// the value from the alpha and beta recursions, as PyTorch's ctc_loss_backward): scaled by each
+    /// sample's incoming gradient. Not differentiable again (PyTorch has no double backward either).
+    /// </summary>
+    public static readonly Rule CtcLoss = new("CtcLossBackward0", static (c, g) =>
+    {
+        var grad = c.Saved(0);
+        return [grad * g[0].Reshape(1, -1, 1)];
+    });
+}
