@@ -120,3 +120,17 @@ internal static partial class Derivatives
         return [Tensor.Where(x.Lt(-3), 0.0, Tensor.Where(x.Le(3), g[0] * (x / 3 + 0.5), g[0]))];
     });
 }
+
+internal static partial class Derivatives
+{
+    // PyTorch's hardsigmoid_backward multiplies by a float 1.0f / 6.0f for every dtype, so its float64
+    // gradient is off from g / 6 in the 8th digit; the same constant gives PyTorch's numbers.
+    private const double OneSixthF = 1.0f / 6.0f;
+
+    /// <summary>z = hardsigmoid(x) = relu6(x + 3) / 6 (saved: x): g * (1/6 as a float) strictly inside (-3, 3), else 0.</summary>
+    public static readonly Rule Hardsigmoid = new("HardsigmoidBackward0", static (c, g) =>
+    {
+        var x = c.Saved(0);
+        return [Tensor.Where(x.Gt(-3).LogicalAnd(x.Lt(3)), g[0] * OneSixthF, 0.0)];
+    });
+}

@@ -37,3 +37,17 @@ internal static partial class Derivatives
     public static readonly Rule CrossEntropyRows = new("CrossEntropyRowsBackward", static (c, g) =>
         [NN.F.CrossEntropyRowsBackward(c.Saved(0), c.Saved(1), c.Saved(2), g[0])]);
 }
+
+internal static partial class Derivatives
+{
+    /// <summary>
+    /// ctc_loss (CtcLossBackward0; saved: the per-sample gradient [T, N, C] that F.CtcLoss computes with
+    /// the value from the alpha and beta recursions, as PyTorch's ctc_loss_backward): scaled by each
+    /// sample's incoming gradient. Not differentiable again (PyTorch has no double backward either).
+    /// </summary>
+    public static readonly Rule CtcLoss = new("CtcLossBackward0", static (c, g) =>
+    {
+        var grad = c.Saved(0);
+        return [grad * g[0].Reshape(1, -1, 1)];
+    });
+}

@@ -23,5 +23,12 @@ public static partial class GradCases
             () => [NonContig(Uniform(-2, 2), 3, 5)], gradGrad: true);
         yield return Case("CrossEntropyRows", "none, unbatched", x => F.CrossEntropy(x[0], Tensor.Scalar(4L, DType.Int64)),
             () => [U(-2, 2, 5)], gradGrad: true);
+        // CTC's gradient is PyTorch's, exact only through a log_softmax (its exp(log_probs) term
+        // cancels there), so the checked function takes logits.
+        var ctcTargets = Tensor.From(new long[] { 1, 2, 2, 3, 1, 0, 3, 3, 0 }).View(3, 3);
+        yield return Case("CtcLoss", "padded, mean, through log_softmax", x => F.CtcLoss(x[0].LogSoftmax(2), ctcTargets, new[] { 7, 6, 5 }, new[] { 3, 1, 2 }),
+            () => [R(7, 3, 4)]);
+        yield return Case("CtcLoss", "blank 2, none, zero_infinity", x => F.CtcLoss(x[0].LogSoftmax(2), Tensor.From(new long[] { 1, 1, 0, 3, 1, 1, 1 }), new[] { 6, 5, 2 }, new[] { 2, 2, 3 }, blank: 2, reduction: Reduction.None, zeroInfinity: true),
+            () => [R(6, 3, 4)]);
     }
 }

@@ -14,7 +14,7 @@ public static partial class F
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="p"/> is outside [0, 1].</exception>
     public static Tensor Dropout(Tensor input, double p = 0.5, bool training = true, bool inplace = false) =>
-        DropoutCore(input, p, training, inplace, feature: false, "dropout");
+        DropoutCore(input, p, training, inplace, feature: false, alpha: false, "dropout");
 
     /// <summary>
     /// Zeroes whole channels (dim 1, for every sample) with probability <paramref name="p"/> and scales
@@ -37,7 +37,7 @@ public static partial class F
                 "future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout2d " +
                 "exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and an optional " +
                 "batch dimension (i.e. 3D or 4D inputs).");
-        return DropoutCore(input, p, training, inplace, feature: true, "dropout2d");
+        return DropoutCore(input, p, training, inplace, feature: true, alpha: false, "dropout2d");
     }
 
     internal static void CheckDropoutP(double p)
@@ -46,7 +46,11 @@ public static partial class F
             throw new ArgumentException($"dropout probability has to be between 0 and 1, but got {PyRepr.Float(p)}.", nameof(p));
     }
 
-    private static Tensor DropoutCore(Tensor input, double p, bool training, bool inplace, bool feature, string name)
+    // Alpha dropout (PyTorch's alpha_dropout): the kept elements are scaled by a and the dropped ones
+    // set to SELU's negative saturation, both shifted by b, so zero mean and unit variance are kept.
+    private const double AlphaDropoutAlpha = 1.7580993408473766;
+
+    private static Tensor DropoutCore(Tensor input, double p, bool training, bool inplace, bool feature, bool alpha, string name)
     {
         ArgumentNullException.ThrowIfNull(input);
         CheckDropoutP(p);
@@ -63,12 +67,20 @@ public static partial class F
         int[] noiseShape = input.Shape.ToArray();
         if (feature) for (int i = 2; i < noiseShape.Length; i++) noiseShape[i] = 1;
         Tensor noise;
+        Tensor? b = null;
         using (Autograd.NoGrad())
         {
             noise = Tensor.Empty(noiseShape, input.DType, input.Device);
             noise.Bernoulli_(1 - p);
-            noise.Div_(1 - p);
+            if (alpha)
+            {
+                double a = 1 / Math.Sqrt((AlphaDropoutAlpha * AlphaDropoutAlpha * p + 1) * (1 - p));
+                b = (noise - 1) * (AlphaDropoutAlpha * a) + AlphaDropoutAlpha * a * p;
+                noise = noise * a;
+            }
+            else noise.Div_(1 - p);
         }
+        if (b is not null) return inplace ? input.Mul_(noise).Add_(b) : input * noise + b;
         return inplace ? input.Mul_(noise) : input * noise;
     }
 }

@@ -82,4 +82,23 @@ public static partial class F
         var div = (sum * (alpha / size) + k).Pow(beta);
         return input / div;
     }
+
+    /// <summary>
+    /// Splits the channels (dim 1) of an [N, C, *] input into <paramref name="groups"/> groups and
+    /// interleaves them (<c>F.channel_shuffle</c>, ShuffleNet): reshape to [N, g, C/g, *], swap dims 1 and 2, reshape back.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input has fewer than 3 dims, groups is not positive, or C is not divisible by groups.</exception>
+    public static Tensor ChannelShuffle(Tensor input, int groups)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.NDim <= 2)
+            throw new ArgumentException($"channel_shuffle: expects input with > 2 dims, but got input with sizes {input.Shape}.", nameof(input));
+        if (groups <= 0)
+            throw new ArgumentException($"channel_shuffle: Number of groups to divide channels in must be positive. Value of groups:{groups}.", nameof(groups));
+        int n = input.Shape[0], c = input.Shape[1];
+        if (c % groups != 0)
+            throw new ArgumentException($"channel_shuffle: Number of channels must be divisible by groups. Got {c} channels and {groups} groups (input {input.Shape}).", nameof(groups));
+        int[] rest = input.Shape.ToArray()[2..];
+        return input.Reshape([n, groups, c / groups, .. rest]).Transpose(1, 2).Reshape([n, c, .. rest]);
+    }
 }

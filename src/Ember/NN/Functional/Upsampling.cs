@@ -118,4 +118,24 @@ public static partial class F
         var hi = x.IndexSelect(dim, Tensor.From(i1, x.Device));
         return lo * W(w0) + hi * W(w1);
     }
+
+    /// <summary>
+    /// Nearest-neighbour upsampling (<c>F.upsample_nearest</c>, deprecated in PyTorch, which warns, and so
+    /// does Ember): <see cref="Interpolate"/> with mode "nearest".
+    /// </summary>
+    public static Tensor UpsampleNearest(Tensor input, int[]? size = null, double[]? scaleFactor = null)
+    {
+        Warnings.Warn("nn.functional.upsample_nearest is deprecated. Use nn.functional.interpolate instead.");
+        return Interpolate(input, size, scaleFactor, "nearest");
+    }
+
+    /// <summary>
+    /// Bilinear upsampling with aligned corners (<c>F.upsample_bilinear</c>, deprecated in PyTorch, which
+    /// warns, and so does Ember): <see cref="Interpolate"/> with mode "bilinear" and align_corners true.
+    /// </summary>
+    public static Tensor UpsampleBilinear(Tensor input, int[]? size = null, double[]? scaleFactor = null)
+    {
+        Warnings.Warn("nn.functional.upsample_bilinear is deprecated. Use nn.functional.interpolate instead.");
+        return Interpolate(input, size, scaleFactor, "bilinear", alignCorners: true);
+    }
 }

@@ -65,3 +65,15 @@ public sealed class LogSigmoid : Module<Tensor, Tensor>
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.LogSigmoid(input);
 }
+
+/// <summary>Interleaves the channels of <c>groups</c> groups (<c>nn.ChannelShuffle</c>, ShuffleNet); see <see cref="F.ChannelShuffle"/>.</summary>
+/// <param name="groups">The number of channel groups.</param>
+public sealed class ChannelShuffle(int groups) : Module<Tensor, Tensor>
+{
+    /// <summary>The number of channel groups (<c>groups</c>).</summary>
+    public int Groups { get; } = groups;
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => F.ChannelShuffle(input, Groups);
+    /// <inheritdoc/>
+    public override string ExtraRepr() => $"groups={Groups}";
+}

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Ember.NN;
 
 /// <summary>Resizes [N, C, L] or [N, C, H, W] inputs (<c>nn.Upsample</c>); see <see cref="F.Interpolate"/>.</summary>
-public sealed class Upsample : Module<Tensor, Tensor>
+public class Upsample : Module<Tensor, Tensor>
 {
     /// <summary>
     /// Creates the layer with exactly one of <paramref name="size"/> and <paramref name="scaleFactor"/>
@@ -49,3 +49,16 @@ public sealed class Upsample : Module<Tensor, Tensor>
         return s.Contains('.') || s.Contains('E') || !double.IsFinite(v) ? s : s + ".0";
     }
 }
+
+/// <summary>
+/// Nearest-neighbour upsampling of [N, C, H, W] inputs (<c>nn.UpsamplingNearest2d</c>, an <see cref="Upsample"/>
+/// with mode "nearest"). Give exactly one of <paramref name="size"/> and <paramref name="scaleFactor"/>.
+/// </summary>
+public sealed class UpsamplingNearest2d(int[]? size = null, double[]? scaleFactor = null) : Upsample(size, scaleFactor, "nearest");
+
+/// <summary>
+/// Bilinear upsampling of [N, C, H, W] inputs with aligned corners (<c>nn.UpsamplingBilinear2d</c>, an
+/// <see cref="Upsample"/> with mode "bilinear" and align_corners true, as PyTorch). Give exactly one of
+/// <paramref name="size"/> and <paramref name="scaleFactor"/>.
+/// </summary>
+public sealed class UpsamplingBilinear2d(int[]? size = null, double[]? scaleFactor = null) : Upsample(size, scaleFactor, "bilinear", alignCorners: true);

@@ -68,3 +68,52 @@ public sealed class GaussianNllLoss(bool full = false, double eps = 1e-6, Reduct
     /// <inheritdoc/>
     protected internal override string TypeName() => "GaussianNLLLoss";
 }
+
+/// <summary>
+/// The triplet loss with a distance of your choice (<c>nn.TripletMarginWithDistanceLoss</c>); see
+/// <see cref="F.TripletMarginWithDistanceLoss"/>. Call with (anchor, positive, negative). A distance given
+/// as a module (or the default <see cref="PairwiseDistance"/>) is registered as the child
+/// <c>distance_function</c>, so it prints and moves with the loss, as in PyTorch.
+/// </summary>
+public sealed class TripletMarginWithDistanceLoss : Loss3
+{
+    /// <summary>
+    /// Creates the loss (<c>nn.TripletMarginWithDistanceLoss(distance_function=None, margin=1.0, swap=False,
+    /// reduction)</c>); a null distance is a <see cref="PairwiseDistance"/> module.
+    /// </summary>
+    public TripletMarginWithDistanceLoss(Func<Tensor, Tensor, Tensor>? distanceFunction = null, double margin = 1.0, bool swap = false, Reduction reduction = Reduction.Mean)
+        : base(reduction, "triplet_margin_with_distance_loss")
+    {
+        if (distanceFunction is null)
+        {
+            var pd = new PairwiseDistance();
+            RegisterModule("distance_function", pd);
+            distanceFunction = pd.Call;
+        }
+        DistanceFunction = distanceFunction;
+        Margin = margin;
+        Swap = swap;
+    }
+
+    /// <summary>Creates the loss with a module as its distance, registered as the child <c>distance_function</c>.</summary>
+    public TripletMarginWithDistanceLoss(Module<Tensor, Tensor, Tensor> distanceModule, double margin = 1.0, bool swap = false, Reduction reduction = Reduction.Mean)
+        : base(reduction, "triplet_margin_with_distance_loss")
+    {
+        ArgumentNullException.ThrowIfNull(distanceModule);
+        RegisterModule("distance_function", distanceModule);
+        DistanceFunction = distanceModule.Call;
+        Margin = margin;
+        Swap = swap;
+    }
+
+    /// <summary>The distance (<c>distance_function</c>).</summary>
+    public Func<Tensor, Tensor, Tensor> DistanceFunction { get; }
+    /// <summary>The margin (<c>margin</c>).</summary>
+    public double Margin { get; }
+    /// <summary>Whether the distance swap is used (<c>swap</c>).</summary>
+    public bool Swap { get; }
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor anchor, Tensor positive, Tensor negative) =>
+        F.TripletMarginWithDistanceLoss(anchor, positive, negative, DistanceFunction, Margin, Swap, Reduction);
+}
