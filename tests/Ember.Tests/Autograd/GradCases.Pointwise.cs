@@ -143,6 +143,8 @@ public static partial class GradCases
         foreach (var c in UnaryCases("Sign", x => x.Sign() * x, null, Normal, gradGrad: true)) yield return c;
         foreach (var c in UnaryCases("Sin", x => x.Sin(), null, Normal, gradGrad: true)) yield return c;
         foreach (var c in UnaryCases("Cos", x => x.Cos(), null, Normal, gradGrad: true)) yield return c;
+        foreach (var c in UnaryCases("Atan", x => x.Atan(), null, Normal, gradGrad: true)) yield return c;
+        foreach (var c in UnaryCases("Tan", x => x.Tan(), null, Uniform(-1, 1), gradGrad: true)) yield return c;
         foreach (var c in UnaryCases("Tanh", x => x.Tanh(), y => y.Tanh_(), Normal, gradGrad: true, inPlaceGradGrad: true)) yield return c;
         foreach (var c in UnaryCases("Sigmoid", x => x.Sigmoid(), y => y.Sigmoid_(), Normal, gradGrad: true, inPlaceGradGrad: true)) yield return c;
         foreach (var c in UnaryCases("Relu", x => x.Relu(), y => y.Relu_(), Normal, gradGrad: true, inPlaceGradGrad: true)) yield return c;
