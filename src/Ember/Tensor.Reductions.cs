@@ -402,6 +402,13 @@ public partial class Tensor
             var z = ReduceCore(ReduceOp.Sum, axes, keepDim); // zeros of the output shape
             return z;
         }
+        if (p == 2 && axes.Length == NDim && Layout.IsContiguous && t is DType.Float32 or DType.Float64)
+        {
+            // The whole tensor's 2-norm (clip_grad_norm_ over large gradients) in one pass, without |x| and x² temporaries.
+            var sum = Alloc(keepDim ? Enumerable.Repeat(1, NDim).ToArray() : [], t, Device, uninitialized: true, "norm");
+            Backend.SumOfSquares(Storage, Layout, sum.Storage, sum.Layout);
+            return sum.UnaryOp(Backends.UnaryOp.Sqrt);
+        }
         var a = UnaryOp(Backends.UnaryOp.Abs);
         if (double.IsPositiveInfinity(p)) return a.ReduceCore(ReduceOp.Max, axes, keepDim);
         if (double.IsNegativeInfinity(p)) return a.ReduceCore(ReduceOp.Min, axes, keepDim);

@@ -219,4 +219,22 @@ public class ReductionTests
         Assert.Equal(new double[] { 1 + 2 + 5 + 6, 3 + 4 + 7 + 8 }, s.ToArray<double>());
         Assert.True(s.IsContiguous());
     }
+
+    [Theory]
+    [InlineData(DType.Float32, 1)]
+    [InlineData(DType.Float32, 511)]
+    [InlineData(DType.Float32, 100_003)]
+    [InlineData(DType.Float64, 1025)]
+    [InlineData(DType.Float64, 100_003)]
+    public void TheWholeTensorsTwoNormIsOnePassWithTheComposedRounding(DType dtype, int n)
+    {
+        // Norm() of a whole contiguous tensor sums the squares in one pass; it must round exactly as
+        // sqrt((x * x).sum()) does, keepDim or not.
+        Tensor.ManualSeed(3);
+        var x = (Tensor.Randn(n) * 3).To(dtype);
+        var composed = (x * x).Sum().Sqrt();
+        Assert.Equal(composed.ToDouble(), x.Norm().ToDouble());
+        Assert.Equal(composed.ToDouble(), x.View(1, n).Norm(2, [0, 1], keepDim: true).View([]).ToDouble());
+        Assert.Equal(new[] { 1, 1 }, x.View(1, n).Norm(2, [0, 1], keepDim: true).Shape.ToArray());
+    }
 }

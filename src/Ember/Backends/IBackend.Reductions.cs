@@ -53,6 +53,13 @@ internal partial interface IBackend
     void Reduce(ReduceOp op, Storage src, Layout srcLayout, int[] axes, Storage dst, Layout dstLayout);
 
     /// <summary>
+    /// Σ x² over every element of a contiguous float32 or float64 <paramref name="src"/> into the one
+    /// element of <paramref name="dst"/>: a 2-norm's sum in one pass, rounded as the composed
+    /// <c>(x * x).Sum()</c> (each square in the element type, then the sum as <see cref="ReduceOp.Sum"/> takes it).
+    /// </summary>
+    void SumOfSquares(Storage src, Layout srcLayout, Storage dst, Layout dstLayout);
+
+    /// <summary>
     /// Cumulative <paramref name="op"/> of <paramref name="src"/> along <paramref name="axis"/> into
     /// <paramref name="dst"/> (same shape and dtype). Float32 accumulates in float64.
     /// </summary>

@@ -21,6 +21,15 @@ internal sealed partial class CpuBackend
         }
     }
 
+    public void SumOfSquares(Storage src, Layout sl, Storage dst, Layout dl)
+    {
+        if (src.DType == DType.Float32)
+            Data<float>(dst)[dl.Offset] = (float)ReduceMath.SumOfSquaresFloat(Data<float>(src).AsSpan(sl.Offset, sl.NumElements));
+        else if (src.DType == DType.Float64)
+            Data<double>(dst)[dl.Offset] = ReduceMath.SumOfSquaresDouble(Data<double>(src).AsSpan(sl.Offset, sl.NumElements));
+        else throw new NotSupportedException($"cpu: sum of squares is not implemented for {src.DType.TorchName()}.");
+    }
+
     private static void ReduceCommon<T>(ReduceOp op, Storage s, Layout sl, int[] axes, Storage d, Layout dl) where T : unmanaged, INumber<T>
     {
         switch (op)

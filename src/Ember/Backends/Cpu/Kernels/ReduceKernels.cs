@@ -66,6 +66,37 @@ internal static class ReduceMath
         return acc + TP.Sum(xs);
     }
 
+    /// <summary>Σ x² as <see cref="SumFloat"/> sums the squares: each rounded to float32, 512-element blocks summed in float32, the blocks in float64.</summary>
+    public static double SumOfSquaresFloat(ReadOnlySpan<float> xs)
+    {
+        const int Block = 512;
+        Span<float> sq = stackalloc float[Block];
+        double acc = 0;
+        while (xs.Length > Block)
+        {
+            TP.Multiply(xs[..Block], xs[..Block], sq);
+            acc += TP.Sum<float>(sq);
+            xs = xs[Block..];
+        }
+        var tail = sq[..xs.Length];
+        TP.Multiply(xs, xs, tail);
+        return acc + TP.Sum<float>(tail);
+    }
+
+    /// <summary>Σ x² as <see cref="SumDouble"/> sums the squares (the same blocks, the same tree).</summary>
+    public static double SumOfSquaresDouble(ReadOnlySpan<double> xs)
+    {
+        const int Block = 1024;
+        if (xs.Length <= Block)
+        {
+            Span<double> sq = stackalloc double[xs.Length];
+            TP.Multiply(xs, xs, sq);
+            return TP.Sum<double>(sq);
+        }
+        int half = (xs.Length / 2 + Block - 1) / Block * Block;
+        return SumOfSquaresDouble(xs[..half]) + SumOfSquaresDouble(xs[half..]);
+    }
+
     /// <summary>acc[j] += (double)xs[j] for every j (Vector&lt;T&gt; lanes: 256-bit with AVX2, as wide as .NET makes it otherwise).</summary>
     public static void AddWidened(Span<double> acc, ReadOnlySpan<float> xs)
     {
