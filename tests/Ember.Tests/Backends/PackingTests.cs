@@ -36,4 +36,32 @@ public unsafe class PackingTests
                 }
         Assert.All(packed[(panels * mr * kc)..], v => Assert.Equal(-1f, v)); // nothing written past the panels
     }
+
+    [Theory]
+    [InlineData(16, 8, 8)]
+    [InlineData(32, 32, 256)]
+    [InlineData(32, 29, 21)]   // a partial panel (zero-filled) and k steps past the last group of 8
+    [InlineData(16, 45, 3)]
+    [InlineData(32, 7, 9)]
+    public void PackBColumnMajorGivesThePanelLayout(int nr, int nc, int kc)
+    {
+        // A transposed B (each column contiguous in k, columns cs apart): the 8 x 8 register transpose
+        // must give exactly the element-by-element layout.
+        int cs = kc + 3;
+        var b = new float[nc * cs];
+        for (int i = 0; i < b.Length; i++) b[i] = i + 1;
+        int panels = (nc + nr - 1) / nr;
+        var packed = new float[panels * nr * kc + 16];
+        Array.Fill(packed, -1f);
+        fixed (float* pb = b, pp = packed) Packing<float>.PackB(pb, 1, cs, kc, nc, nr, pp);
+        for (int q = 0; q < panels; q++)
+            for (int p = 0; p < kc; p++)
+                for (int j = 0; j < nr; j++)
+                {
+                    int col = q * nr + j;
+                    float expected = col < nc ? b[col * cs + p] : 0f;
+                    Assert.Equal(expected, packed[q * nr * kc + p * nr + j]);
+                }
+        Assert.All(packed[(panels * nr * kc)..], v => Assert.Equal(-1f, v));
+    }
 }
