@@ -317,6 +317,7 @@ public partial class Tensor
     /// <summary>Every slice along <paramref name="dim"/>, that dim removed (<c>x.unbind(dim)</c>); each is a view.</summary>
     public Tensor[] Unbind(int dim = 0)
     {
+        if (Tracer.IsActive) return Tracer.RecordMany("aten::unbind", [this], new Attributes().Set("dim", dim), static (x, a) => x[0]!.Unbind(a.Int("dim")));
         if (NDim == 0) throw new ArgumentException("unbind: Dimension specified as 0 but tensor has no dimensions.");
         int d = Dims.Wrap(dim, NDim, "unbind");
         var r = new Tensor[Layout.Shape[d]];

@@ -51,8 +51,9 @@ internal static class SymbolicShapes
                 var (name, v1) = n1.Attributes.Items[j];
                 var (name2, v2) = n2.Attributes.Items[j];
                 if (name != name2) throw new InvalidOperationException(Fail($"{where} has different attributes"));
-                attrs.Set(name, FitAttribute(v1, v2, symbol, s1, s2, env)
-                    ?? throw new InvalidOperationException(Fail($"{where}: attribute {name} is {Attributes.Format(v1)} at size {s1}, {Attributes.Format(v2)} at size {s2}")));
+                if (!FitAttribute(v1, v2, symbol, s1, s2, env, out var fitted))
+                    throw new InvalidOperationException(Fail($"{where}: attribute {name} is {Attributes.Format(v1)} at size {s1}, {Attributes.Format(v2)} at size {s2}"));
+                attrs.Set(name, fitted);
             }
             n1.Attributes = attrs;
         }
@@ -69,23 +70,20 @@ internal static class SymbolicShapes
         return SymInt.Fit(symbol, s1, before, s2, seen);
     }
 
-    // Sizes in attributes follow the same rule; anything else must be equal in both traces. null: irreconcilable.
-    private static object? FitAttribute(object? v1, object? v2, string symbol, long s1, long s2, IReadOnlyDictionary<string, long> env)
+    // Sizes in attributes follow the same rule; anything else must be equal in both traces. False: irreconcilable.
+    private static bool FitAttribute(object? v1, object? v2, string symbol, long s1, long s2, IReadOnlyDictionary<string, long> env, out object? fitted)
     {
-        if (Attributes.ValueEquals(v1, v2)) return v1;
-        switch (v1, v2)
+        fitted = v1;
+        if (Attributes.ValueEquals(v1, v2)) return true;
+        fitted = (v1, v2) switch
         {
-            case (int a, int b):
-                return FitOne(a, b, symbol, s1, s2, env) is { } f ? (f.IsStatic ? (int)f.Constant : f) : null;
-            case (SymInt a, int b):
-                return FitOne(a, b, symbol, s1, s2, env);
-            case (int[] a, int[] b) when a.Length == b.Length:
-                return FitArray(a.Select(x => (SymInt)x).ToArray(), b, symbol, s1, s2, env);
-            case (SymInt[] a, int[] b) when a.Length == b.Length:
-                return FitArray(a, b, symbol, s1, s2, env);
-            default:
-                return null;
-        }
+            (int a, int b) => FitOne(a, b, symbol, s1, s2, env) is { } f ? (f.IsStatic ? (int)f.Constant : f) : null,
+            (SymInt a, int b) => FitOne(a, b, symbol, s1, s2, env),
+            (int[] a, int[] b) when a.Length == b.Length => FitArray(a.Select(x => (SymInt)x).ToArray(), b, symbol, s1, s2, env),
+            (SymInt[] a, int[] b) when a.Length == b.Length => FitArray(a, b, symbol, s1, s2, env),
+            _ => null,
+        };
+        return fitted is not null;
     }
 
     private static SymInt[]? FitArray(SymInt[] a, int[] b, string symbol, long s1, long s2, IReadOnlyDictionary<string, long> env)

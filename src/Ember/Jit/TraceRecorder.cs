@@ -92,7 +92,8 @@ internal sealed class TraceRecorder
 
     internal void NoteRead(Tensor t, string what)
     {
-        if (!_values.ContainsKey(t) && !_graphStorages.Contains(t.Storage)) return;
+        // Values of the graph, and tensors made outside traced ops during the trace (they may derive from the inputs).
+        if (t.IsWrappedNumber || (!_values.ContainsKey(t) && !_graphStorages.Contains(t.Storage) && !_untraced.TryGetValue(t, out _))) return;
         Warn($"Converting a tensor to a C# value ({what}) might cause the trace to be incorrect. The value is read once, at trace time, " +
              $"and whatever the code does with it (a branch, a loop count, a size) is fixed in the graph, so the traced module might not generalize to other inputs. (TracerWarning, from {CallSite()})");
     }

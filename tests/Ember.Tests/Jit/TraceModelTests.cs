@@ -35,3 +35,52 @@ public class TraceModelTests
         TraceAssert.ReplaysExactly(deep, Tensor.Randn(2, 10), Tensor.Randn(9, 10));
     }
 }
+
+/// <summary>The vision zoo models in eval mode, and the sequence models, traced and replayed.</summary>
+[Collection("DefaultGenerator")]
+public class TraceZooTests
+{
+    [Theory]
+    [InlineData("resnet18")]
+    [InlineData("mobilenet_v2")]
+    [InlineData("vgg11_bn")]
+    public void TraceVisionModelInEvalModeReplaysEagerExactly(string name)
+    {
+        Tensor.ManualSeed(2);
+        var model = Ember.Tests.Vision.VisionModelZoo.Models[name]();
+        model.Eval();
+        using var _ = Ember.Autograd.NoGrad();
+        TraceAssert.ReplaysExactly(model, Tensor.Randn(2, 3, 32, 32), Tensor.Randn(3, 3, 32, 32));
+    }
+
+    [Fact]
+    public void TraceTransformerEncoderReplaysEagerExactlyWithADynamicBatch()
+    {
+        Tensor.ManualSeed(3);
+        var layer = new TransformerEncoderLayer(dModel: 16, nhead: 4, dimFeedforward: 32, dropout: 0.1, batchFirst: true);
+        var encoder = new TransformerEncoder(layer, numLayers: 2);
+        encoder.Eval();
+        using var _ = Ember.Autograd.NoGrad();
+        var traced = Ember.Jit.Jit.Trace(encoder, xs => [encoder.Forward(xs[0])], [Tensor.Randn(2, 5, 16)], dynamicDims: [DynamicDim.Batch]);
+        foreach (var x in new[] { Tensor.Randn(2, 5, 16), Tensor.Randn(3, 5, 16), Tensor.Randn(1, 5, 16) })
+            Assert.True(encoder.Forward(x).Equal(traced.Run(x)[0]), $"encoder differs at {x.Shape}");
+    }
+
+    [Fact]
+    public void TraceLstmReplaysOutputAndStatesExactly()
+    {
+        Tensor.ManualSeed(4);
+        var lstm = new LSTM(8, 12, numLayers: 2);
+        var traced = Ember.Jit.Jit.Trace(lstm, xs =>
+        {
+            var (y, (h, c)) = lstm.Forward(xs[0]);
+            return [y, h, c];
+        }, [Tensor.Randn(6, 3, 8)], dynamicDims: [new DynamicDim(0, 1)]);
+        foreach (var x in new[] { Tensor.Randn(6, 3, 8), Tensor.Randn(6, 5, 8) })
+        {
+            var (y, (h, c)) = lstm.Forward(x);
+            var r = traced.Run(x);
+            Assert.True(y.Equal(r[0]) && h.Equal(r[1]) && c.Equal(r[2]), $"LSTM differs at {x.Shape}");
+        }
+    }
+}
