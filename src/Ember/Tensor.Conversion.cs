@@ -1,3 +1,4 @@
+using Ember.Jit;
 using System.Runtime.InteropServices;
 
 namespace Ember;
@@ -45,7 +46,9 @@ public partial class Tensor
     public Tensor Bool() => To(DType.Bool);
 
     /// <summary>A contiguous tensor with the same elements: itself if already contiguous, else a copy (<c>x.contiguous()</c>).</summary>
-    public Tensor Contiguous() => Layout.IsContiguous ? this : Clone();
+    public Tensor Contiguous() =>
+        Tracer.IsActive ? Tracer.Record("aten::contiguous", [this], null, static (x, _) => [x[0]!.Contiguous()])
+        : Layout.IsContiguous ? this : Clone();
 
     /// <summary>A copy with its own storage, laid out contiguously (<c>x.clone()</c>).</summary>
     public Tensor Clone()
@@ -87,6 +90,7 @@ public partial class Tensor
     /// </summary>
     public T[] ToArray<T>() where T : unmanaged
     {
+        Jit.Tracer.OnRead(this, "ToArray");
         var cpu = Cpu();
         if (typeof(T) == typeof(bool))
         {
@@ -134,6 +138,7 @@ public partial class Tensor
     /// <summary>The value of a one-element tensor as a <see cref="Ember.Scalar"/> (<c>x.item()</c>).</summary>
     public Scalar Item()
     {
+        Jit.Tracer.OnRead(this, "Item");
         if (Layout.NumElements != 1)
             throw new InvalidOperationException($"item: a Tensor with {Layout.NumElements} elements cannot be converted to a scalar (shape {Shape}).");
         return Backend.GetItem(Storage, Layout.Offset);

@@ -1,3 +1,4 @@
+using Ember.Jit;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -102,7 +103,10 @@ public partial class Tensor
     }
 
     internal static Tensor ZerosFor(string op, ReadOnlySpan<int> shape, DType? dtype, Device? device) =>
-        Alloc(Dims.CheckShape(shape, op), dtype ?? DTypes.DefaultFloat, device ?? Device.Cpu, op: op);
+        Tracer.IsActive
+            ? Tracer.Record("aten::" + op, [], new Attributes().Set("size", shape.ToArray()).Set("dtype", dtype ?? DTypes.DefaultFloat).Set("device", device ?? Device.Cpu),
+                static (_, a) => [Zeros(a.Ints("size"), (DType)a["dtype"]!, (Device)a["device"]!)])
+            : Alloc(Dims.CheckShape(shape, op), dtype ?? DTypes.DefaultFloat, device ?? Device.Cpu, op: op);
 
     /// <summary>A tensor of zeros (<c>torch.zeros</c>), float32 unless <paramref name="dtype"/> says otherwise.</summary>
     public static Tensor Zeros(ReadOnlySpan<int> shape, DType? dtype = null, Device? device = null) => ZerosFor("zeros", shape, dtype, device);

@@ -1,3 +1,4 @@
+using Ember.Jit;
 using Ember.Backends;
 
 namespace Ember;
@@ -424,6 +425,7 @@ public partial class Tensor
     {
         const string op = "masked_fill";
         ArgumentNullException.ThrowIfNull(mask);
+        if (Tracer.IsActive) return Tracer.Record("aten::masked_fill", [this, mask, value], null, static (x, _) => [x[0]!.MaskedFill(x[1]!, x[2]!)]);
         CheckMaskedFillArgs(mask, value, op);
         int[] shape = Dims.Broadcast(Layout.Shape, mask.Layout.Shape, op);
         var result = Alloc(shape, DType, Device);

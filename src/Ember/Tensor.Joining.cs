@@ -1,3 +1,4 @@
+using Ember.Jit;
 namespace Ember;
 
 // Joining tensors: cat and stack. The output is allocated once and each input is copied into its
@@ -13,7 +14,10 @@ public partial class Tensor
     /// gets no gradient (its Grad stays null; PyTorch gives it an empty one).
     /// </summary>
     /// <exception cref="ArgumentException">The list is empty, holds a 0-d tensor, or the shapes do not fit together.</exception>
-    public static Tensor Cat(IReadOnlyList<Tensor> tensors, int dim = 0) => CatRecorded(tensors, dim, "cat");
+    public static Tensor Cat(IReadOnlyList<Tensor> tensors, int dim = 0) =>
+        Tracer.IsActive && tensors is not null
+            ? Tracer.Record("aten::cat", [.. tensors], new Attributes().Set("dim", dim), static (x, a) => [Cat(x!, a.Int("dim"))])
+            : CatRecorded(tensors!, dim, "cat");
 
     /// <summary>Alias of <see cref="Cat"/> (<c>torch.concat</c>).</summary>
     public static Tensor Concat(IReadOnlyList<Tensor> tensors, int dim = 0) => CatRecorded(tensors, dim, "concat");
@@ -99,6 +103,7 @@ public partial class Tensor
     public static Tensor Stack(IReadOnlyList<Tensor> tensors, int dim = 0)
     {
         ArgumentNullException.ThrowIfNull(tensors);
+        if (Tracer.IsActive) return Tracer.Record("aten::stack", [.. tensors], new Attributes().Set("dim", dim), static (x, a) => [Stack(x!, a.Int("dim"))]);
         if (tensors.Count == 0) throw new ArgumentException("stack: expects a non-empty TensorList.", nameof(tensors));
         for (int i = 0; i < tensors.Count; i++) ArgumentNullException.ThrowIfNull(tensors[i], $"tensors[{i}]");
         int[] shape0 = tensors[0].Layout.Shape;

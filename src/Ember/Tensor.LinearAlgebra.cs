@@ -1,3 +1,4 @@
+using Ember.Jit;
 namespace Ember;
 
 // Matrix products: matmul and its fixed-rank forms. All of them lower to the backend's single
@@ -27,6 +28,7 @@ public partial class Tensor
         const string op = "matmul";
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
+        if (Tracer.IsActive) return Tracer.Record("aten::matmul", [a, b], null, static (x, _) => [MatMul(x[0]!, x[1]!)]);
         if (a.NDim == 0 || b.NDim == 0)
             throw new ArgumentException($"{op}: both arguments need to be at least 1-D, but got shapes {a.Shape} ({a.NDim}-D) and {b.Shape} ({b.NDim}-D).");
         CheckMatMulOperands(a, b, op, "operands");
@@ -123,6 +125,7 @@ public partial class Tensor
         const string op = "bmm";
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
+        if (Tracer.IsActive) return Tracer.Record("aten::bmm", [a, b], null, static (x, _) => [Bmm(x[0]!, x[1]!)]);
         if (a.NDim != 3 || b.NDim != 3)
             throw new ArgumentException($"{op}: expected two 3-D tensors, but got shapes {a.Shape} ({a.NDim}-D) and {b.Shape} ({b.NDim}-D).");
         CheckMatMulOperands(a, b, op, "operands");

@@ -1,3 +1,4 @@
+using Ember.Jit;
 using Ember.Backends;
 using U = Ember.Backends.UnaryOp;
 using B = Ember.Backends.BinaryOp;
@@ -21,6 +22,7 @@ public partial class Tensor
     public static Tensor Add(Tensor input, Tensor other, Scalar? alpha = null)
     {
         NotNull(input, other);
+        if (Tracer.IsActive) return Tracer.Record("aten::add", [input, other], new Attributes().Set("alpha", alpha), static (x, a) => [Add(x[0]!, x[1]!, a["alpha"] as Scalar?)]);
         DType t = TypePromotion.ResultType([input, other]);
         var b = ScaledByAlpha(other, alpha, t, "add");
         var r = BinaryOp(t == DType.Bool ? B.LogicalOr : B.Add, input, b, t, "add");
@@ -38,6 +40,7 @@ public partial class Tensor
     public static Tensor Sub(Tensor input, Tensor other, Scalar? alpha = null)
     {
         NotNull(input, other);
+        if (Tracer.IsActive) return Tracer.Record("aten::sub", [input, other], new Attributes().Set("alpha", alpha), static (x, a) => [Sub(x[0]!, x[1]!, a["alpha"] as Scalar?)]);
         CheckSub(input, other);
         DType t = TypePromotion.ResultType([input, other]);
         var r = BinaryOp(B.Sub, input, ScaledByAlpha(other, alpha, t, "sub"), t, "sub");
@@ -80,6 +83,7 @@ public partial class Tensor
     public static Tensor Mul(Tensor input, Tensor other)
     {
         NotNull(input, other);
+        if (Tracer.IsActive) return Tracer.Record("aten::mul", [input, other], null, static (x, _) => [Mul(x[0]!, x[1]!)]);
         DType t = TypePromotion.ResultType([input, other]);
         var r = BinaryOp(t == DType.Bool ? B.LogicalAnd : B.Mul, input, other, t, "mul");
         if (Autograd.Recording(input, other)) Derivatives.Mul.Record(r, [input, other], saved: [input, other]);
@@ -99,6 +103,8 @@ public partial class Tensor
     public static Tensor Div(Tensor input, Tensor other, string? roundingMode = null)
     {
         NotNull(input, other);
+        if (Tracer.IsActive)
+            return Tracer.Record("aten::div", [input, other], new Attributes().Set("rounding_mode", roundingMode), static (x, a) => [Div(x[0]!, x[1]!, a.String("rounding_mode"))]);
         DType t = TypePromotion.ResultType([input, other]);
         if (roundingMode is null)
         {
@@ -322,6 +328,7 @@ public partial class Tensor
     /// <summary><c>max(x, 0)</c> (<c>torch.relu</c>); NaN stays NaN; bool is refused as in PyTorch. The gradient at 0 is 0.</summary>
     public Tensor Relu()
     {
+        if (Tracer.IsActive) return Tracer.Record("aten::relu", [this], null, static (x, _) => [x[0]!.Relu()]);
         if (DType == DType.Bool) throw new NotSupportedException("relu: Boolean inputs not supported for relu.");
         return Unary(U.Relu, Derivatives.Relu, Save.Output);
     }
@@ -349,9 +356,9 @@ public partial class Tensor
     /// <summary>Cosine (<c>torch.cos</c>).</summary>
     public Tensor Cos() => Unary(U.Cos, Derivatives.Cos, Save.Input);
     /// <summary>Hyperbolic tangent (<c>torch.tanh</c>).</summary>
-    public Tensor Tanh() => Unary(U.Tanh, Derivatives.Tanh, Save.Output);
+    public Tensor Tanh() => Tracer.IsActive ? Tracer.Record("aten::tanh", [this], null, static (x, _) => [x[0]!.Tanh()]) : Unary(U.Tanh, Derivatives.Tanh, Save.Output);
     /// <summary>1 / (1 + e^-x) (<c>torch.sigmoid</c>).</summary>
-    public Tensor Sigmoid() => Unary(U.Sigmoid, Derivatives.Sigmoid, Save.Output);
+    public Tensor Sigmoid() => Tracer.IsActive ? Tracer.Record("aten::sigmoid", [this], null, static (x, _) => [x[0]!.Sigmoid()]) : Unary(U.Sigmoid, Derivatives.Sigmoid, Save.Output);
     /// <summary>1 / x (<c>torch.reciprocal</c>); integer inputs give the default float.</summary>
     public Tensor Reciprocal() => Unary(U.Reciprocal, Derivatives.Reciprocal, Save.Output);
     /// <summary>Rounds down (<c>torch.floor</c>); integer tensors are returned as a copy. Its gradient is zero.</summary>

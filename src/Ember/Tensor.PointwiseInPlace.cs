@@ -1,3 +1,4 @@
+using Ember.Jit;
 using Ember.Backends;
 using U = Ember.Backends.UnaryOp;
 using B = Ember.Backends.BinaryOp;
@@ -82,6 +83,7 @@ public partial class Tensor
     public Tensor Add_(Tensor other, Scalar? alpha = null)
     {
         NotNull(this, other);
+        if (Tracer.IsActive) return Tracer.Record("aten::add_", [this, other], new Attributes().Set("alpha", alpha), static (x, a) => [x[0]!.Add_(x[1]!, a["alpha"] as Scalar?)]);
         DType t = TypePromotion.ResultType([this, other]);
         CheckInPlace("add_", t, other);
         var ip = Autograd.BeginInPlace(this, "add_", [other]);

@@ -1,3 +1,4 @@
+using Ember.Jit;
 using Ember.Backends;
 
 namespace Ember;
@@ -111,15 +112,21 @@ public partial class Tensor
     /// <paramref name="dtype"/> converts the input first. float32 sums accumulate in float64 blocks, so
     /// long sums stay accurate.
     /// </summary>
-    public Tensor Sum(DType? dtype = null) => SumCore([], true, false, dtype, "sum", Derivatives.Sum);
+    public Tensor Sum(DType? dtype = null) =>
+        Tracer.IsActive ? Tracer.Record("aten::sum", [this], new Attributes().Set("dtype", dtype), static (x, a) => [x[0]!.Sum(a["dtype"] as DType?)]) : SumCore([], true, false, dtype, "sum", Derivatives.Sum);
 
     /// <summary>Sum over one dim (<c>x.sum(dim, keepdim)</c>); negative dims count from the end.</summary>
-    public Tensor Sum(int dim, bool keepDim = false, DType? dtype = null) => SumCore([dim], false, keepDim, dtype, "sum", Derivatives.SumDims);
+    public Tensor Sum(int dim, bool keepDim = false, DType? dtype = null) =>
+        Tracer.IsActive ? Tracer.Record("aten::sum", [this], new Attributes().Set("dim", dim).Set("keepdim", keepDim).Set("dtype", dtype),
+            static (x, a) => [x[0]!.Sum(a.Int("dim"), a.Bool("keepdim"), a["dtype"] as DType?)]) : SumCore([dim], false, keepDim, dtype, "sum", Derivatives.SumDims);
 
     /// <summary>Sum over several dims (<c>x.sum((0, 2))</c>). An empty list sums over every dim, as PyTorch 1.13.</summary>
     public Tensor Sum(int[] dims, bool keepDim = false, DType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(dims);
+        if (Tracer.IsActive)
+            return Tracer.Record("aten::sum", [this], new Attributes().Set("dim", (int[])dims.Clone()).Set("keepdim", keepDim).Set("dtype", dtype),
+                static (x, a) => [x[0]!.Sum(a.Ints("dim"), a.Bool("keepdim"), a["dtype"] as DType?)]);
         return SumCore(dims, true, keepDim, dtype, "sum", Derivatives.SumDims);
     }
 
@@ -147,10 +154,13 @@ public partial class Tensor
     /// <paramref name="dtype"/> is given, as PyTorch ("could not infer output dtype"). The mean of no
     /// elements is NaN.
     /// </summary>
-    public Tensor Mean(DType? dtype = null) => MeanCore([], true, false, dtype, Derivatives.Mean);
+    public Tensor Mean(DType? dtype = null) =>
+        Tracer.IsActive ? Tracer.Record("aten::mean", [this], new Attributes().Set("dtype", dtype), static (x, a) => [x[0]!.Mean(a["dtype"] as DType?)]) : MeanCore([], true, false, dtype, Derivatives.Mean);
 
     /// <summary>Mean over one dim (<c>x.mean(dim, keepdim)</c>).</summary>
-    public Tensor Mean(int dim, bool keepDim = false, DType? dtype = null) => MeanCore([dim], false, keepDim, dtype, Derivatives.MeanDims);
+    public Tensor Mean(int dim, bool keepDim = false, DType? dtype = null) =>
+        Tracer.IsActive ? Tracer.Record("aten::mean", [this], new Attributes().Set("dim", dim).Set("keepdim", keepDim).Set("dtype", dtype),
+            static (x, a) => [x[0]!.Mean(a.Int("dim"), a.Bool("keepdim"), a["dtype"] as DType?)]) : MeanCore([dim], false, keepDim, dtype, Derivatives.MeanDims);
 
     /// <summary>Mean over several dims; an empty list means every dim, as PyTorch 1.13.</summary>
     public Tensor Mean(int[] dims, bool keepDim = false, DType? dtype = null)

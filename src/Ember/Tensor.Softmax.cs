@@ -1,3 +1,4 @@
+using Ember.Jit;
 namespace Ember;
 
 public partial class Tensor
@@ -23,6 +24,12 @@ public partial class Tensor
 
     private Tensor SoftmaxCore(int dim, DType? dtype, bool log)
     {
+        if (Tracer.IsActive)
+        {
+            var attrs = new Attributes().Set("dim", dim).Set("dtype", dtype);
+            return log ? Tracer.Record("aten::log_softmax", [this], attrs, static (x, a) => [x[0]!.LogSoftmax(a.Int("dim"), a["dtype"] as DType?)])
+                : Tracer.Record("aten::softmax", [this], attrs, static (x, a) => [x[0]!.Softmax(a.Int("dim"), a["dtype"] as DType?)]);
+        }
         string name = log ? "log_softmax" : "softmax";
         var x = dtype is { } t ? To(t) : this;
         int axis = Dims.Wrap(dim, x.NDim, name);

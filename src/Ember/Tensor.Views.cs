@@ -1,3 +1,4 @@
+using Ember.Jit;
 namespace Ember;
 
 // View operations: each is a new Layout over the same Storage, so no element moves and writes
@@ -14,6 +15,7 @@ public partial class Tensor
     public Tensor View(params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
+        if (Tracer.IsActive) return Tracer.Record("aten::view", [this], new Attributes().Set("size", (int[])shape.Clone()), static (x, a) => [x[0]!.View(a.Ints("size"))]);
         int[] s = InferSize(shape, Layout.NumElements, "view");
         int[]? strides = Layout.ViewStrides(s);
         if (strides is null)
@@ -37,6 +39,7 @@ public partial class Tensor
     public Tensor Reshape(params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
+        if (Tracer.IsActive) return Tracer.Record("aten::reshape", [this], new Attributes().Set("shape", (int[])shape.Clone()), static (x, a) => [x[0]!.Reshape(a.Ints("shape"))]);
         int[] s = InferSize(shape, Layout.NumElements, "reshape");
         int[]? strides = Layout.ViewStrides(s);
         if (strides is not null) return ViewWith(new Layout(s, strides, Layout.Offset), Derivatives.ReshapeAlias);
@@ -99,6 +102,7 @@ public partial class Tensor
     public Tensor Permute(params int[] dims)
     {
         ArgumentNullException.ThrowIfNull(dims);
+        if (Tracer.IsActive) return Tracer.Record("aten::permute", [this], new Attributes().Set("dims", (int[])dims.Clone()), static (x, a) => [x[0]!.Permute(a.Ints("dims"))]);
         if (dims.Length != NDim)
             throw new ArgumentException(
                 $"permute: number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = {NDim} is not equal to len(dims) = {dims.Length} (shape {Shape}, dims {Ember.Shape.Format(dims)}).");
@@ -116,6 +120,7 @@ public partial class Tensor
     /// <summary>A view with two dims swapped (<c>x.transpose(0, 1)</c>).</summary>
     public Tensor Transpose(int dim0, int dim1)
     {
+        if (Tracer.IsActive) return Tracer.Record("aten::transpose", [this], new Attributes().Set("dim0", dim0).Set("dim1", dim1), static (x, a) => [x[0]!.Transpose(a.Int("dim0"), a.Int("dim1"))]);
         int a = Dims.Wrap(dim0, NDim, "transpose"), b = Dims.Wrap(dim1, NDim, "transpose");
         return ViewWith(NDim == 0 ? Layout : Layout.Transpose(a, b), Derivatives.Transpose, (a, b));
     }
@@ -154,6 +159,7 @@ public partial class Tensor
     /// <summary>A view with a size-1 dim inserted at <paramref name="dim"/> (<c>x.unsqueeze(dim)</c>); -1 appends.</summary>
     public Tensor Unsqueeze(int dim)
     {
+        if (Tracer.IsActive) return Tracer.Record("aten::unsqueeze", [this], new Attributes().Set("dim", dim), static (x, a) => [x[0]!.Unsqueeze(a.Int("dim"))]);
         int d = Dims.Wrap(dim, NDim + 1, "unsqueeze");
         return ViewWith(Layout.Unsqueeze(d), Derivatives.Unsqueeze, d);
     }
@@ -161,6 +167,7 @@ public partial class Tensor
     /// <summary>A view without any of the size-1 dims (<c>x.squeeze()</c>).</summary>
     public Tensor Squeeze()
     {
+        if (Tracer.IsActive) return Tracer.Record("aten::squeeze", [this], null, static (x, _) => [x[0]!.Squeeze()]);
         var keep = Enumerable.Range(0, NDim).Where(i => Layout.Shape[i] != 1).ToArray();
         return ViewWith(new Layout(keep.Select(i => Layout.Shape[i]).ToArray(), keep.Select(i => Layout.Strides[i]).ToArray(), Layout.Offset),
             Derivatives.Squeeze, Removed(keep));
@@ -169,6 +176,7 @@ public partial class Tensor
     /// <summary>A view without dim <paramref name="dim"/> if its size is 1; otherwise a view of the same shape (<c>x.squeeze(dim)</c>).</summary>
     public Tensor Squeeze(int dim)
     {
+        if (Tracer.IsActive) return Tracer.Record("aten::squeeze", [this], new Attributes().Set("dim", dim), static (x, a) => [x[0]!.Squeeze(a.Int("dim"))]);
         int d = Dims.Wrap(dim, NDim, "squeeze");
         if (NDim == 0 || Layout.Shape[d] != 1) return ViewWith(Layout, Derivatives.SqueezeDim, Array.Empty<int>());
         return ViewWith(Layout.SqueezeDim(d), Derivatives.SqueezeDim, new[] { d });
@@ -178,6 +186,7 @@ public partial class Tensor
     public Tensor Squeeze(params int[] dims)
     {
         ArgumentNullException.ThrowIfNull(dims);
+        if (Tracer.IsActive) return Tracer.Record("aten::squeeze", [this], new Attributes().Set("dims", (int[])dims.Clone()), static (x, a) => [x[0]!.Squeeze(a.Ints("dims"))]);
         var d = Dims.WrapMany(dims, NDim, "squeeze");
         if (NDim == 0) return ViewWith(Layout, Derivatives.SqueezeDims, Array.Empty<int>());
         var keep = Enumerable.Range(0, NDim).Where(i => Layout.Shape[i] != 1 || Array.IndexOf(d, i) < 0).ToArray();
@@ -193,6 +202,7 @@ public partial class Tensor
     public Tensor Expand(params int[] sizes)
     {
         ArgumentNullException.ThrowIfNull(sizes);
+        if (Tracer.IsActive) return Tracer.Record("aten::expand", [this], new Attributes().Set("size", (int[])sizes.Clone()), static (x, a) => [x[0]!.Expand(a.Ints("size"))]);
         if (sizes.Length < NDim)
             throw new ArgumentException(
                 $"expand: the number of sizes provided ({sizes.Length}) must be greater or equal to the number of dimensions in the tensor ({NDim}); tensor shape {Shape}, sizes {Ember.Shape.Format(sizes)}.");
@@ -235,6 +245,8 @@ public partial class Tensor
     /// </summary>
     public Tensor Flatten(int startDim = 0, int endDim = -1)
     {
+        if (Tracer.IsActive)
+            return Tracer.Record("aten::flatten", [this], new Attributes().Set("start_dim", startDim).Set("end_dim", endDim), static (x, a) => [x[0]!.Flatten(a.Int("start_dim"), a.Int("end_dim"))]);
         if (NDim == 0) return Reshape(1);
         int s = Dims.Wrap(startDim, NDim, "flatten"), e = Dims.Wrap(endDim, NDim, "flatten");
         if (s > e) throw new ArgumentException($"flatten: flatten() has invalid args: start_dim cannot come after end_dim (start_dim {startDim}, end_dim {endDim}, shape {Shape}).");
@@ -276,6 +288,8 @@ public partial class Tensor
     /// </summary>
     public Tensor Narrow(int dim, int start, int length)
     {
+        if (Tracer.IsActive)
+            return Tracer.Record("aten::narrow", [this], new Attributes().Set("dim", dim).Set("start", start).Set("length", length), static (x, a) => [x[0]!.Narrow(a.Int("dim"), a.Int("start"), a.Int("length"))]);
         if (NDim == 0) throw new ArgumentException("narrow: narrow() cannot be applied to a 0-dim tensor.");
         int d = Dims.Wrap(dim, NDim, "narrow");
         int size = Layout.Shape[d];
@@ -303,6 +317,7 @@ public partial class Tensor
     /// <summary>Every slice along <paramref name="dim"/>, that dim removed (<c>x.unbind(dim)</c>); each is a view.</summary>
     public Tensor[] Unbind(int dim = 0)
     {
+        if (Tracer.IsActive) return Tracer.RecordMany("aten::unbind", [this], new Attributes().Set("dim", dim), static (x, a) => x[0]!.Unbind(a.Int("dim")));
         if (NDim == 0) throw new ArgumentException("unbind: Dimension specified as 0 but tensor has no dimensions.");
         int d = Dims.Wrap(dim, NDim, "unbind");
         var r = new Tensor[Layout.Shape[d]];
@@ -368,6 +383,7 @@ public partial class Tensor
     /// </summary>
     public Tensor[] Chunk(int chunks, int dim = 0)
     {
+        if (Tracer.IsActive) return Tracer.RecordMany("aten::chunk", [this], new Attributes().Set("chunks", chunks).Set("dim", dim), static (x, a) => x[0]!.Chunk(a.Int("chunks"), a.Int("dim")));
         if (NDim == 0) throw new ArgumentException("chunk: chunk expects at least a 1-dimensional tensor.");
         if (chunks <= 0) throw new ArgumentException($"chunk: chunk expects `chunks` to be greater than 0, got: {chunks}.");
         int d = Dims.Wrap(dim, NDim, "chunk");

@@ -24,6 +24,7 @@ public partial class Tensor
     {
         Storage = storage;
         Layout = layout;
+        Jit.Tracer.OnTensorCreated(this);
     }
 
     /// <summary>The element type.</summary>

@@ -11,6 +11,8 @@ public enum WarningCategory
     FutureWarning,
     /// <summary><c>RuntimeWarning</c>.</summary>
     RuntimeWarning,
+    /// <summary><c>torch.jit.TracerWarning</c>: something a trace cannot follow (a value read into C#, a constant baked into the graph).</summary>
+    TracerWarning,
 }
 
 /// <summary>What a warnings filter does with the warnings it matches (Python's filter actions).</summary>

@@ -1,3 +1,4 @@
+using Ember.Jit;
 using Ember.Graph;
 
 namespace Ember.NN;
@@ -15,6 +16,9 @@ public static partial class F
     public static Tensor Relu(Tensor input, bool inplace = false)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (Tracer.IsActive)
+            return inplace ? Tracer.Record("aten::relu_", [input], null, static (x, _) => [Relu(x[0]!, inplace: true)])
+                : Tracer.Record("aten::relu", [input], null, static (x, _) => [Relu(x[0]!)]);
         return inplace ? input.Relu_() : input.Relu();
     }
 
@@ -29,7 +33,13 @@ public static partial class F
         HardtanhCore(input, minVal, maxVal, inplace, inplace ? "hardtanh_" : "hardtanh");
 
     private static Tensor HardtanhCore(Tensor input, double min, double max, bool inplace, string name) =>
-        Activation(input, name, inplace, x => x.Clamp(min, max), Derivatives.Hardtanh, new Derivatives.HardtanhArgs(min, max));
+        Tracer.IsActive
+            ? (inplace
+                ? Tracer.Record("aten::hardtanh_", [input], new Attributes().Set("min_val", min).Set("max_val", max),
+                    static (x, a) => [Hardtanh(x[0]!, a.Double("min_val"), a.Double("max_val"), inplace: true)])
+                : Tracer.Record("aten::hardtanh", [input], new Attributes().Set("min_val", min).Set("max_val", max),
+                    static (x, a) => [Hardtanh(x[0]!, a.Double("min_val"), a.Double("max_val"))]))
+            : Activation(input, name, inplace, x => x.Clamp(min, max), Derivatives.Hardtanh, new Derivatives.HardtanhArgs(min, max));
 
     /// <summary>x where x &gt; 0, else <paramref name="negativeSlope"/> * x (<c>F.leaky_relu</c>); the gradient at 0 is the slope.</summary>
     public static Tensor LeakyRelu(Tensor input, double negativeSlope = 0.01, bool inplace = false) =>

@@ -1,3 +1,4 @@
+using Ember.Jit;
 using Ember.Backends;
 
 namespace Ember.NN;
@@ -17,6 +18,10 @@ public static partial class F
         ConvPadding? padding = null, IntOrPair? dilation = null, int groups = 1)
     {
         var pad = padding ?? 0;
+        if (Tracer.IsActive)
+            return Tracer.Record("aten::conv2d", [input, weight, bias],
+                new Attributes().Set("stride", (stride ?? 1).ToArray()).Set("padding", OpArgs.Padding(pad)).Set("dilation", (dilation ?? 1).ToArray()).Set("groups", groups),
+                static (x, a) => [Conv2d(x[0]!, x[1]!, x[2], OpArgs.Pair(a.Ints("stride")), OpArgs.Padding(a["padding"]), OpArgs.Pair(a.Ints("dilation")), a.Int("groups"))]);
         return ConvNd("conv2d", 2, input, weight, bias, (stride ?? 1).ToArray(), pad.Size.ToArray(), pad.Mode, (dilation ?? 1).ToArray(), groups);
     }
 
@@ -29,6 +34,10 @@ public static partial class F
     public static Tensor Conv1d(Tensor input, Tensor weight, Tensor? bias = null, int stride = 1, ConvPadding? padding = null, int dilation = 1, int groups = 1)
     {
         var pad = padding ?? 0;
+        if (Tracer.IsActive)
+            return Tracer.Record("aten::conv1d", [input, weight, bias],
+                new Attributes().Set("stride", stride).Set("padding", pad.Mode ?? (object)pad.Size.First).Set("dilation", dilation).Set("groups", groups),
+                static (x, a) => [Conv1d(x[0]!, x[1]!, x[2], a.Int("stride"), a["padding"] is string s ? s : a.Int("padding"), a.Int("dilation"), a.Int("groups"))]);
         if (pad.Mode is null && !pad.Size.IsSingle)
             throw new ArgumentException($"conv1d: expected padding to be a single integer value or a list of 1 values to match the convolution dimensions, but got padding={pad.Size.ToString().Replace('(', '[').Replace(')', ']')}");
         return ConvNd("conv1d", 1, input, weight, bias, [stride], [pad.Size.First], pad.Mode, [dilation], groups);

@@ -1,3 +1,4 @@
+using Ember.Jit;
 namespace Ember.NN;
 
 // Dropout as PyTorch 1.13 does it on the CPU (aten/src/ATen/native/Dropout.cpp, _dropout_impl): a
@@ -54,6 +55,18 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         CheckDropoutP(p);
+        if (Tracer.IsActive)
+        {
+            // The training flag is an attribute: a replay in training mode draws a new mask each call.
+            var attrs = new Attributes().Set("p", p).Set("train", training);
+            return (feature, inplace) switch
+            {
+                (false, false) => Tracer.Record("aten::dropout", [input], attrs, static (x, a) => [DropoutCore(x[0]!, a.Double("p"), a.Bool("train"), false, false, "dropout")]),
+                (false, true) => Tracer.Record("aten::dropout_", [input], attrs, static (x, a) => [DropoutCore(x[0]!, a.Double("p"), a.Bool("train"), true, false, "dropout")]),
+                (true, false) => Tracer.Record("aten::feature_dropout", [input], attrs, static (x, a) => [DropoutCore(x[0]!, a.Double("p"), a.Bool("train"), false, true, "dropout2d")]),
+                (true, true) => Tracer.Record("aten::feature_dropout_", [input], attrs, static (x, a) => [DropoutCore(x[0]!, a.Double("p"), a.Bool("train"), true, true, "dropout2d")]),
+            };
+        }
         if (p == 0 || !training || input.Numel() == 0) return input;
         if (feature && input.NDim < 2)
             throw new ArgumentException($"{name}: Feature dropout requires at least 2 dimensions in the input, got shape {input.Shape}.");

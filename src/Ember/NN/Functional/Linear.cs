@@ -1,3 +1,4 @@
+using Ember.Jit;
 namespace Ember.NN;
 
 public static partial class F
@@ -15,6 +16,7 @@ public static partial class F
         const string op = "linear";
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
+        if (Tracer.IsActive) return Tracer.Record("aten::linear", [input, weight, bias], null, static (x, _) => [Linear(x[0]!, x[1]!, x[2])]);
         if (weight.NDim != 2)
             throw new ArgumentException($"{op}: expected a 2-D weight [out_features, in_features], got shape {weight.Shape}.", nameof(weight));
         int outF = weight.Size(0), inF = weight.Size(1);

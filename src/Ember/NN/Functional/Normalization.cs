@@ -1,3 +1,4 @@
+using Ember.Jit;
 namespace Ember.NN;
 
 // Batch, layer and group normalisation as composites of recorded ops (mean, biased variance, rsqrt),
@@ -19,6 +20,10 @@ public static partial class F
         bool training = false, double momentum = 0.1, double eps = 1e-5)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (Tracer.IsActive)
+            return Tracer.Record("aten::batch_norm", [input, weight, bias, runningMean, runningVar],
+                new Attributes().Set("training", training).Set("momentum", momentum).Set("eps", eps),
+                static (x, a) => [BatchNorm(x[0]!, x[3], x[4], x[1], x[2], a.Bool("training"), a.Double("momentum"), a.Double("eps"))]);
         if (input.NDim < 2) throw new ArgumentException($"batch_norm: expected an input with at least 2 dims (N, C, ...), got shape {input.Shape}.");
         int c = input.Shape[1];
         foreach (var (t, n) in new[] { (runningMean, "running_mean"), (runningVar, "running_var"), (weight, "weight"), (bias, "bias") })
@@ -78,6 +83,10 @@ public static partial class F
     public static Tensor LayerNorm(Tensor input, int[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (Tracer.IsActive)
+            return Tracer.Record("aten::layer_norm", [input, weight, bias],
+                new Attributes().Set("normalized_shape", (int[])normalizedShape.Clone()).Set("eps", eps),
+                static (x, a) => [LayerNorm(x[0]!, a.Ints("normalized_shape"), x[1], x[2], a.Double("eps"))]);
         ArgumentNullException.ThrowIfNull(normalizedShape);
         int k = normalizedShape.Length;
         bool ok = k > 0 && input.NDim >= k;

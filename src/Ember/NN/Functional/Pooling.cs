@@ -1,3 +1,4 @@
+using Ember.Jit;
 using Ember.Backends;
 
 namespace Ember.NN;
@@ -13,7 +14,14 @@ public static partial class F
     /// <exception cref="ArgumentException">Sizes do not fit, with PyTorch's message.</exception>
     public static Tensor MaxPool2d(Tensor input, IntOrPair kernelSize, IntOrPair? stride = null, IntOrPair? padding = null,
         IntOrPair? dilation = null, bool ceilMode = false) =>
-        MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+        Tracer.IsActive
+            ? Tracer.Record("aten::max_pool2d", [input], PoolAttributes(kernelSize, stride, padding, dilation, ceilMode),
+                static (x, a) => [MaxPool2d(x[0]!, OpArgs.Pair(a.Ints("kernel_size")), OpArgs.Pair(a.Ints("stride")), OpArgs.Pair(a.Ints("padding")), OpArgs.Pair(a.Ints("dilation")), a.Bool("ceil_mode"))])
+            : MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+
+    private static Attributes PoolAttributes(IntOrPair kernelSize, IntOrPair? stride, IntOrPair? padding, IntOrPair? dilation, bool ceilMode) =>
+        new Attributes().Set("kernel_size", kernelSize.ToArray()).Set("stride", (stride ?? kernelSize).ToArray()).Set("padding", (padding ?? 0).ToArray())
+            .Set("dilation", (dilation ?? 1).ToArray()).Set("ceil_mode", ceilMode);
 
     /// <summary>
     /// <see cref="MaxPool2d(Tensor, IntOrPair, IntOrPair?, IntOrPair?, IntOrPair?, bool)"/> that also
@@ -25,6 +33,15 @@ public static partial class F
         IntOrPair? padding = null, IntOrPair? dilation = null, bool ceilMode = false)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (Tracer.IsActive)
+        {
+            var r = Tracer.RecordMany("aten::max_pool2d_with_indices", [input], PoolAttributes(kernelSize, stride, padding, dilation, ceilMode), static (x, a) =>
+            {
+                var (o, i) = MaxPool2dWithIndices(x[0]!, OpArgs.Pair(a.Ints("kernel_size")), OpArgs.Pair(a.Ints("stride")), OpArgs.Pair(a.Ints("padding")), OpArgs.Pair(a.Ints("dilation")), a.Bool("ceil_mode"));
+                return [o, i];
+            });
+            return (r[0], r[1]);
+        }
         var x = PoolInput("max_pool2d", input, 2, out bool unbatched);
         var p = FixedWindows("max_pool2d", x, kernelSize.ToArray(), (stride ?? kernelSize).ToArray(), (padding ?? 0).ToArray(),
             (dilation ?? 1).ToArray(), ceilMode, max: true, countIncludePad: true, 0);
@@ -61,6 +78,12 @@ public static partial class F
     public static Tensor AvgPool2d(Tensor input, IntOrPair kernelSize, IntOrPair? stride = null, IntOrPair? padding = null,
         bool ceilMode = false, bool countIncludePad = true, int? divisorOverride = null)
     {
+        if (Tracer.IsActive)
+            return Tracer.Record("aten::avg_pool2d", [input],
+                new Attributes().Set("kernel_size", kernelSize.ToArray()).Set("stride", (stride ?? kernelSize).ToArray()).Set("padding", (padding ?? 0).ToArray())
+                    .Set("ceil_mode", ceilMode).Set("count_include_pad", countIncludePad).Set("divisor_override", divisorOverride),
+                static (x, a) => [AvgPool2d(x[0]!, OpArgs.Pair(a.Ints("kernel_size")), OpArgs.Pair(a.Ints("stride")), OpArgs.Pair(a.Ints("padding")),
+                    a.Bool("ceil_mode"), a.Bool("count_include_pad"), (int?)a["divisor_override"])]);
         ArgumentNullException.ThrowIfNull(input);
         if (divisorOverride is <= 0) throw new ArgumentException($"avg_pool2d: divisor must be not zero, but got divisor_override={divisorOverride}");
         var x = PoolInput("avg_pool2d", input, 2, out bool unbatched);
@@ -89,6 +112,13 @@ public static partial class F
     public static Tensor AdaptiveAvgPool2d(Tensor input, (int? H, int? W) outputSize)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (Tracer.IsActive)
+        {
+            // A null size keeps the input's: recorded as the size it resolved to, as PyTorch's trace does.
+            int h = outputSize.H ?? input.Size(-2), w = outputSize.W ?? input.Size(-1);
+            return Tracer.Record("aten::adaptive_avg_pool2d", [input], new Attributes().Set("output_size", new[] { h, w }),
+                static (x, a) => [AdaptiveAvgPool2d(x[0]!, (a.Ints("output_size")[0], a.Ints("output_size")[1]))]);
+        }
         var x = PoolInput("adaptive_avg_pool2d", input, 2, out bool unbatched);
         var p = AdaptiveWindows("adaptive_avg_pool2d", x, outputSize);
         var y = PoolCore.Avg(x, p, Derivatives.AdaptiveAvgPool2d);

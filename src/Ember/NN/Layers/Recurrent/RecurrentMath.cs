@@ -1,3 +1,4 @@
+using Ember.Jit;
 namespace Ember.NN;
 
 /// <summary>The kind of recurrence a layer or cell runs.</summary>
@@ -159,6 +160,24 @@ internal static class RecurrentMath
     public static (Tensor Output, Tensor H, Tensor? C) Run(RecurrentMode mode, Tensor x, Tensor h0, Tensor? c0,
         IReadOnlyList<Weights> weights, int numLayers, bool bidirectional, double dropout, bool training, int[]? packedSizes = null)
     {
+        if (Tracer.IsActive)
+        {
+            // One node for the whole stack, as PyTorch's aten::lstm: weights follow the states, five per layer and direction.
+            var inputs = new List<Tensor?> { x, h0, c0 };
+            foreach (var w in weights) inputs.AddRange([w.Ih, w.Hh, w.BiasIh, w.BiasHh, w.Hr]);
+            string name = mode switch { RecurrentMode.Lstm => "aten::lstm", RecurrentMode.Gru => "aten::gru", RecurrentMode.RnnTanh => "aten::rnn_tanh", _ => "aten::rnn_relu" };
+            var attrs = new Attributes().Set("mode", (int)mode).Set("num_layers", numLayers).Set("bidirectional", bidirectional)
+                .Set("dropout", dropout).Set("train", training).Set("batch_sizes", packedSizes);
+            var r = Tracer.RecordMany(name, [.. inputs], attrs, static (t, a) =>
+            {
+                var ws = new Weights[(t.Length - 3) / 5];
+                for (int i = 0; i < ws.Length; i++) ws[i] = new Weights(t[3 + 5 * i]!, t[4 + 5 * i]!, t[5 + 5 * i], t[6 + 5 * i], t[7 + 5 * i]);
+                var (o, h, c) = Run((RecurrentMode)a.Int("mode"), t[0]!, t[1]!, t[2], ws, a.Int("num_layers"), a.Bool("bidirectional"),
+                    a.Double("dropout"), a.Bool("train"), a.IntsOrNull("batch_sizes"));
+                return c is null ? [o, h] : [o, h, c];
+            });
+            return (r[0], r[1], r.Length > 2 ? r[2] : null);
+        }
         int dirs = bidirectional ? 2 : 1;
         var hs = h0.Unbind(0);
         var cs = c0?.Unbind(0);

@@ -1,0 +1,67 @@
+using Ember.NN;
+
+namespace Ember.Jit;
+
+/// <summary>
+/// A module that replays a traced <see cref="Graph"/> (<c>torch.jit.TracedModule</c>): each call runs the
+/// recorded ops on the new inputs, without the original module's C# forward. Parameters and buffers are the
+/// original module's own objects, read by state-dict key at every call, so training either module trains
+/// both, and the state dict has the same keys. Autograd records through a replay as through the eager forward.
+/// </summary>
+/// <remarks>
+/// The graph is fixed to the mode the module was in when traced (dropout and batch norm record their
+/// training flag); calling a traced module in the other mode throws, as that would silently run the
+/// wrong ops. Re-trace after <c>Train()</c> / <c>Eval()</c> instead.
+/// </remarks>
+public sealed class TracedModule : Module<Tensor, Tensor>
+{
+    private readonly Interpreter _interpreter;
+    private readonly string _originalName;
+
+    internal TracedModule(Module original, Graph graph)
+    {
+        Graph = graph;
+        _interpreter = new Interpreter(graph);
+        _originalName = original.GetType().Name;
+        // The original's members under their own names: same state-dict keys, same parameter objects.
+        foreach (var (name, child) in original.NamedChildren()) RegisterModule(name, child);
+        foreach (var (name, p) in original.OwnParameters()) RegisterParameter(name, p);
+        foreach (var (name, b, persistent) in original.OwnBuffers()) RegisterBuffer(name, b, persistent);
+        SetTraining(graph.TracedInTrainingMode);
+    }
+
+    /// <summary>The recorded graph (<c>traced.graph</c>).</summary>
+    public Graph Graph { get; }
+
+    /// <summary>Replays the graph on one input and returns its one output.</summary>
+    /// <exception cref="InvalidOperationException">The graph has several inputs or outputs (use <see cref="Run"/>), or the module's mode differs from the traced one.</exception>
+    public override Tensor Forward(Tensor input)
+    {
+        if (Graph.Inputs.Count != 1 || Graph.Outputs.Count != 1)
+            throw new InvalidOperationException($"TracedModule: the graph takes {Graph.Inputs.Count} input(s) and returns {Graph.Outputs.Count} output(s); call Run(inputs) instead of Forward.");
+        return Run(input)[0];
+    }
+
+    /// <summary>Replays the graph on any number of inputs, returning every traced output.</summary>
+    /// <exception cref="ArgumentException">The inputs' number, dtypes or static sizes differ from the trace.</exception>
+    public Tensor[] Run(params Tensor[] inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (Training != Graph.TracedInTrainingMode)
+            throw new InvalidOperationException(
+                $"TracedModule: the {_originalName} was traced in {Mode(Graph.TracedInTrainingMode)} mode but is now in {Mode(Training)} mode; " +
+                "a trace fixes dropout and batch norm to the traced mode. Trace again in the mode you want to run.");
+        Dictionary<string, Tensor>? state = null;
+        return _interpreter.Run(inputs, name =>
+        {
+            state ??= NamedParameters().Select(p => (p.Name, (Tensor)p.Parameter)).Concat(NamedBuffers()).ToDictionary(p => p.Item1, p => p.Item2);
+            return state.TryGetValue(name, out var t) ? t
+                : throw new InvalidOperationException($"TracedModule: the graph reads '{name}', which the module no longer has.");
+        }, "TracedModule");
+    }
+
+    private static string Mode(bool training) => training ? "training" : "eval";
+
+    /// <summary>The graph, one node a line, as TorchScript's <c>print(traced.graph)</c>.</summary>
+    public override string ToString() => Graph.ToString();
+}
