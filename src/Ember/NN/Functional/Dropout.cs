@@ -59,13 +59,9 @@ public static partial class F
         {
             // The training flag is an attribute: a replay in training mode draws a new mask each call.
             var attrs = new Attributes().Set("p", p).Set("train", training);
-            return (feature, inplace) switch
-            {
-                (false, false) => Tracer.Record("aten::dropout", [input], attrs, static (x, a) => [DropoutCore(x[0]!, a.Double("p"), a.Bool("train"), false, false, "dropout")]),
-                (false, true) => Tracer.Record("aten::dropout_", [input], attrs, static (x, a) => [DropoutCore(x[0]!, a.Double("p"), a.Bool("train"), true, false, "dropout")]),
-                (true, false) => Tracer.Record("aten::feature_dropout", [input], attrs, static (x, a) => [DropoutCore(x[0]!, a.Double("p"), a.Bool("train"), false, true, "dropout2d")]),
-                (true, true) => Tracer.Record("aten::feature_dropout_", [input], attrs, static (x, a) => [DropoutCore(x[0]!, a.Double("p"), a.Bool("train"), true, true, "dropout2d")]),
-            };
+            string op = (alpha ? (feature ? "aten::feature_alpha_dropout" : "aten::alpha_dropout") : feature ? "aten::feature_dropout" : "aten::dropout") + (inplace ? "_" : "");
+            // The kind of dropout is in the op's name; the replay closes over it (and over the name its messages use).
+            return Tracer.Record(op, [input], attrs, (x, a) => [DropoutCore(x[0]!, a.Double("p"), a.Bool("train"), inplace, feature, alpha, name)]);
         }
         if (p == 0 || !training || input.Numel() == 0) return input;
         if (feature && input.NDim < 2)
