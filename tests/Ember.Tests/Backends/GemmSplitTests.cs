@@ -61,6 +61,38 @@ public class GemmSplitTests
             TensorAssert.Equal(reference, WithThreads(threads, () => F.Conv2d(x, w, padding: 1)));
     }
 
+    [Theory]
+    [InlineData(20, 2)]  // two chunks of ten rows
+    [InlineData(5, 2)]   // chunks of two and three rows
+    [InlineData(3, 1)]   // too few rows to split: one chunk
+    [InlineData(1, 2)]   // one row: the matrix-vector path
+    public void LstmLayersAreBitIdenticalAtEveryThreadCount(int batch, int layers)
+    {
+        // The fused LSTM layer splits the batch's sequences among threads; each chunk must take the
+        // same GEMM path as the whole batch, forward and backward.
+        Tensor.ManualSeed(11);
+        var lstm = new LSTM(12, 16, layers);
+        var x = Tensor.Randn(7, batch, 12);
+        Tensor[] Run()
+        {
+            var xi = x.Detach().RequiresGrad_();
+            lstm.ZeroGrad();
+            var (y, (h, c)) = lstm.Call(xi);
+            (y.Sum() + h.Sum() * 2 + c.Sum() * 3).Backward();
+            return [y, h, c, xi.Grad!, .. lstm.Parameters().Select(p => p.Grad!)];
+        }
+        var reference = WithThreadsAll(1, Run);
+        var twoThreads = WithThreadsAll(2, Run);
+        for (int i = 0; i < reference.Length; i++) TensorAssert.Equal(reference[i], twoThreads[i]);
+    }
+
+    private static Tensor[] WithThreadsAll(int count, Func<Tensor[]> body)
+    {
+        int saved = Threads.Count;
+        try { Threads.Count = count; return body(); }
+        finally { Threads.Count = saved; }
+    }
+
     private static Tensor WithThreads(int count, Func<Tensor> body)
     {
         int saved = Threads.Count;

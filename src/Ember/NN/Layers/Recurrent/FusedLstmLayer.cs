@@ -68,26 +68,59 @@ internal static unsafe class FusedLstmLayer
     /// <summary>The step before step <paramref name="k"/> of the processing order, as a time index.</summary>
     private static int TimeOf(int k, int steps, bool reverse) => reverse ? steps - 1 - k : k;
 
+    /// <summary>
+    /// How the batch's rows are split among threads: each chunk runs the whole recurrence for its own
+    /// sequences (they are independent), so there is no fork and join per step and the gate kernels run
+    /// in parallel too. Every chunk has at least two rows, so each takes the same prepacked GEMM path as
+    /// the whole batch would (one row would take the matrix-vector path, which sums in another order):
+    /// results are the same at every thread count.
+    /// </summary>
+    private static int Chunks(int batch) => Math.Max(1, Math.Min(Threads.Count, batch / 2));
+
+    private static (int R0, int R1) RowsOf(int chunk, int chunks, int batch) =>
+        ((int)((long)batch * chunk / chunks), (int)((long)batch * (chunk + 1) / chunks));
+
     private static void Forward<T>(Tensor pT, Tensor hT, Tensor cT, Tensor wT, Tensor? bT, Tensor outT, Tensor gatesT, Tensor cellsT, int steps, bool reverse)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int batch = hT.Shape[0], hidden = hT.Shape[1], g4 = 4 * hidden, rowH = batch * hidden, rowG = batch * g4;
-        T[] hArr = Data<T>(hT, out int hOff), outArr = Data<T>(outT, out _);
-        ReadOnlySpan<T> proj = pT.AsSpan<T>(), c0 = cT.AsSpan<T>(), bias = bT is null ? default : bT.AsSpan<T>();
-        Span<T> gates = gatesT.AsSpan<T>(), cells = cellsT.AsSpan<T>();
+        int batch = hT.Shape[0], hidden = hT.Shape[1];
+        var a = new LayerArrays<T>(pT, hT, cT, bT, outT, gatesT, cellsT);
         // h·W_hhᵀ: B is W_hhᵀ, element (p, j) at W_hh[j, p].
-        using var product = new StepProduct<T>(wT, rs: 1, cs: hidden, k: hidden, n: g4, batch);
-        T[] hg = ArrayPool<T>.Shared.Rent(rowG);
+        using var product = new StepProduct<T>(wT, rs: 1, cs: hidden, k: hidden, n: 4 * hidden, pack: batch > 1);
+        int chunks = Chunks(batch);
+        if (chunks == 1) ForwardRows(a, product, 0, batch, batch, hidden, steps, reverse);
+        else WorkerTeam.Run(chunks, ci =>
+        {
+            var (r0, r1) = RowsOf(ci, chunks, batch);
+            ForwardRows(a, product, r0, r1, batch, hidden, steps, reverse);
+        });
+    }
+
+    /// <summary>The tensors of one forward as arrays and offsets (spans cannot cross into the worker team's lambdas).</summary>
+    private sealed class LayerArrays<T>(Tensor p, Tensor h0, Tensor c0, Tensor? b, Tensor output, Tensor gates, Tensor cells) where T : unmanaged
+    {
+        public readonly T[] P = Arr<T>(p), H0 = Arr<T>(h0), C0 = Arr<T>(c0), Out = Arr<T>(output), Gates = Arr<T>(gates), Cells = Arr<T>(cells);
+        public readonly T[]? B = b is null ? null : Arr<T>(b);
+        public readonly int POff = p.Layout.Offset, H0Off = h0.Layout.Offset, C0Off = c0.Layout.Offset, BOff = b?.Layout.Offset ?? 0;
+    }
+
+    /// <summary>Rows [r0, r1) of the batch through every step (see <see cref="Chunks"/>).</summary>
+    private static void ForwardRows<T>(LayerArrays<T> a, StepProduct<T> product, int r0, int r1, int batch, int hidden, int steps, bool reverse)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int m = r1 - r0, g4 = 4 * hidden, rowH = batch * hidden, rowG = batch * g4, mH = m * hidden, mG = m * g4;
+        ReadOnlySpan<T> bias = a.B is null ? default : a.B.AsSpan(a.BOff, g4);
+        T[] hg = ArrayPool<T>.Shared.Rent(mG);
         try
         {
             for (int k = 0; k < steps; k++)
             {
                 int t = TimeOf(k, steps, reverse), tp = TimeOf(k - 1, steps, reverse);
-                if (k == 0) product.Run(hArr, hOff, hg);
-                else product.Run(outArr, tp * rowH, hg);
-                ReadOnlySpan<T> cPrev = k == 0 ? c0 : cells.Slice(tp * rowH, rowH);
-                FusedCells.LstmRows<T>(proj.Slice(t * rowG, rowG), hg.AsSpan(0, rowG), cPrev, bias, bT is not null,
-                    gates.Slice(t * rowG, rowG), outArr.AsSpan(t * rowH, rowH), cells.Slice(t * rowH, rowH), hidden);
+                if (k == 0) product.Run(a.H0, a.H0Off + r0 * hidden, hg, m);
+                else product.Run(a.Out, tp * rowH + r0 * hidden, hg, m);
+                ReadOnlySpan<T> cPrev = k == 0 ? a.C0.AsSpan(a.C0Off + r0 * hidden, mH) : a.Cells.AsSpan(tp * rowH + r0 * hidden, mH);
+                FusedCells.LstmRows<T>(a.P.AsSpan(a.POff + t * rowG + r0 * g4, mG), hg.AsSpan(0, mG), cPrev, bias, a.B is not null,
+                    a.Gates.AsSpan(t * rowG + r0 * g4, mG), a.Out.AsSpan(t * rowH + r0 * hidden, mH), a.Cells.AsSpan(t * rowH + r0 * hidden, mH), hidden);
             }
         }
         finally { ArrayPool<T>.Shared.Return(hg); }
@@ -132,32 +165,56 @@ internal static unsafe class FusedLstmLayer
         Tensor gGatesT, Tensor gh0T, Tensor gc0T, int steps, bool reverse)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int batch = gh0T.Shape[0], hidden = gh0T.Shape[1], g4 = 4 * hidden, rowH = batch * hidden, rowG = batch * g4;
-        ReadOnlySpan<T> c0 = c0T.AsSpan<T>(), gates = gatesT.AsSpan<T>(), cells = cellsT.AsSpan<T>(), gOut = gOutT.AsSpan<T>();
-        T[] gGatesArr = Data<T>(gGatesT, out _);
+        int batch = gh0T.Shape[0], hidden = gh0T.Shape[1];
+        var a = new BackwardArrays<T>(c0T, gatesT, cellsT, gOutT, ghNT, gcNT, gGatesT, gh0T, gc0T);
         // dh_prev = dgates·W_hh: B is W_hh, element (p, j) at W_hh[p, j].
-        using var product = new StepProduct<T>(wT, rs: hidden, cs: 1, k: g4, n: hidden, batch);
-        T[] buf = ArrayPool<T>.Shared.Rent(4 * rowH + hidden);
+        using var product = new StepProduct<T>(wT, rs: hidden, cs: 1, k: 4 * hidden, n: hidden, pack: batch > 1);
+        int chunks = Chunks(batch);
+        if (chunks == 1) BackwardRows(a, product, 0, batch, batch, hidden, steps, reverse);
+        else WorkerTeam.Run(chunks, ci =>
+        {
+            var (r0, r1) = RowsOf(ci, chunks, batch);
+            BackwardRows(a, product, r0, r1, batch, hidden, steps, reverse);
+        });
+    }
+
+    /// <summary>The tensors of one backward as arrays and offsets.</summary>
+    private sealed class BackwardArrays<T>(Tensor c0, Tensor gates, Tensor cells, Tensor gOut, Tensor ghN, Tensor gcN, Tensor gGates, Tensor gh0, Tensor gc0)
+        where T : unmanaged
+    {
+        public readonly T[] C0 = Arr<T>(c0), Gates = Arr<T>(gates), Cells = Arr<T>(cells), GOut = Arr<T>(gOut), GhN = Arr<T>(ghN), GcN = Arr<T>(gcN),
+            GGates = Arr<T>(gGates), Gh0 = Arr<T>(gh0), Gc0 = Arr<T>(gc0);
+        public readonly int C0Off = c0.Layout.Offset, GatesOff = gates.Layout.Offset, CellsOff = cells.Layout.Offset, GOutOff = gOut.Layout.Offset,
+            GhNOff = ghN.Layout.Offset, GcNOff = gcN.Layout.Offset;
+    }
+
+    /// <summary>Rows [r0, r1) of the batch back through every step.</summary>
+    private static void BackwardRows<T>(BackwardArrays<T> a, StepProduct<T> product, int r0, int r1, int batch, int hidden, int steps, bool reverse)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int m = r1 - r0, g4 = 4 * hidden, rowH = batch * hidden, rowG = batch * g4, mH = m * hidden, mG = m * g4;
+        T[] buf = ArrayPool<T>.Shared.Rent(4 * mH);
         try
         {
-            Span<T> all = buf.AsSpan(0, 4 * rowH);
-            T[] dh = buf; // [0, rowH): the gradient of the h the step produced, from later steps and h_n
-            Span<T> dhStep = all.Slice(rowH, rowH), dc = all.Slice(2 * rowH, rowH), dcPrev = all.Slice(3 * rowH, rowH);
+            T[] dh = buf; // [0, mH): the gradient of the h the step produced, from later steps and h_n
+            Span<T> all = buf.AsSpan(0, 4 * mH);
+            Span<T> dhStep = all.Slice(mH, mH), dc = all.Slice(2 * mH, mH), dcPrev = all.Slice(3 * mH, mH);
             var tc = new T[hidden];
-            ghNT.AsSpan<T>().CopyTo(dh);
-            gcNT.AsSpan<T>().CopyTo(dc);
+            a.GhN.AsSpan(a.GhNOff + r0 * hidden, mH).CopyTo(dh);
+            a.GcN.AsSpan(a.GcNOff + r0 * hidden, mH).CopyTo(dc);
             for (int k = steps - 1; k >= 0; k--)
             {
                 int t = TimeOf(k, steps, reverse), tp = TimeOf(k - 1, steps, reverse);
-                TP.Add(gOut.Slice(t * rowH, rowH), dh.AsSpan(0, rowH), dhStep);
-                ReadOnlySpan<T> cPrev = k == 0 ? c0 : cells.Slice(tp * rowH, rowH);
-                FusedCells.LstmBackwardRows<T>(gates.Slice(t * rowG, rowG), cPrev, cells.Slice(t * rowH, rowH), dhStep, dc,
-                    gGatesArr.AsSpan(t * rowG, rowG), dcPrev, hidden, tc);
-                product.Run(gGatesArr, t * rowG, dh);
+                int h0 = t * rowH + r0 * hidden, g0 = t * rowG + r0 * g4;
+                TP.Add(a.GOut.AsSpan(a.GOutOff + h0, mH), dh.AsSpan(0, mH), dhStep);
+                ReadOnlySpan<T> cPrev = k == 0 ? a.C0.AsSpan(a.C0Off + r0 * hidden, mH) : a.Cells.AsSpan(a.CellsOff + tp * rowH + r0 * hidden, mH);
+                FusedCells.LstmBackwardRows<T>(a.Gates.AsSpan(a.GatesOff + g0, mG), cPrev, a.Cells.AsSpan(a.CellsOff + h0, mH), dhStep, dc,
+                    a.GGates.AsSpan(g0, mG), dcPrev, hidden, tc);
+                product.Run(a.GGates, g0, dh, m);
                 dcPrev.CopyTo(dc);
             }
-            dh.AsSpan(0, rowH).CopyTo(gh0T.AsSpan<T>());
-            dc.CopyTo(gc0T.AsSpan<T>());
+            dh.AsSpan(0, mH).CopyTo(a.Gh0.AsSpan(r0 * hidden, mH));
+            dc.CopyTo(a.Gc0.AsSpan(r0 * hidden, mH));
         }
         finally { ArrayPool<T>.Shared.Return(buf); }
     }
@@ -185,6 +242,8 @@ internal static unsafe class FusedLstmLayer
         return result;
     }
 
+    private static T[] Arr<T>(Tensor t) where T : unmanaged => CpuBackend.Data<T>(t.Storage);
+
     private static T[] Data<T>(Tensor t, out int offset) where T : unmanaged
     {
         offset = t.Layout.Offset;
@@ -192,49 +251,43 @@ internal static unsafe class FusedLstmLayer
     }
 
     /// <summary>
-    /// [B, K]·B for one step, B (k x n) packed once when the batch has more than one row (the GEMM's
-    /// prepacked path needs M &gt; 1; a single row takes its matrix-vector path, which does not pack).
+    /// [M, K]·B for one step, B (k x n) packed once when <c>pack</c> (the GEMM's prepacked path needs
+    /// M &gt; 1; a single row takes its matrix-vector path on the unpacked B). Thread-safe: each call
+    /// builds its own small problem, and the packed B is only read.
     /// </summary>
     private sealed class StepProduct<T> : IDisposable where T : unmanaged, INumber<T>
     {
-        private readonly GemmProblem _problem;
-        private readonly T[] _b;
-        private readonly bool _rented;
+        private readonly T[] _raw;
+        private readonly int _rawOffset, _rs, _cs, _k, _n;
+        private readonly T[]? _packed;
 
-        public StepProduct(Tensor bSource, int rs, int cs, int k, int n, int batch)
+        public StepProduct(Tensor bSource, int rs, int cs, int k, int n, bool pack)
         {
-            T[] src = Data<T>(bSource, out int off);
-            _problem = new GemmProblem
+            _raw = Data<T>(bSource, out _rawOffset);
+            (_rs, _cs, _k, _n) = (rs, cs, k, n);
+            if (pack && n > 1)
             {
-                M = batch, N = n, K = k, ARowStride = k, AColStride = 1, CRowStride = n, CColStride = 1,
-                AOffsets = [0], BOffsets = [0], COffsets = [0],
-            };
-            if (batch > 1 && n > 1)
-            {
-                _b = ArrayPool<T>.Shared.Rent((int)Gemm<T>.PackedBSize(k, n));
-                _rented = true;
-                fixed (T* ps = src, pd = _b) Gemm<T>.PackWholeB(ps + off, rs, cs, k, n, pd);
-                _problem.BPrepacked = true;
-            }
-            else
-            {
-                _b = src;
-                _problem.BOffsets[0] = off;
-                _problem.BRowStride = rs;
-                _problem.BColStride = cs;
+                _packed = ArrayPool<T>.Shared.Rent((int)Gemm<T>.PackedBSize(k, n));
+                fixed (T* ps = _raw, pd = _packed) Gemm<T>.PackWholeB(ps + _rawOffset, rs, cs, k, n, pd);
             }
         }
 
-        /// <summary>c[0 .. B·n) = a[aOffset ..]·B.</summary>
-        public void Run(T[] a, int aOffset, T[] c)
+        /// <summary>c[0 .. m·n) = a[aOffset ..] (m rows of k, row-major)·B.</summary>
+        public void Run(T[] a, int aOffset, T[] c, int m)
         {
-            _problem.AOffsets[0] = aOffset;
-            Gemm<T>.Run(a, _b, c, _problem);
+            bool packed = _packed is not null && m > 1;
+            var problem = new GemmProblem
+            {
+                M = m, N = _n, K = _k, ARowStride = _k, AColStride = 1, CRowStride = _n, CColStride = 1,
+                AOffsets = [aOffset], BOffsets = [packed ? 0 : _rawOffset], COffsets = [0],
+                BRowStride = _rs, BColStride = _cs, BPrepacked = packed,
+            };
+            Gemm<T>.Run(a, packed ? _packed! : _raw, c, problem);
         }
 
         public void Dispose()
         {
-            if (_rented) ArrayPool<T>.Shared.Return(_b);
+            if (_packed is not null) ArrayPool<T>.Shared.Return(_packed);
         }
     }
 }
