@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Numerics;
-using Ember.Backends.Cpu;
-using Ember.Backends.Cpu.Gemm;
 using Ember.Graph;
 using TP = System.Numerics.Tensors.TensorPrimitives;
 
@@ -24,7 +22,7 @@ namespace Ember.NN;
 /// BLAS libraries' do. Under <c>createGraph</c> the backward recomputes the layer with recorded
 /// per-step ops and differentiates that, so double backward works as before.
 /// </remarks>
-internal static unsafe class FusedLstmLayer
+internal static class FusedLstmLayer
 {
     /// <summary>Whether the fused layer serves these tensors: CPU, one float dtype throughout, no projection.</summary>
     public static bool Supports(Tensor proj, Tensor h0, Tensor c0, in RecurrentMath.Weights w) =>
@@ -65,14 +63,11 @@ internal static unsafe class FusedLstmLayer
         return (output, hN, cN);
     }
 
-    /// <summary>The step before step <paramref name="k"/> of the processing order, as a time index.</summary>
-    private static int TimeOf(int k, int steps, bool reverse) => reverse ? steps - 1 - k : k;
-
     private static void Forward<T>(Tensor pT, Tensor hT, Tensor cT, Tensor wT, Tensor? bT, Tensor outT, Tensor gatesT, Tensor cellsT, int steps, bool reverse)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int batch = hT.Shape[0], hidden = hT.Shape[1], g4 = 4 * hidden, rowH = batch * hidden, rowG = batch * g4;
-        T[] hArr = Data<T>(hT, out int hOff), outArr = Data<T>(outT, out _);
+        T[] hArr = FusedLayers.Data<T>(hT, out int hOff), outArr = FusedLayers.Data<T>(outT, out _);
         ReadOnlySpan<T> proj = pT.AsSpan<T>(), c0 = cT.AsSpan<T>(), bias = bT is null ? default : bT.AsSpan<T>();
         Span<T> gates = gatesT.AsSpan<T>(), cells = cellsT.AsSpan<T>();
         // h·W_hhᵀ: B is W_hhᵀ, element (p, j) at W_hh[j, p].
@@ -82,7 +77,7 @@ internal static unsafe class FusedLstmLayer
         {
             for (int k = 0; k < steps; k++)
             {
-                int t = TimeOf(k, steps, reverse), tp = TimeOf(k - 1, steps, reverse);
+                int t = FusedLayers.TimeOf(k, steps, reverse), tp = FusedLayers.TimeOf(k - 1, steps, reverse);
                 if (k == 0) product.Run(hArr, hOff, hg);
                 else product.Run(outArr, tp * rowH, hg);
                 ReadOnlySpan<T> cPrev = k == 0 ? c0 : cells.Slice(tp * rowH, rowH);
@@ -117,11 +112,7 @@ internal static unsafe class FusedLstmLayer
         Tensor? gW = null;
         if (ctx.NeedsGrad(3))
         {
-            // The h each step multiplied W_hh by, in time order: h_{t-1} (forward) or h_{t+1} (reverse), h0 at the start.
-            Tensor hPrev = steps == 0 ? h0.Reshape(0, hidden)
-                : steps == 1 ? h0
-                : s.Reverse ? Tensor.Cat([output.Narrow(0, 1, steps - 1).Reshape((steps - 1) * batch, hidden), h0], 0)
-                : Tensor.Cat([h0, output.Narrow(0, 0, steps - 1).Reshape((steps - 1) * batch, hidden)], 0);
+            Tensor hPrev = FusedLayers.PreviousStates(h0, output, steps, s.Reverse);
             gW = gGates.T.MatMul(hPrev);
         }
         Tensor? gB = s.HasBias && ctx.NeedsGrad(4) ? gGates.Sum(0) : null;
@@ -134,7 +125,7 @@ internal static unsafe class FusedLstmLayer
     {
         int batch = gh0T.Shape[0], hidden = gh0T.Shape[1], g4 = 4 * hidden, rowH = batch * hidden, rowG = batch * g4;
         ReadOnlySpan<T> c0 = c0T.AsSpan<T>(), gates = gatesT.AsSpan<T>(), cells = cellsT.AsSpan<T>(), gOut = gOutT.AsSpan<T>();
-        T[] gGatesArr = Data<T>(gGatesT, out _);
+        T[] gGatesArr = FusedLayers.Data<T>(gGatesT, out _);
         // dh_prev = dgates·W_hh: B is W_hh, element (p, j) at W_hh[p, j].
         using var product = new StepProduct<T>(wT, rs: hidden, cs: 1, k: g4, n: hidden, batch);
         T[] buf = ArrayPool<T>.Shared.Rent(4 * rowH + hidden);
@@ -148,7 +139,7 @@ internal static unsafe class FusedLstmLayer
             gcNT.AsSpan<T>().CopyTo(dc);
             for (int k = steps - 1; k >= 0; k--)
             {
-                int t = TimeOf(k, steps, reverse), tp = TimeOf(k - 1, steps, reverse);
+                int t = FusedLayers.TimeOf(k, steps, reverse), tp = FusedLayers.TimeOf(k - 1, steps, reverse);
                 TP.Add(gOut.Slice(t * rowH, rowH), dh.AsSpan(0, rowH), dhStep);
                 ReadOnlySpan<T> cPrev = k == 0 ? c0 : cells.Slice(tp * rowH, rowH);
                 FusedCells.LstmBackwardRows<T>(gates.Slice(t * rowG, rowG), cPrev, cells.Slice(t * rowH, rowH), dhStep, dc,
@@ -172,69 +163,11 @@ internal static unsafe class FusedLstmLayer
         var outputs = new Tensor[s.Steps];
         for (int k = 0; k < s.Steps; k++)
         {
-            int t = TimeOf(k, s.Steps, s.Reverse);
+            int t = FusedLayers.TimeOf(k, s.Steps, s.Reverse);
             (h, c) = FusedCells.LstmComposed(perStep[t], h.MatMul(hhT), c, b);
             outputs[t] = h;
         }
         Tensor output = s.Steps == 0 ? Tensor.Empty([0, batch, hidden], h0.DType, h0.Device) : Tensor.Stack(outputs, 0);
-        Tensor?[] inputs = [p, h0, c0, w, b];
-        var wanted = Enumerable.Range(0, inputs.Length).Where(i => inputs[i] is not null && ctx.NeedsGrad(i)).ToArray();
-        var grads = Autograd.Grad([output, h, c], wanted.Select(i => inputs[i]!).ToArray(), g, retainGraph: true, createGraph: true, allowUnused: true);
-        var result = new Tensor?[inputs.Length];
-        for (int j = 0; j < wanted.Length; j++) result[wanted[j]] = grads[j];
-        return result;
-    }
-
-    private static T[] Data<T>(Tensor t, out int offset) where T : unmanaged
-    {
-        offset = t.Layout.Offset;
-        return CpuBackend.Data<T>(t.Storage);
-    }
-
-    /// <summary>
-    /// [B, K]·B for one step, B (k x n) packed once when the batch has more than one row (the GEMM's
-    /// prepacked path needs M &gt; 1; a single row takes its matrix-vector path, which does not pack).
-    /// </summary>
-    private sealed class StepProduct<T> : IDisposable where T : unmanaged, INumber<T>
-    {
-        private readonly GemmProblem _problem;
-        private readonly T[] _b;
-        private readonly bool _rented;
-
-        public StepProduct(Tensor bSource, int rs, int cs, int k, int n, int batch)
-        {
-            T[] src = Data<T>(bSource, out int off);
-            _problem = new GemmProblem
-            {
-                M = batch, N = n, K = k, ARowStride = k, AColStride = 1, CRowStride = n, CColStride = 1,
-                AOffsets = [0], BOffsets = [0], COffsets = [0],
-            };
-            if (batch > 1 && n > 1)
-            {
-                _b = ArrayPool<T>.Shared.Rent((int)Gemm<T>.PackedBSize(k, n));
-                _rented = true;
-                fixed (T* ps = src, pd = _b) Gemm<T>.PackWholeB(ps + off, rs, cs, k, n, pd);
-                _problem.BPrepacked = true;
-            }
-            else
-            {
-                _b = src;
-                _problem.BOffsets[0] = off;
-                _problem.BRowStride = rs;
-                _problem.BColStride = cs;
-            }
-        }
-
-        /// <summary>c[0 .. B·n) = a[aOffset ..]·B.</summary>
-        public void Run(T[] a, int aOffset, T[] c)
-        {
-            _problem.AOffsets[0] = aOffset;
-            Gemm<T>.Run(a, _b, c, _problem);
-        }
-
-        public void Dispose()
-        {
-            if (_rented) ArrayPool<T>.Shared.Return(_b);
-        }
+        return FusedLayers.RecordedGrads(ctx, [p, h0, c0, w, b], [output, h, c], g);
     }
 }
