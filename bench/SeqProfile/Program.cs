@@ -38,6 +38,8 @@ var y = Tensor.From(yIds);
 var enc = new Embedding(V, W);
 var lstm = new LSTM(W, W, 2);
 var dec = new Linear(W, V);
+var gru = new GRU(W, W, 2);
+var rnn = new RNN(W, W, 2);
 var all = enc.Parameters().Concat(lstm.Parameters()).Concat(dec.Parameters()).ToArray();
 var opt = new Sgd(all, lr: 0.1);
 var h = Tensor.Randn(rows, W);
@@ -70,6 +72,10 @@ var items = new List<(string, Action)>
     ("zero_grad", () => opt.ZeroGrad()),
     ("embedding fwd+bwd", () => { enc.Weight.Grad = null; enc.Call(x).Sum().Backward(); }),
     ("lstm fwd (no grad)", () => { using (Autograd.NoGrad()) lstm.Call(emb); }),
+    ("gru fwd (no grad)", () => { using (Autograd.NoGrad()) gru.Call(emb); }),
+    ("gru fwd+bwd", () => { var e = emb.Detach().RequiresGrad_(); gru.Call(e).Output.Sum().Backward(); }),
+    ("rnn fwd (no grad)", () => { using (Autograd.NoGrad()) rnn.Call(emb); }),
+    ("rnn fwd+bwd", () => { var e = emb.Detach().RequiresGrad_(); rnn.Call(e).Output.Sum().Backward(); }),
     ("recurrent mm h·W_hhT [20x200x800]", () => hStep.MatMul(whhT)),
     ("input projection [700x200x800]", () => h.MatMul(whhT)),
     ("lstm cell gates (no grad)", () => { using (Autograd.NoGrad()) cell(); }),
