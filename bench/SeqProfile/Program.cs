@@ -91,6 +91,8 @@ var items = new List<(string, Action)>
     ("tf layernorm fwd+bwd", () => { var e = emb.Detach().RequiresGrad_(); tfL0.Norm1.Call(e).Sum().Backward(); }),
     ("tf layernorm fwd (no grad)", () => { using (Autograd.NoGrad()) tfL0.Norm1.Call(emb); }),
     ("tf in_proj fwd+bwd", () => { var e = h.Detach().RequiresGrad_(); F.Linear(e, tfL0.SelfAttn.InProjWeight!, tfL0.SelfAttn.InProjBias!).Sum().Backward(); }),
+    ("tf in_proj as matmul+add fwd+bwd", () => { var e = emb.Detach().RequiresGrad_(); (e.MatMul(tfL0.SelfAttn.InProjWeight!.T) + tfL0.SelfAttn.InProjBias!).Sum().Backward(); }),
+    ("tf in_proj as F.Linear 3-D fwd+bwd", () => { var e = emb.Detach().RequiresGrad_(); F.Linear(e, tfL0.SelfAttn.InProjWeight!, tfL0.SelfAttn.InProjBias!).Sum().Backward(); }),
     ("tf out_proj fwd+bwd", () => { var e = h.Detach().RequiresGrad_(); tfL0.SelfAttn.OutProj.Call(e).Sum().Backward(); }),
     ("tf attn core fwd+bwd", () =>
     {
