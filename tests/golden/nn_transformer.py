@@ -3,7 +3,8 @@
 Each case NAME builds a module right after torch.manual_seed(seed): meta.cases[NAME].kind is one of
 "encoder_layer", "decoder_layer", "encoder" (TransformerEncoder of a layer, num_layers, optional final
 LayerNorm), "decoder" and "transformer" (nn.Transformer); meta.cases[NAME].ctor holds the layer's
-arguments (activation as "relu", "gelu" or "callable:tanh" for torch.tanh). NAME_p_<param> are the
+arguments (activation as "relu", "gelu", "callable:tanh" for torch.tanh, or a module: "module:gelu_tanh" for
+nn.GELU(approximate="tanh"), "module:prelu" for nn.PReLU(), "module:relu" for nn.ReLU()). NAME_p_<param> are the
 initial parameters in named_parameters() order (so the same seed gives them), meta.cases[NAME].params
 their names and meta.cases[NAME].state_dict the state dict keys in order.
 
@@ -55,7 +56,12 @@ def causal(n, dtype=torch.float32):
     return nn.Transformer.generate_square_subsequent_mask(n).to(dtype)
 
 
+MODULES = {"module:gelu_tanh": lambda: nn.GELU(approximate="tanh"), "module:prelu": nn.PReLU, "module:relu": nn.ReLU}
+
+
 def activation(name):
+    if name in MODULES:
+        return MODULES[name]()
     return torch.tanh if name == "callable:tanh" else name
 
 
@@ -198,6 +204,15 @@ with torch.no_grad():
     sy = sd_model(src, tgt, tgt_mask=causal(4))
 out.update({"statedict_src": src, "statedict_tgt": tgt, "statedict_y": sy})
 cases["statedict"] = {"kind": "transformer", "ctor": sd_ctor, "state_dict": list(sd_model.state_dict().keys())}
+
+# ---- the activation given as a module: a child named activation, registered last, copied into every layer
+# (after the statedict case, which the shared input generator would otherwise move)
+case("enc_module_gelu_tanh", "encoder_layer", 41, dict(base, activation="module:gelu_tanh"), masks={"src_mask": causal(5)},
+     causal_masks=["src_mask"])
+case("dec_module_prelu", "decoder_layer", 42, dict(base, activation="module:prelu", norm_first=True))
+case("encoder_module_prelu", "encoder", 43, dict(base, activation="module:prelu"), masks={"src_key_padding_mask": padding([5, 4, 2], 5)})
+case("transformer_module_relu", "transformer", 44, dict(tbase, num_encoder_layers=1, num_decoder_layers=2, activation="module:relu"),
+     masks={"tgt_mask": causal(4)}, causal_masks=["tgt_mask"])
 
 errors = {}
 for key, fn in {

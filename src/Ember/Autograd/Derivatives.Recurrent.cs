@@ -22,4 +22,18 @@ internal static partial class Derivatives
     /// </summary>
     public static readonly Rule FusedLstmLayer = new("FusedLstmLayerBackward", static (c, g) =>
         NN.FusedLstmLayer.Backward(c, g));
+
+    /// <summary>
+    /// One direction of one GRU layer over a sequence (Ember.NN.FusedGruLayer; inputs proj, h0, W_hh, b_hh;
+    /// outputs the outputs, h_n), as <see cref="FusedLstmLayer"/>.
+    /// </summary>
+    public static readonly Rule FusedGruLayer = new("FusedGruLayerBackward", static (c, g) =>
+        NN.FusedGruLayer.Backward(c, g));
+
+    /// <summary>
+    /// One direction of one tanh or relu RNN layer over a sequence (Ember.NN.FusedRnnLayer; inputs proj, h0,
+    /// W_hh, b_hh; outputs the outputs, h_n), as <see cref="FusedLstmLayer"/>.
+    /// </summary>
+    public static readonly Rule FusedRnnLayer = new("FusedRnnLayerBackward", static (c, g) =>
+        NN.FusedRnnLayer.Backward(c, g));
 }

@@ -18,9 +18,9 @@ public abstract partial class Module
         DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields |
         DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.NonPublicProperties;
 
-    private readonly List<(string Name, Module? Value)> _modules = [];
-    private readonly List<(string Name, Parameter? Value)> _parameters = [];
-    private readonly List<(string Name, Tensor? Value, bool Persistent)> _buffers = [];
+    private List<(string Name, Module? Value)> _modules = [];
+    private List<(string Name, Parameter? Value)> _parameters = [];
+    private List<(string Name, Tensor? Value, bool Persistent)> _buffers = [];
 
     /// <summary>True in training mode (the default), false after <see cref="ModuleExtensions.Eval{T}(T)"/> (<c>module.training</c>).</summary>
     public bool Training { get; private set; } = true;

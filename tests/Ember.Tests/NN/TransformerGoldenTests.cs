@@ -25,19 +25,28 @@ public class TransformerGoldenTests
 
     private static Func<Tensor, Tensor>? Callable(string activation) => activation == "callable:tanh" ? x => x.Tanh() : null;
 
+    /// <summary>The script's activation modules ("module:..."), as PyTorch's <c>activation=nn.GELU(approximate="tanh")</c> etc.</summary>
+    private static Module<Tensor, Tensor>? ActivationModule(string activation) => activation switch
+    {
+        "module:gelu_tanh" => new GELU("tanh"),
+        "module:prelu" => new PReLU(),
+        "module:relu" => new ReLU(),
+        _ => null,
+    };
+
     private static TransformerEncoderLayer EncoderLayer(JsonElement c, DType dtype)
     {
         var (d, h, ff, drop, act, eps, bf, nf) = LayerArgs(c);
-        return Callable(act) is { } fn
-            ? new TransformerEncoderLayer(d, h, fn, ff, drop, eps, bf, nf, dtype)
+        return ActivationModule(act) is { } module ? new TransformerEncoderLayer(d, h, module, ff, drop, eps, bf, nf, dtype)
+            : Callable(act) is { } fn ? new TransformerEncoderLayer(d, h, fn, ff, drop, eps, bf, nf, dtype)
             : new TransformerEncoderLayer(d, h, ff, drop, act, eps, bf, nf, dtype);
     }
 
     private static TransformerDecoderLayer DecoderLayer(JsonElement c, DType dtype)
     {
         var (d, h, ff, drop, act, eps, bf, nf) = LayerArgs(c);
-        return Callable(act) is { } fn
-            ? new TransformerDecoderLayer(d, h, fn, ff, drop, eps, bf, nf, dtype)
+        return ActivationModule(act) is { } module ? new TransformerDecoderLayer(d, h, module, ff, drop, eps, bf, nf, dtype)
+            : Callable(act) is { } fn ? new TransformerDecoderLayer(d, h, fn, ff, drop, eps, bf, nf, dtype)
             : new TransformerDecoderLayer(d, h, ff, drop, act, eps, bf, nf, dtype);
     }
 
@@ -64,6 +73,9 @@ public class TransformerGoldenTests
             case "decoder": { var layer = DecoderLayer(c, dtype); return new TransformerDecoder(layer, Layers(), Norm()); }
             default:
                 var (d, h, ff, drop, act, eps, bf, nf) = LayerArgs(c);
+                if (ActivationModule(act) is { } module)
+                    return new Transformer(module, d, h, c.GetProperty("num_encoder_layers").GetInt32(), c.GetProperty("num_decoder_layers").GetInt32(), ff, drop,
+                        layerNormEps: eps, batchFirst: bf, normFirst: nf, dtype: dtype);
                 return new Transformer(d, h, c.GetProperty("num_encoder_layers").GetInt32(), c.GetProperty("num_decoder_layers").GetInt32(), ff, drop, act,
                     layerNormEps: eps, batchFirst: bf, normFirst: nf, dtype: dtype);
         }

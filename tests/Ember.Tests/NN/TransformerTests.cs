@@ -192,4 +192,41 @@ public class TransformerTests
         var x = Tensor.Randn(3, 2, 8);
         TensorAssert.Equal(byName.Call(x), byFunction.Call(x));
     }
+
+    [Fact]
+    public void ActivationModuleIsAChildCopiedIntoEveryLayerAndConverted()
+    {
+        Tensor.ManualSeed(11);
+        var prelu = new PReLU();
+        var layer = new TransformerEncoderLayer(8, 2, prelu, 16);
+        Assert.Same(prelu, layer.ActivationModule);
+        Assert.Null(layer.ActivationName);
+        Assert.Equal(("activation", (Module)prelu), layer.NamedChildren().Last());
+        Assert.Equal("activation.weight", layer.NamedParameters().Last().Name);
+        Assert.EndsWith("(activation): PReLU(num_parameters=1)\n)", layer.ToString(), StringComparison.Ordinal);
+
+        // The stack's layers hold copies: their own parameter, and the module's forward hooks carried over, as deepcopy does.
+        int calls = 0;
+        prelu.RegisterForwardHook((_, _, _) => { calls++; return null; });
+        var encoder = new TransformerEncoder(layer, 2);
+        var copies = encoder.Layers.Cast<TransformerEncoderLayer>().Select(l => (PReLU)l.ActivationModule!).ToArray();
+        Assert.All(copies, c => Assert.NotSame(prelu, c));
+        Assert.NotSame(copies[0].Weight, copies[1].Weight);
+        Assert.Equal(["layers.0.activation.weight", "layers.1.activation.weight"],
+            encoder.NamedParameters().Select(p => p.Name).Where(n => n.EndsWith("activation.weight", StringComparison.Ordinal)));
+        using (Ember.Autograd.NoGrad()) copies[0].Weight.Fill_(0.5);
+        Assert.Equal(0.25f, copies[1].Weight[0].Item<float>());
+        Assert.Equal(0.25f, prelu.Weight[0].Item<float>());
+        encoder.Eval();
+        var x = Tensor.Randn(3, 2, 8);
+        encoder.Call(x);
+        Assert.Equal(2, calls);
+
+        // The module moves with the layer, and the layer's function runs it.
+        encoder.Double();
+        Assert.All(copies, c => Assert.Equal(DType.Float64, c.Weight.DType));
+        var y = encoder.Call(x.Double());
+        Assert.Equal(DType.Float64, y.DType);
+        Assert.Equal(4, calls);
+    }
 }

@@ -5,6 +5,7 @@ using Xunit;
 namespace Ember.Tests.NN;
 
 /// <summary>Weight tying as PyTorch does it (<c>decoder.weight = encoder.weight</c>), against tests/golden/nn_weight_tying.py.</summary>
+[Collection("DefaultGenerator")] // seeds the default generator and draws initial weights from it
 public class WeightTyingTests
 {
     private static readonly Golden G = Golden.Load("nn_weight_tying");

@@ -253,11 +253,18 @@ internal static class FusedCells
     }
 
     private static void GruForward<T>(Tensor xT, Tensor hgT, Tensor hxT, Tensor? bT, Tensor wsT, Tensor hyT, int hidden)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        GruRows<T>(xT.AsSpan<T>(), hgT.AsSpan<T>(), hxT.AsSpan<T>(), bT is null ? default : bT.AsSpan<T>(), bT is not null,
+            wsT.AsSpan<T>(), hyT.AsSpan<T>(), hidden);
+
+    /// <summary>
+    /// The GRU step's gate arithmetic over spans: r, z, n and h_n + b_n into <paramref name="ws"/>
+    /// ([B, 4H]) and h' = (h − n)·z + n into <paramref name="hy"/>.
+    /// </summary>
+    internal static void GruRows<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> hg, ReadOnlySpan<T> hx, ReadOnlySpan<T> b, bool hasBias,
+        Span<T> ws, Span<T> hy, int hidden)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ReadOnlySpan<T> x = xT.AsSpan<T>(), hg = hgT.AsSpan<T>(), hx = hxT.AsSpan<T>();
-        ReadOnlySpan<T> b = bT is null ? default : bT.AsSpan<T>();
-        Span<T> ws = wsT.AsSpan<T>(), hy = hyT.AsSpan<T>();
         int g3 = 3 * hidden, batch = hx.Length / hidden;
         for (int row = 0; row < batch; row++)
         {
@@ -267,7 +274,7 @@ internal static class FusedCells
             var xRow = x.Slice(row * g3, g3);
             var hs = w[..(2 * hidden)];
             var hn = w[(3 * hidden)..];
-            if (bT is null)
+            if (!hasBias)
             {
                 hRow[..(2 * hidden)].CopyTo(hs);
                 hRow[(2 * hidden)..].CopyTo(hn);
@@ -292,10 +299,18 @@ internal static class FusedCells
     }
 
     private static void GruBackwardKernel<T>(Tensor wsT, Tensor hxT, Tensor ghT, Tensor gxT, Tensor ghgT, Tensor ghxT, int hidden)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        GruBackwardRows<T>(wsT.AsSpan<T>(), hxT.AsSpan<T>(), ghT.AsSpan<T>(), gxT.AsSpan<T>(), ghgT.AsSpan<T>(), ghxT.AsSpan<T>(), hidden);
+
+    /// <summary>
+    /// The GRU step's backward over spans: from the workspace <paramref name="ws"/> (r, z, n, h_n + b_n), h
+    /// and the incoming gh', the gradients of the input gates into <paramref name="gx"/> and of the
+    /// recurrent gates (whose n block is scaled by r) into <paramref name="ghg"/> ([B, 3H] each), and
+    /// the direct part of gh, gh'·z, into <paramref name="ghx"/>.
+    /// </summary>
+    internal static void GruBackwardRows<T>(ReadOnlySpan<T> ws, ReadOnlySpan<T> hx, ReadOnlySpan<T> gh, Span<T> gx, Span<T> ghg, Span<T> ghx, int hidden)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ReadOnlySpan<T> ws = wsT.AsSpan<T>(), hx = hxT.AsSpan<T>(), gh = ghT.AsSpan<T>();
-        Span<T> gx = gxT.AsSpan<T>(), ghg = ghgT.AsSpan<T>(), ghx = ghxT.AsSpan<T>();
         int g3 = 3 * hidden, batch = hx.Length / hidden, width = Vector<T>.Count;
         var one = Vector<T>.One;
         for (int row = 0; row < batch; row++)

@@ -86,7 +86,7 @@ internal static unsafe class FusedLstmLayer
         int batch = hT.Shape[0], hidden = hT.Shape[1];
         var a = new LayerArrays<T>(pT, hT, cT, bT, outT, gatesT, cellsT);
         // h·W_hhᵀ: B is W_hhᵀ, element (p, j) at W_hh[j, p].
-        using var product = new StepProduct<T>(wT, rs: 1, cs: hidden, k: hidden, n: 4 * hidden, pack: batch > 1);
+        using var product = new StepProduct<T>(wT, rs: 1, cs: hidden, k: hidden, n: 4 * hidden, batch);
         int chunks = Chunks(batch);
         if (chunks == 1) ForwardRows(a, product, 0, batch, batch, hidden, steps, reverse);
         else WorkerTeam.Run(chunks, ci =>
@@ -116,8 +116,8 @@ internal static unsafe class FusedLstmLayer
             for (int k = 0; k < steps; k++)
             {
                 int t = TimeOf(k, steps, reverse), tp = TimeOf(k - 1, steps, reverse);
-                if (k == 0) product.Run(a.H0, a.H0Off + r0 * hidden, hg, m);
-                else product.Run(a.Out, tp * rowH + r0 * hidden, hg, m);
+                if (k == 0) product.RunRows(a.H0, a.H0Off + r0 * hidden, hg, m);
+                else product.RunRows(a.Out, tp * rowH + r0 * hidden, hg, m);
                 ReadOnlySpan<T> cPrev = k == 0 ? a.C0.AsSpan(a.C0Off + r0 * hidden, mH) : a.Cells.AsSpan(tp * rowH + r0 * hidden, mH);
                 FusedCells.LstmRows<T>(a.P.AsSpan(a.POff + t * rowG + r0 * g4, mG), hg.AsSpan(0, mG), cPrev, bias, a.B is not null,
                     a.Gates.AsSpan(t * rowG + r0 * g4, mG), a.Out.AsSpan(t * rowH + r0 * hidden, mH), a.Cells.AsSpan(t * rowH + r0 * hidden, mH), hidden);
@@ -168,7 +168,7 @@ internal static unsafe class FusedLstmLayer
         int batch = gh0T.Shape[0], hidden = gh0T.Shape[1];
         var a = new BackwardArrays<T>(c0T, gatesT, cellsT, gOutT, ghNT, gcNT, gGatesT, gh0T, gc0T);
         // dh_prev = dgates·W_hh: B is W_hh, element (p, j) at W_hh[p, j].
-        using var product = new StepProduct<T>(wT, rs: hidden, cs: 1, k: 4 * hidden, n: hidden, pack: batch > 1);
+        using var product = new StepProduct<T>(wT, rs: hidden, cs: 1, k: 4 * hidden, n: hidden, batch);
         int chunks = Chunks(batch);
         if (chunks == 1) BackwardRows(a, product, 0, batch, batch, hidden, steps, reverse);
         else WorkerTeam.Run(chunks, ci =>
@@ -210,7 +210,7 @@ internal static unsafe class FusedLstmLayer
                 ReadOnlySpan<T> cPrev = k == 0 ? a.C0.AsSpan(a.C0Off + r0 * hidden, mH) : a.Cells.AsSpan(a.CellsOff + tp * rowH + r0 * hidden, mH);
                 FusedCells.LstmBackwardRows<T>(a.Gates.AsSpan(a.GatesOff + g0, mG), cPrev, a.Cells.AsSpan(a.CellsOff + h0, mH), dhStep, dc,
                     a.GGates.AsSpan(g0, mG), dcPrev, hidden, tc);
-                product.Run(a.GGates, g0, dh, m);
+                product.RunRows(a.GGates, g0, dh, m);
                 dcPrev.CopyTo(dc);
             }
             dh.AsSpan(0, mH).CopyTo(a.Gh0.AsSpan(r0 * hidden, mH));
@@ -248,46 +248,5 @@ internal static unsafe class FusedLstmLayer
     {
         offset = t.Layout.Offset;
         return CpuBackend.Data<T>(t.Storage);
-    }
-
-    /// <summary>
-    /// [M, K]·B for one step, B (k x n) packed once when <c>pack</c> (the GEMM's prepacked path needs
-    /// M &gt; 1; a single row takes its matrix-vector path on the unpacked B). Thread-safe: each call
-    /// builds its own small problem, and the packed B is only read.
-    /// </summary>
-    private sealed class StepProduct<T> : IDisposable where T : unmanaged, INumber<T>
-    {
-        private readonly T[] _raw;
-        private readonly int _rawOffset, _rs, _cs, _k, _n;
-        private readonly T[]? _packed;
-
-        public StepProduct(Tensor bSource, int rs, int cs, int k, int n, bool pack)
-        {
-            _raw = Data<T>(bSource, out _rawOffset);
-            (_rs, _cs, _k, _n) = (rs, cs, k, n);
-            if (pack && n > 1)
-            {
-                _packed = ArrayPool<T>.Shared.Rent((int)Gemm<T>.PackedBSize(k, n));
-                fixed (T* ps = _raw, pd = _packed) Gemm<T>.PackWholeB(ps + _rawOffset, rs, cs, k, n, pd);
-            }
-        }
-
-        /// <summary>c[0 .. m·n) = a[aOffset ..] (m rows of k, row-major)·B.</summary>
-        public void Run(T[] a, int aOffset, T[] c, int m)
-        {
-            bool packed = _packed is not null && m > 1;
-            var problem = new GemmProblem
-            {
-                M = m, N = _n, K = _k, ARowStride = _k, AColStride = 1, CRowStride = _n, CColStride = 1,
-                AOffsets = [aOffset], BOffsets = [packed ? 0 : _rawOffset], COffsets = [0],
-                BRowStride = _rs, BColStride = _cs, BPrepacked = packed,
-            };
-            Gemm<T>.Run(a, packed ? _packed! : _raw, c, problem);
-        }
-
-        public void Dispose()
-        {
-            if (_packed is not null) ArrayPool<T>.Shared.Return(_packed);
-        }
     }
 }

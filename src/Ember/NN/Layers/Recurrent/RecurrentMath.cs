@@ -62,6 +62,8 @@ internal static class RecurrentMath
     /// <summary>
     /// Runs one direction of one layer over a sequence <paramref name="x"/> [T, B, in]; returns the
     /// outputs [T, B, H_out] (in time order also when <paramref name="reverse"/>) and the final state.
+    /// On float CPU tensors (LSTM without projection, GRU, RNN) the steps run as one autograd node
+    /// (<see cref="FusedLstmLayer"/>, <see cref="FusedGruLayer"/>, <see cref="FusedRnnLayer"/>).
     /// </summary>
     public static (Tensor Output, Tensor H, Tensor? C) Direction(RecurrentMode mode, Tensor x, Tensor h, Tensor? c, in Weights w, bool reverse)
     {
@@ -69,6 +71,16 @@ internal static class RecurrentMath
         var proj = InputProjection(x.Reshape(steps * batch, x.Shape[2]), w);
         if (mode == RecurrentMode.Lstm && FusedLstmLayer.Supports(proj, h, c!, w))
             return FusedLstmLayer.Run(proj, h, c!, w.Hh, w.BiasHh, steps, reverse);
+        if (mode == RecurrentMode.Gru && FusedGruLayer.Supports(proj, h, w))
+        {
+            var (output, hN) = FusedGruLayer.Run(proj, h, w.Hh, w.BiasHh, steps, reverse);
+            return (output, hN, null);
+        }
+        if (mode is RecurrentMode.RnnTanh or RecurrentMode.RnnRelu && FusedRnnLayer.Supports(proj, h, w))
+        {
+            var (output, hN) = FusedRnnLayer.Run(proj, h, w.Hh, w.BiasHh, steps, reverse, relu: mode == RecurrentMode.RnnRelu);
+            return (output, hN, null);
+        }
         var perStep = proj.View(steps, batch, proj.Shape[1]).Unbind(0);
         var hhT = w.Hh.T;
         var outputs = new Tensor[steps];

@@ -25,33 +25,48 @@ public sealed class Transformer : Module
         double dropout = 0.1, string activation = "relu", TransformerEncoder? customEncoder = null, TransformerDecoder? customDecoder = null,
         double layerNormEps = 1e-5, bool batchFirst = false, bool normFirst = false, DType? dtype = null, Device? device = null)
         : this(dModel, nhead, numEncoderLayers, numDecoderLayers, dimFeedforward, dropout, TransformerParts.Activation(Op, activation),
-            activation, customEncoder, customDecoder, layerNormEps, batchFirst, normFirst, dtype, device) { }
+            activation, null, customEncoder, customDecoder, layerNormEps, batchFirst, normFirst, dtype, device) { }
 
     /// <summary>Creates the model with any unary <paramref name="activation"/> in every layer (PyTorch's callable activation).</summary>
     /// <exception cref="ArgumentException">d_model is not divisible by nhead, a size is not positive, or dropout is outside [0, 1].</exception>
     public Transformer(Func<Tensor, Tensor> activation, int dModel = 512, int nhead = 8, int numEncoderLayers = 6, int numDecoderLayers = 6,
         int dimFeedforward = 2048, double dropout = 0.1, TransformerEncoder? customEncoder = null, TransformerDecoder? customDecoder = null,
         double layerNormEps = 1e-5, bool batchFirst = false, bool normFirst = false, DType? dtype = null, Device? device = null)
-        : this(dModel, nhead, numEncoderLayers, numDecoderLayers, dimFeedforward, dropout, activation, null, customEncoder, customDecoder,
+        : this(dModel, nhead, numEncoderLayers, numDecoderLayers, dimFeedforward, dropout, activation, null, null, customEncoder, customDecoder,
             layerNormEps, batchFirst, normFirst, dtype, device) { }
 
+    /// <summary>
+    /// Creates the model with an activation module (PyTorch's <c>activation=nn.GELU()</c>): every encoder and
+    /// decoder layer holds a copy of it as its child <c>activation</c>, as PyTorch's deep-copied layers do.
+    /// </summary>
+    /// <exception cref="ArgumentException">d_model is not divisible by nhead, a size is not positive, or dropout is outside [0, 1].</exception>
+    public Transformer(Module<Tensor, Tensor> activation, int dModel = 512, int nhead = 8, int numEncoderLayers = 6, int numDecoderLayers = 6,
+        int dimFeedforward = 2048, double dropout = 0.1, TransformerEncoder? customEncoder = null, TransformerDecoder? customDecoder = null,
+        double layerNormEps = 1e-5, bool batchFirst = false, bool normFirst = false, DType? dtype = null, Device? device = null)
+        : this(dModel, nhead, numEncoderLayers, numDecoderLayers, dimFeedforward, dropout, null, null,
+            activation ?? throw new ArgumentNullException(nameof(activation)), customEncoder, customDecoder, layerNormEps, batchFirst, normFirst, dtype, device) { }
+
     private Transformer(int dModel, int nhead, int numEncoderLayers, int numDecoderLayers, int dimFeedforward, double dropout,
-        Func<Tensor, Tensor> activation, string? activationName, TransformerEncoder? customEncoder, TransformerDecoder? customDecoder,
-        double layerNormEps, bool batchFirst, bool normFirst, DType? dtype, Device? device)
+        Func<Tensor, Tensor>? activation, string? activationName, Module<Tensor, Tensor>? activationModule, TransformerEncoder? customEncoder,
+        TransformerDecoder? customDecoder, double layerNormEps, bool batchFirst, bool normFirst, DType? dtype, Device? device)
     {
-        ArgumentNullException.ThrowIfNull(activation);
+        if (activationModule is null) ArgumentNullException.ThrowIfNull(activation);
         TransformerParts.CheckArguments(Op, dModel, nhead, dimFeedforward, dropout);
         if (numEncoderLayers < 0 || numDecoderLayers < 0)
             throw new ArgumentException($"{Op}: num_encoder_layers and num_decoder_layers must be non-negative, got {numEncoderLayers} and {numDecoderLayers}");
         // PyTorch builds the encoder layer, its norm, the encoder, then the same for the decoder; the copies draw nothing.
         Encoder = customEncoder ?? new TransformerEncoder(
-            activationName is null
-                ? new TransformerEncoderLayer(dModel, nhead, activation, dimFeedforward, dropout, layerNormEps, batchFirst, normFirst, dtype, device)
+            activationModule is not null
+                ? new TransformerEncoderLayer(dModel, nhead, activationModule, dimFeedforward, dropout, layerNormEps, batchFirst, normFirst, dtype, device)
+                : activationName is null
+                ? new TransformerEncoderLayer(dModel, nhead, activation!, dimFeedforward, dropout, layerNormEps, batchFirst, normFirst, dtype, device)
                 : new TransformerEncoderLayer(dModel, nhead, dimFeedforward, dropout, activationName, layerNormEps, batchFirst, normFirst, dtype, device),
             numEncoderLayers, new LayerNorm(dModel, layerNormEps, dtype: dtype, device: device));
         Decoder = customDecoder ?? new TransformerDecoder(
-            activationName is null
-                ? new TransformerDecoderLayer(dModel, nhead, activation, dimFeedforward, dropout, layerNormEps, batchFirst, normFirst, dtype, device)
+            activationModule is not null
+                ? new TransformerDecoderLayer(dModel, nhead, activationModule, dimFeedforward, dropout, layerNormEps, batchFirst, normFirst, dtype, device)
+                : activationName is null
+                ? new TransformerDecoderLayer(dModel, nhead, activation!, dimFeedforward, dropout, layerNormEps, batchFirst, normFirst, dtype, device)
                 : new TransformerDecoderLayer(dModel, nhead, dimFeedforward, dropout, activationName, layerNormEps, batchFirst, normFirst, dtype, device),
             numDecoderLayers, new LayerNorm(dModel, layerNormEps, dtype: dtype, device: device));
         ResetParameters();

@@ -22,18 +22,30 @@ public sealed class TransformerDecoderLayer : Module
     /// outside [0, 1], or the activation is neither "relu" nor "gelu".</exception>
     public TransformerDecoderLayer(int dModel, int nhead, int dimFeedforward = 2048, double dropout = 0.1, string activation = "relu",
         double layerNormEps = 1e-5, bool batchFirst = false, bool normFirst = false, DType? dtype = null, Device? device = null)
-        : this(dModel, nhead, TransformerParts.Activation(Op, activation), activation, dimFeedforward, dropout, layerNormEps, batchFirst, normFirst, dtype, device) { }
+        : this(dModel, nhead, TransformerParts.Activation(Op, activation), activation, null, dimFeedforward, dropout, layerNormEps, batchFirst, normFirst, dtype, device) { }
 
     /// <summary>Creates the layer with any unary <paramref name="activation"/> (PyTorch's callable activation), e.g. <c>x => F.Gelu(x, "tanh")</c>.</summary>
     /// <exception cref="ArgumentException">d_model is not divisible by nhead, a size is not positive, or dropout is outside [0, 1].</exception>
     public TransformerDecoderLayer(int dModel, int nhead, Func<Tensor, Tensor> activation, int dimFeedforward = 2048, double dropout = 0.1,
         double layerNormEps = 1e-5, bool batchFirst = false, bool normFirst = false, DType? dtype = null, Device? device = null)
-        : this(dModel, nhead, activation, null, dimFeedforward, dropout, layerNormEps, batchFirst, normFirst, dtype, device) { }
+        : this(dModel, nhead, activation, null, null, dimFeedforward, dropout, layerNormEps, batchFirst, normFirst, dtype, device) { }
 
-    private TransformerDecoderLayer(int dModel, int nhead, Func<Tensor, Tensor> activation, string? activationName, int dimFeedforward, double dropout,
-        double layerNormEps, bool batchFirst, bool normFirst, DType? dtype, Device? device)
+    /// <summary>
+    /// Creates the layer with an activation module (PyTorch's <c>activation=nn.GELU()</c>), e.g. <c>new GELU("tanh")</c>
+    /// or <c>new PReLU()</c>: it is registered as the child <c>activation</c>, after the others, so the layer
+    /// prints, lists its parameters and state dict and moves with <c>To</c>/<c>Double</c> as PyTorch's does;
+    /// a stack built from the layer gets a copy of it in every layer (PyTorch's deepcopy).
+    /// </summary>
+    /// <exception cref="ArgumentException">d_model is not divisible by nhead, a size is not positive, or dropout is outside [0, 1].</exception>
+    public TransformerDecoderLayer(int dModel, int nhead, Module<Tensor, Tensor> activation, int dimFeedforward = 2048, double dropout = 0.1,
+        double layerNormEps = 1e-5, bool batchFirst = false, bool normFirst = false, DType? dtype = null, Device? device = null)
+        : this(dModel, nhead, null, null, activation ?? throw new ArgumentNullException(nameof(activation)), dimFeedforward, dropout, layerNormEps,
+            batchFirst, normFirst, dtype, device) { }
+
+    private TransformerDecoderLayer(int dModel, int nhead, Func<Tensor, Tensor>? activation, string? activationName, Module<Tensor, Tensor>? activationModule,
+        int dimFeedforward, double dropout, double layerNormEps, bool batchFirst, bool normFirst, DType? dtype, Device? device)
     {
-        ArgumentNullException.ThrowIfNull(activation);
+        if (activationModule is null) ArgumentNullException.ThrowIfNull(activation);
         TransformerParts.CheckArguments(Op, dModel, nhead, dimFeedforward, dropout);
         DModel = dModel;
         DimFeedforward = dimFeedforward;
@@ -41,7 +53,7 @@ public sealed class TransformerDecoderLayer : Module
         LayerNormEps = layerNormEps;
         BatchFirst = batchFirst;
         NormFirst = normFirst;
-        Activation = activation;
+        Activation = activationModule is null ? activation! : activationModule.Call;
         ActivationName = activationName;
         // Built in PyTorch's order: the draws of the default generator follow it.
         SelfAttn = new MultiheadAttention(dModel, nhead, dropout, batchFirst: batchFirst, dtype: dtype, device: device);
@@ -55,6 +67,7 @@ public sealed class TransformerDecoderLayer : Module
         Dropout1 = new Dropout(dropout);
         Dropout2 = new Dropout(dropout);
         Dropout3 = new Dropout(dropout);
+        ActivationModule = activationModule;
     }
 
     /// <summary>The self-attention over the target (<c>self_attn</c>).</summary>
@@ -90,6 +103,12 @@ public sealed class TransformerDecoderLayer : Module
     /// <summary>The dropout on the feed-forward block's output (<c>dropout3</c>).</summary>
     public Dropout Dropout3 { get; }
 
+    /// <summary>
+    /// The activation when given as a module (<c>activation</c>, registered last as in PyTorch, so the
+    /// layer prints it and its parameters are the layer's), else null.
+    /// </summary>
+    [Named("activation")] public Module<Tensor, Tensor>? ActivationModule { get; }
+
     /// <summary>The number of features of target, memory and output (<c>d_model</c>).</summary>
     public int DModel { get; }
 
@@ -108,7 +127,7 @@ public sealed class TransformerDecoderLayer : Module
     /// <summary>Whether each LayerNorm runs before its block (pre-norm) rather than after the residual sum (<c>norm_first</c>).</summary>
     public bool NormFirst { get; }
 
-    /// <summary>The feed-forward network's activation (<c>activation</c>).</summary>
+    /// <summary>The feed-forward network's activation (<c>activation</c>): the function given, the named one, or a call of <see cref="ActivationModule"/>.</summary>
     public Func<Tensor, Tensor> Activation { get; }
 
     /// <summary>"relu" or "gelu" when the activation was given by name, else null.</summary>
@@ -179,7 +198,7 @@ public sealed class TransformerDecoderLayer : Module
     internal TransformerDecoderLayer DeepCopy()
     {
         var w = SelfAttn.OutProj.Weight;
-        return TransformerParts.DeepCopy(this, () => new TransformerDecoderLayer(DModel, SelfAttn.NumHeads, Activation, ActivationName,
-            DimFeedforward, DropoutP, LayerNormEps, BatchFirst, NormFirst, w.DType, w.Device));
+        return TransformerParts.DeepCopy(this, () => new TransformerDecoderLayer(DModel, SelfAttn.NumHeads, ActivationModule is null ? Activation : null, ActivationName,
+            (Module<Tensor, Tensor>?)ActivationModule?.DeepClone(), DimFeedforward, DropoutP, LayerNormEps, BatchFirst, NormFirst, w.DType, w.Device));
     }
 }
