@@ -83,4 +83,11 @@ public sealed class Binomial : Distribution
         var logProb = LogProb(EnumerateSupport());
         return -(logProb.Exp() * logProb).Sum(0);
     }
+
+    /// <inheritdoc/>
+    public override Binomial Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(_fromProbs ? new Binomial(TotalCount.Expand(b), _probs!.Expand(b), validateArgs: false) : new Binomial(TotalCount.Expand(b), logits: _logits!.Expand(b), validateArgs: false));
+    }
 }

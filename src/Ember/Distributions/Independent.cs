@@ -65,4 +65,11 @@ public sealed class Independent : Distribution
 
     /// <summary>As PyTorch: <c>Independent(Normal(loc: [3]), 1)</c>.</summary>
     public override string ToString() => $"Independent({BaseDist}, {ReinterpretedBatchNdims})";
+
+    /// <inheritdoc/>
+    public override Independent Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new Independent(BaseDist.Expand([.. b, .. EventShape.ToArray()[..ReinterpretedBatchNdims]]), ReinterpretedBatchNdims, false));
+    }
 }

@@ -44,6 +44,16 @@ public sealed class MultivariateNormal : Distribution
         }
     }
 
+    // expand: the same unbroadcast factor, the parameters as views over the new batch shape.
+    private MultivariateNormal(MultivariateNormal d, int[] batchShape) : base(batchShape, d.EventShape, d.ValidateArgs)
+    {
+        int n = d.EventShape[0];
+        _given = d._given;
+        _param = d._param.Expand([.. batchShape, n, n]);
+        Loc = d.Loc.Expand([.. batchShape, n]);
+        _scaleTril = d._scaleTril;
+    }
+
     // The factor reads only the lower triangle; symmetrizing first gives the symmetric gradient
     // PyTorch's cholesky backward returns (and leaves the values of a symmetric matrix unchanged).
     private static Tensor Cholesky(Tensor a) => TriangularAlgebra.TryCholesky((a + a.MT) * 0.5)
@@ -158,5 +168,12 @@ public sealed class MultivariateNormal : Distribution
         var term2 = TriangularAlgebra.SolveLower(qL, pL).Pow(2).Sum([-2, -1]);
         var term3 = Mahalanobis(q._scaleTril, q.Loc - p.Loc);
         return halfTerm1 + 0.5 * (term2 + term3 - n);
+    }
+
+    /// <inheritdoc/>
+    public override MultivariateNormal Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new MultivariateNormal(this, b));
     }
 }

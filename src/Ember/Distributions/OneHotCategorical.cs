@@ -56,4 +56,11 @@ public sealed class OneHotCategorical : Distribution
 
     /// <inheritdoc/>
     public override Tensor Entropy() => Categorical.Entropy();
+
+    /// <inheritdoc/>
+    public override OneHotCategorical Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new OneHotCategorical(Categorical.Expand(b), false));
+    }
 }
