@@ -94,24 +94,7 @@ public sealed class MultivariateNormal : Distribution
 
     /// <inheritdoc/>
     public override IReadOnlyList<(string Name, Constraint Constraint)> ArgConstraints =>
-        [("loc", Constraint.Independent(Constraint.Real, 1)), (_given, _given == "scale_tril" ? LowerCholesky : PositiveDefinite)];
-
-    private static readonly Constraint LowerCholesky = new MatrixConstraint("LowerCholesky()", v =>
-        v.Tril().Eq(v).Reshape([.. v.Shape.ToArray()[..^2], -1]).All(-1).LogicalAnd((TriangularAlgebra.Diagonal(v) > 0.0).All(-1)));
-
-    private static readonly Constraint PositiveDefinite = new MatrixConstraint("PositiveDefinite()", v =>
-    {
-        var symmetric = ((v - v.MT).Abs() <= 1e-6).Reshape([.. v.Shape.ToArray()[..^2], -1]).All(-1);
-        bool pd = TriangularAlgebra.TryCholesky(v) is not null;
-        return symmetric.LogicalAnd(Tensor.Full(symmetric.Shape.AsSpan(), pd, DType.Bool));
-    });
-
-    private sealed class MatrixConstraint(string name, Func<Tensor, Tensor> check) : Constraint
-    {
-        public override int EventDim => 2;
-        public override Tensor Check(Tensor value) => check(value);
-        public override string ToString() => name;
-    }
+        [("loc", Constraint.Independent(Constraint.Real, 1)), (_given, _given == "scale_tril" ? Constraint.LowerCholesky : Constraint.PositiveDefinite)];
 
     /// <inheritdoc/>
     protected override Tensor ParameterValue(string name) => name == "loc" ? Loc : _param;
