@@ -87,4 +87,14 @@ public sealed class Bernoulli : Distribution
         int[] b = CheckExpand(batchShape);
         return WithValidation(_fromProbs ? new Bernoulli(_probs!.Expand(b), validateArgs: false) : new Bernoulli(logits: _logits!.Expand(b), validateArgs: false));
     }
+
+    /// <inheritdoc/>
+    public override bool HasEnumerateSupport => true;
+
+    /// <inheritdoc/>
+    public override Tensor EnumerateSupport(bool expand = true)
+    {
+        var values = Tensor.Arange(0, 2, dtype: Probs.DType, device: Probs.Device);
+        return EnumerationShape(values, [], expand);
+    }
 }

@@ -120,4 +120,14 @@ public class Categorical : Distribution
         int[] b = CheckExpand(batchShape);
         return WithValidation(new Categorical(this, b));
     }
+
+    /// <inheritdoc/>
+    public override bool HasEnumerateSupport => true;
+
+    /// <inheritdoc/>
+    public override Tensor EnumerateSupport(bool expand = true)
+    {
+        var values = Tensor.Arange(0, NumEvents, dtype: DType.Int64, device: Probs.Device);
+        return EnumerationShape(values, [], expand);
+    }
 }

@@ -105,6 +105,14 @@ public abstract partial class Distribution
     public virtual Tensor EnumerateSupport(bool expand = true) =>
         throw new NotSupportedException($"{GetType().Name}: enumerate_support is not implemented (has_enumerate_support is false).");
 
+    /// <summary>Views <paramref name="values"/> (n values of <paramref name="eventShape"/>) as <c>[n] + [1]*batch rank + event</c>, expanded over the batch when asked.</summary>
+    protected Tensor EnumerationShape(Tensor values, int[] eventShape, bool expand)
+    {
+        int n = values.Shape[0];
+        values = values.Reshape([n, .. Enumerable.Repeat(1, BatchShape.Count), .. eventShape]);
+        return expand ? values.Expand([n, .. BatchShape, .. eventShape]) : values;
+    }
+
     /// <summary>Checks that the batch shape expands to <paramref name="batchShape"/> (<c>_get_checked_instance</c> and the parameters' expand) and returns a copy of it.</summary>
     protected int[] CheckExpand(int[] batchShape)
     {

@@ -63,4 +63,15 @@ public sealed class OneHotCategorical : Distribution
         int[] b = CheckExpand(batchShape);
         return WithValidation(new OneHotCategorical(Categorical.Expand(b), false));
     }
+
+    /// <inheritdoc/>
+    public override bool HasEnumerateSupport => true;
+
+    /// <inheritdoc/>
+    public override Tensor EnumerateSupport(bool expand = true)
+    {
+        int n = Categorical.NumEvents;
+        var values = Tensor.Eye(n, dtype: Probs.DType);
+        return EnumerationShape(values, [n], expand);
+    }
 }

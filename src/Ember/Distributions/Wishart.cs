@@ -184,7 +184,9 @@ public sealed class Wishart : Distribution
         var nu = Df;
         int p = EventShape[^1];
         int[] batch = Dims.Broadcast(_scaleTril.Shape.AsSpan()[..^2], value.Shape.AsSpan()[..^2], "Wishart.log_prob");
-        var l = _scaleTril.Expand([.. batch, p, p]);
+        // cholesky_solve differentiates through L Lᵀ with L read as a full matrix: refactoring the
+        // product gives that gradient (entries above a given scale_tril's diagonal included).
+        var l = (_given == "scale_tril" ? TriangularAlgebra.TryCholesky(_scaleTril.MatMul(_scaleTril.MT))! : _scaleTril).Expand([.. batch, p, p]);
         var v = value.Expand([.. batch, p, p]);
         var chol = TriangularAlgebra.TryCholesky(v)
             ?? throw new ArgumentException($"Wishart.log_prob: a value of shape {value.Shape} is not positive definite.", nameof(value));
