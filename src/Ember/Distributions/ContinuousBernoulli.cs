@@ -70,6 +70,8 @@ public sealed class ContinuousBernoulli : Distribution
 
     private Tensor CutProbs() => Tensor.Where(OutsideUnstableRegion(), Probs, _lims.Low * Tensor.OnesLike(Probs));
 
+    internal Tensor LogNormalizer() => LogNorm();
+
     private Tensor LogNorm()
     {
         var cut = CutProbs();

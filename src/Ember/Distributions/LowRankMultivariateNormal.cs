@@ -173,4 +173,69 @@ public sealed class LowRankMultivariateNormal : Distribution
         var h = 0.5 * (EventShape[0] * (1.0 + Math.Log(2 * Math.PI)) + LogDet());
         return BatchShape.Count == 0 ? h : h.Expand(BatchShape);
     }
+
+    private static Tensor TraceXXT(Tensor m) => m.Pow(2).Sum([-2, -1]);
+
+    private static Tensor Mahalanobis(LowRankMultivariateNormal q, Tensor x)
+    {
+        var wtDinv = q._covFactor.MT / q._covDiag.Unsqueeze(-2);
+        var wtDinvX = wtDinv.MatMul(x.Unsqueeze(-1)).Squeeze(-1);
+        return (x.Pow(2) / q._covDiag).Sum(-1) - MultivariateNormal.Mahalanobis(q._capacitanceTril, wtDinvX);
+    }
+
+    // solve_triangular(q's capacitance factor, Wᵀ D⁻¹), broadcast over the batch.
+    private static Tensor CapacitanceSolve(LowRankMultivariateNormal q)
+    {
+        var wtDinv = q._covFactor.MT / q._covDiag.Unsqueeze(-2);
+        int m = wtDinv.Shape[^2], n = wtDinv.Shape[^1];
+        int[] batch = Dims.Broadcast(q._capacitanceTril.Shape.AsSpan()[..^2], wtDinv.Shape.AsSpan()[..^2], "kl_divergence");
+        return TriangularAlgebra.SolveLower(q._capacitanceTril.Expand([.. batch, m, m]), wtDinv.Expand([.. batch, m, n]));
+    }
+
+    private static void CheckEvents(Distribution p, Distribution q, string what)
+    {
+        if (p.EventShape != q.EventShape)
+            throw new ArgumentException($"KL-divergence between two {what} with different event shapes cannot be computed ({p.EventShape} vs {q.EventShape}).");
+    }
+
+    internal static Tensor KlLowRank(LowRankMultivariateNormal p, LowRankMultivariateNormal q)
+    {
+        CheckEvents(p, q, "Low Rank Multivariate Normals");
+        var term1 = q.LogDet() - p.LogDet();
+        var term3 = Mahalanobis(q, q.Loc - p.Loc);
+        var a = CapacitanceSolve(q);
+        var term21 = (p._covDiag / q._covDiag).Sum(-1);
+        var term22 = TraceXXT(p._covFactor * q._covDiag.Rsqrt().Unsqueeze(-1));
+        var term23 = TraceXXT(a * p._covDiag.Sqrt().Unsqueeze(-2));
+        var term24 = TraceXXT(a.MatMul(p._covFactor));
+        return 0.5 * (term1 + term21 + term22 - term23 - term24 + term3 - p.EventShape[0]);
+    }
+
+    internal static Tensor KlMvnLowRank(MultivariateNormal p, LowRankMultivariateNormal q)
+    {
+        CheckEvents(p, q, "(Low Rank) Multivariate Normals");
+        var pl = p.UnbroadcastedScaleTril;
+        var term1 = q.LogDet() - 2 * TriangularAlgebra.Diagonal(pl).Log().Sum(-1);
+        var term3 = Mahalanobis(q, q.Loc - p.Loc);
+        var a = CapacitanceSolve(q);
+        var term21 = TraceXXT(pl * q._covDiag.Rsqrt().Unsqueeze(-1));
+        var term22 = TraceXXT(a.MatMul(pl));
+        return 0.5 * (term1 + term21 - term22 + term3 - p.EventShape[0]);
+    }
+
+    internal static Tensor KlLowRankMvn(LowRankMultivariateNormal p, MultivariateNormal q)
+    {
+        CheckEvents(p, q, "(Low Rank) Multivariate Normals");
+        var ql = q.UnbroadcastedScaleTril;
+        var term1 = 2 * TriangularAlgebra.Diagonal(ql).Log().Sum(-1) - p.LogDet();
+        var term3 = MultivariateNormal.Mahalanobis(ql, q.Loc - p.Loc);
+        int n = p.EventShape[0];
+        int[] batch = Dims.Broadcast(ql.Shape.AsSpan()[..^2], p._covFactor.Shape.AsSpan()[..^2], "kl_divergence");
+        var qL = ql.Expand([.. batch, n, n]);
+        var pW = p._covFactor.Expand([.. batch, n, p._covFactor.Shape[^1]]);
+        var pD = (p._covDiag.Sqrt().Unsqueeze(-1) * Tensor.Eye(n, dtype: p._covDiag.DType)).Expand([.. batch, n, n]);
+        var term21 = TraceXXT(TriangularAlgebra.SolveLower(qL, pW));
+        var term22 = TraceXXT(TriangularAlgebra.SolveLower(qL, pD));
+        return 0.5 * (term1 + term21 + term22 + term3 - n);
+    }
 }

@@ -77,6 +77,8 @@ public sealed class MultivariateNormal : Distribution
         return Dims.Broadcast(m.Shape.AsSpan()[..^2], loc.Shape.AsSpan()[..^1], "MultivariateNormal");
     }
 
+    internal Tensor UnbroadcastedScaleTril => _scaleTril;
+
     /// <summary>The mean vector, broadcast to <c>BatchShape + [n]</c>.</summary>
     public Tensor Loc { get; }
 
