@@ -80,4 +80,21 @@ public sealed class Bernoulli : Distribution
 
     /// <inheritdoc/>
     public override Tensor Entropy() => F.BinaryCrossEntropyWithLogits(Logits, Probs, reduction: Reduction.None);
+
+    /// <inheritdoc/>
+    public override Bernoulli Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(_fromProbs ? new Bernoulli(_probs!.Expand(b), validateArgs: false) : new Bernoulli(logits: _logits!.Expand(b), validateArgs: false));
+    }
+
+    /// <inheritdoc/>
+    public override bool HasEnumerateSupport => true;
+
+    /// <inheritdoc/>
+    public override Tensor EnumerateSupport(bool expand = true)
+    {
+        var values = Tensor.Arange(0, 2, dtype: Probs.DType, device: Probs.Device);
+        return EnumerationShape(values, [], expand);
+    }
 }

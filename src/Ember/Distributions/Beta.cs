@@ -68,4 +68,11 @@ public sealed class Beta : Distribution
 
     /// <inheritdoc/>
     public override Tensor Entropy() => _dirichlet.Entropy();
+
+    /// <inheritdoc/>
+    public override Beta Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new Beta(Concentration1.Expand(b), Concentration0.Expand(b), false));
+    }
 }

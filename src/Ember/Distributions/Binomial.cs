@@ -83,4 +83,25 @@ public sealed class Binomial : Distribution
         var logProb = LogProb(EnumerateSupport());
         return -(logProb.Exp() * logProb).Sum(0);
     }
+
+    /// <inheritdoc/>
+    public override Binomial Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(_fromProbs ? new Binomial(TotalCount.Expand(b), _probs!.Expand(b), validateArgs: false) : new Binomial(TotalCount.Expand(b), logits: _logits!.Expand(b), validateArgs: false));
+    }
+
+    /// <inheritdoc/>
+    public override bool HasEnumerateSupport => true;
+
+    /// <inheritdoc/>
+    public override Tensor EnumerateSupport(bool expand = true)
+    {
+        double max, min;
+        using (Autograd.NoGrad()) { max = TotalCount.Max().ToDouble(); min = TotalCount.Min().ToDouble(); }
+        long total = (long)max;
+        if (min != total) throw new NotSupportedException("Inhomogeneous total count not supported by `enumerate_support`.");
+        var values = Tensor.Arange(0, total + 1, dtype: Probs.DType, device: Probs.Device);
+        return EnumerationShape(values, [], expand);
+    }
 }

@@ -35,6 +35,16 @@ public class Categorical : Distribution
         ValidateParameters();
     }
 
+    // expand: the normalised parameter as a view over the new batch shape, not normalised again.
+    private Categorical(Categorical d, int[] batchShape) : base(batchShape, [], d.ValidateArgs)
+    {
+        _fromProbs = d._fromProbs;
+        int[] shape = [.. batchShape, d.NumEvents];
+        if (d._probs is not null) _probs = d._probs.Expand(shape);
+        if (d._logits is not null) _logits = d._logits.Expand(shape);
+        NumEvents = d.NumEvents;
+    }
+
     private static int[] BatchOf(Tensor? probs, Tensor? logits)
     {
         if ((probs is null) == (logits is null))
@@ -102,5 +112,22 @@ public class Categorical : Distribution
     {
         var logits = Logits.ClampMin(Tensor.FInfo(Logits.DType).Min);
         return -(logits * Probs).Sum(-1);
+    }
+
+    /// <inheritdoc/>
+    public override Categorical Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new Categorical(this, b));
+    }
+
+    /// <inheritdoc/>
+    public override bool HasEnumerateSupport => true;
+
+    /// <inheritdoc/>
+    public override Tensor EnumerateSupport(bool expand = true)
+    {
+        var values = Tensor.Arange(0, NumEvents, dtype: DType.Int64, device: Probs.Device);
+        return EnumerationShape(values, [], expand);
     }
 }

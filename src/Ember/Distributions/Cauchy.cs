@@ -61,4 +61,11 @@ public sealed class Cauchy : Distribution
 
     /// <inheritdoc/>
     public override Tensor Entropy() => Math.Log(4 * Math.PI) + Scale.Log();
+
+    /// <inheritdoc/>
+    public override Cauchy Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new Cauchy(Loc.Expand(b), Scale.Expand(b), false));
+    }
 }

@@ -19,4 +19,11 @@ public sealed class Chi2 : Gamma
     public override IReadOnlyList<(string Name, Constraint Constraint)> ArgConstraints => Args;
     /// <inheritdoc/>
     protected override Tensor ParameterValue(string name) => Df;
+
+    /// <inheritdoc/>
+    public override Chi2 Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new Chi2(Df.Expand(b), false));
+    }
 }

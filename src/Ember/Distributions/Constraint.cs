@@ -4,7 +4,7 @@ namespace Ember.Distributions;
 /// A set of values a parameter or sample must lie in (<c>torch.distributions.constraints</c>).
 /// <see cref="Check"/> answers element by element, as PyTorch's <c>constraint.check(value)</c>.
 /// </summary>
-public abstract class Constraint
+public abstract partial class Constraint
 {
     /// <summary>True for constraints over integers (the support of a discrete distribution).</summary>
     public virtual bool IsDiscrete => false;
@@ -32,6 +32,9 @@ public abstract class Constraint
 
     /// <summary>Real vectors along the last dim, not NaN (<c>constraints.real_vector</c>).</summary>
     public static Constraint RealVector { get; } = Independent(Real, 1);
+
+    /// <summary>Reals above <paramref name="lower"/> (<c>constraints.greater_than(lower)</c>).</summary>
+    public static Constraint GreaterThan(double lower) => new Lambda($"GreaterThan(lower_bound={lower:0.0###})", x => x > lower);
 
     /// <summary>Reals at least <paramref name="lower"/> (<c>constraints.greater_than_eq(lower)</c>).</summary>
     public static Constraint GreaterThanEq(Tensor lower) => new Lambda($"GreaterThanEq(lower_bound={lower})", x => x >= lower);

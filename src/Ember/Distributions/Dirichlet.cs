@@ -78,4 +78,11 @@ public sealed class Dirichlet : Distribution
         return Concentration.Lgamma().Sum(-1) - a0.Lgamma() - (k - a0) * a0.Digamma()
              - ((Concentration - 1.0) * Concentration.Digamma()).Sum(-1);
     }
+
+    /// <inheritdoc/>
+    public override Dirichlet Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new Dirichlet(Concentration.Expand([.. b, EventShape[0]]), false));
+    }
 }

@@ -33,7 +33,7 @@ public abstract partial class Distribution
     public Shape EventShape { get; }
 
     /// <summary>Whether this distribution checks its parameters and the values given to <see cref="LogProb"/>.</summary>
-    public bool ValidateArgs { get; }
+    public bool ValidateArgs { get; private set; }
 
     /// <summary>Whether <see cref="RSample"/> is implemented (<c>has_rsample</c>).</summary>
     public virtual bool HasRSample => false;
@@ -84,6 +84,54 @@ public abstract partial class Distribution
 
     /// <summary>The exponential of <see cref="Entropy"/> (<c>perplexity</c>).</summary>
     public Tensor Perplexity() => Entropy().Exp();
+
+    /// <summary>
+    /// A distribution of the same kind whose parameters are expanded (as views, no copy) to the batch
+    /// shape <paramref name="batchShape"/> (<c>expand(batch_shape)</c>); it validates values as this one does.
+    /// </summary>
+    /// <exception cref="ArgumentException">The batch shape cannot be expanded to <paramref name="batchShape"/>.</exception>
+    public virtual Distribution Expand(int[] batchShape) =>
+        throw new NotSupportedException($"{GetType().Name}: expand is not implemented.");
+
+    /// <summary>Whether <see cref="EnumerateSupport"/> is implemented (<c>has_enumerate_support</c>).</summary>
+    public virtual bool HasEnumerateSupport => false;
+
+    /// <summary>
+    /// Every value of a discrete distribution's support, along a new leading dim: shape
+    /// <c>[n] + BatchShape + EventShape</c> when <paramref name="expand"/>, else <c>[n] + [1]*batch rank + EventShape</c>
+    /// (<c>enumerate_support(expand=True)</c>).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The distribution has no finite support to enumerate.</exception>
+    public virtual Tensor EnumerateSupport(bool expand = true) =>
+        throw new NotSupportedException($"{GetType().Name}: enumerate_support is not implemented (has_enumerate_support is false).");
+
+    /// <summary>Views <paramref name="values"/> (n values of <paramref name="eventShape"/>) as <c>[n] + [1]*batch rank + event</c>, expanded over the batch when asked.</summary>
+    protected Tensor EnumerationShape(Tensor values, int[] eventShape, bool expand)
+    {
+        int n = values.Shape[0];
+        values = values.Reshape([n, .. Enumerable.Repeat(1, BatchShape.Count), .. eventShape]);
+        return expand ? values.Expand([n, .. BatchShape, .. eventShape]) : values;
+    }
+
+    /// <summary>Checks that the batch shape expands to <paramref name="batchShape"/> (<c>_get_checked_instance</c> and the parameters' expand) and returns a copy of it.</summary>
+    protected int[] CheckExpand(int[] batchShape)
+    {
+        ArgumentNullException.ThrowIfNull(batchShape);
+        int[] have = BatchShape;
+        bool ok = batchShape.Length >= have.Length;
+        for (int i = 1; ok && i <= have.Length; i++)
+            ok = have[^i] == 1 || have[^i] == batchShape[^i];
+        if (!ok || batchShape.Any(d => d < 0))
+            throw new ArgumentException($"{GetType().Name}.expand: the batch shape {BatchShape} cannot be expanded to {new Shape(batchShape)}.", nameof(batchShape));
+        return [.. batchShape];
+    }
+
+    /// <summary>Gives an expanded distribution (built without validation) this one's <see cref="ValidateArgs"/>, as PyTorch's <c>new._validate_args = self._validate_args</c>.</summary>
+    protected T WithValidation<T>(T expanded) where T : Distribution
+    {
+        expanded.ValidateArgs = ValidateArgs;
+        return expanded;
+    }
 
     /// <summary><c>sampleShape + BatchShape + EventShape</c> (<c>_extended_shape</c>).</summary>
     protected int[] ExtendedShape(int[]? sampleShape) => [.. sampleShape ?? [], .. BatchShape, .. EventShape];

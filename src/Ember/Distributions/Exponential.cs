@@ -56,4 +56,11 @@ public sealed class Exponential : Distribution
 
     /// <inheritdoc/>
     public override Tensor Entropy() => 1.0 - Rate.Log();
+
+    /// <inheritdoc/>
+    public override Exponential Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new Exponential(Rate.Expand(b), false));
+    }
 }

@@ -76,4 +76,11 @@ public class Gamma : Distribution
     /// that, as in PyTorch, the gradient with respect to x is log(y) even where x is 0.
     /// </summary>
     internal static Tensor Xlogy(Tensor x, Tensor y) => x * Tensor.Where(x.Eq(0.0).LogicalAnd(y.Eq(0.0)), 0.0, y.Log());
+
+    /// <inheritdoc/>
+    public override Gamma Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new Gamma(Concentration.Expand(b), Rate.Expand(b), false));
+    }
 }

@@ -81,4 +81,11 @@ public sealed class Geometric : Distribution
 
     /// <inheritdoc/>
     public override Tensor Entropy() => F.BinaryCrossEntropyWithLogits(Logits, Probs, reduction: Reduction.None) / Probs;
+
+    /// <inheritdoc/>
+    public override Geometric Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(_fromProbs ? new Geometric(_probs!.Expand(b), validateArgs: false) : new Geometric(logits: _logits!.Expand(b), validateArgs: false));
+    }
 }

@@ -56,4 +56,11 @@ public sealed class Gumbel : TransformedDistribution
 
     /// <inheritdoc/>
     public override Tensor Entropy() => Scale.Log() + (1 + EulerGamma);
+
+    /// <inheritdoc/>
+    public override Gumbel Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new Gumbel(Loc.Expand(b), Scale.Expand(b), false));
+    }
 }

@@ -51,4 +51,11 @@ public sealed class HalfCauchy : TransformedDistribution
 
     /// <inheritdoc/>
     public override Tensor Entropy() => Base.Entropy() - Math.Log(2);
+
+    /// <inheritdoc/>
+    public override HalfCauchy Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new HalfCauchy(Scale.Expand(b), false));
+    }
 }

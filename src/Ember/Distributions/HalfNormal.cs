@@ -51,4 +51,11 @@ public sealed class HalfNormal : TransformedDistribution
 
     /// <inheritdoc/>
     public override Tensor Entropy() => Base.Entropy() - Math.Log(2);
+
+    /// <inheritdoc/>
+    public override HalfNormal Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new HalfNormal(Scale.Expand(b), false));
+    }
 }

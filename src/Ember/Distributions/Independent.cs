@@ -65,4 +65,21 @@ public sealed class Independent : Distribution
 
     /// <summary>As PyTorch: <c>Independent(Normal(loc: [3]), 1)</c>.</summary>
     public override string ToString() => $"Independent({BaseDist}, {ReinterpretedBatchNdims})";
+
+    /// <inheritdoc/>
+    public override Independent Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new Independent(BaseDist.Expand([.. b, .. EventShape.ToArray()[..ReinterpretedBatchNdims]]), ReinterpretedBatchNdims, false));
+    }
+
+    /// <inheritdoc/>
+    public override bool HasEnumerateSupport => ReinterpretedBatchNdims == 0 && BaseDist.HasEnumerateSupport;
+
+    /// <inheritdoc/>
+    public override Tensor EnumerateSupport(bool expand = true)
+    {
+        if (ReinterpretedBatchNdims > 0) throw new NotSupportedException("Enumeration over cartesian product is not implemented");
+        return BaseDist.EnumerateSupport(expand);
+    }
 }

@@ -6,7 +6,7 @@ namespace Ember.Distributions;
 // Ember's distributions; formulas as PyTorch writes them so values and gradients agree.
 public abstract partial class Distribution
 {
-    private static readonly Dictionary<(Type, Type), Func<Distribution, Distribution, Tensor>> KlTable = new()
+    private static readonly Dictionary<(Type, Type), Func<Distribution, Distribution, Tensor>> KlTable = WithAcrossFamilies(new()
     {
         [(typeof(Normal), typeof(Normal))] = (p, q) => KlNormal((Normal)p, (Normal)q),
         [(typeof(Categorical), typeof(Categorical))] = (p, q) => KlCategorical((Categorical)p, (Categorical)q),
@@ -26,7 +26,7 @@ public abstract partial class Distribution
         [(typeof(Gumbel), typeof(Gumbel))] = (p, q) => KlGumbel((Gumbel)p, (Gumbel)q),
         [(typeof(Pareto), typeof(Pareto))] = (p, q) => KlPareto((Pareto)p, (Pareto)q),
         [(typeof(TransformedDistribution), typeof(TransformedDistribution))] = (p, q) => KlTransformed((TransformedDistribution)p, (TransformedDistribution)q),
-    };
+    });
 
     /// <summary>
     /// The Kullback-Leibler divergence KL(p ‖ q), one value per distribution of the batch

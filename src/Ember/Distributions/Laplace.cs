@@ -67,4 +67,11 @@ public sealed class Laplace : Distribution
 
     /// <inheritdoc/>
     public override Tensor Entropy() => 1 + (2 * Scale).Log();
+
+    /// <inheritdoc/>
+    public override Laplace Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new Laplace(Loc.Expand(b), Scale.Expand(b), false));
+    }
 }

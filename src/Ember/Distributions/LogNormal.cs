@@ -31,4 +31,11 @@ public sealed class LogNormal : TransformedDistribution
     public override Tensor Variance => Scale.Pow(2).Expm1() * (2 * Loc + Scale.Pow(2)).Exp();
     /// <inheritdoc/>
     public override Tensor Entropy() => Base.Entropy() + Loc;
+
+    /// <inheritdoc/>
+    public override LogNormal Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new LogNormal(Loc.Expand(b), Scale.Expand(b), false));
+    }
 }

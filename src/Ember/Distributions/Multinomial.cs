@@ -86,4 +86,11 @@ public sealed class Multinomial : Distribution
     }
 
     private static double GammaMathLgamma(double x) => Tensor.GammaMath.Lgamma(x);
+
+    /// <inheritdoc/>
+    public override Multinomial Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new Multinomial(TotalCount, Categorical.Expand(b), false));
+    }
 }

@@ -44,6 +44,16 @@ public sealed class MultivariateNormal : Distribution
         }
     }
 
+    // expand: the same unbroadcast factor, the parameters as views over the new batch shape.
+    private MultivariateNormal(MultivariateNormal d, int[] batchShape) : base(batchShape, d.EventShape, d.ValidateArgs)
+    {
+        int n = d.EventShape[0];
+        _given = d._given;
+        _param = d._param.Expand([.. batchShape, n, n]);
+        Loc = d.Loc.Expand([.. batchShape, n]);
+        _scaleTril = d._scaleTril;
+    }
+
     // The factor reads only the lower triangle; symmetrizing first gives the symmetric gradient
     // PyTorch's cholesky backward returns (and leaves the values of a symmetric matrix unchanged).
     private static Tensor Cholesky(Tensor a) => TriangularAlgebra.TryCholesky((a + a.MT) * 0.5)
@@ -67,6 +77,8 @@ public sealed class MultivariateNormal : Distribution
         return Dims.Broadcast(m.Shape.AsSpan()[..^2], loc.Shape.AsSpan()[..^1], "MultivariateNormal");
     }
 
+    internal Tensor UnbroadcastedScaleTril => _scaleTril;
+
     /// <summary>The mean vector, broadcast to <c>BatchShape + [n]</c>.</summary>
     public Tensor Loc { get; }
 
@@ -84,24 +96,7 @@ public sealed class MultivariateNormal : Distribution
 
     /// <inheritdoc/>
     public override IReadOnlyList<(string Name, Constraint Constraint)> ArgConstraints =>
-        [("loc", Constraint.Independent(Constraint.Real, 1)), (_given, _given == "scale_tril" ? LowerCholesky : PositiveDefinite)];
-
-    private static readonly Constraint LowerCholesky = new MatrixConstraint("LowerCholesky()", v =>
-        v.Tril().Eq(v).Reshape([.. v.Shape.ToArray()[..^2], -1]).All(-1).LogicalAnd((TriangularAlgebra.Diagonal(v) > 0.0).All(-1)));
-
-    private static readonly Constraint PositiveDefinite = new MatrixConstraint("PositiveDefinite()", v =>
-    {
-        var symmetric = ((v - v.MT).Abs() <= 1e-6).Reshape([.. v.Shape.ToArray()[..^2], -1]).All(-1);
-        bool pd = TriangularAlgebra.TryCholesky(v) is not null;
-        return symmetric.LogicalAnd(Tensor.Full(symmetric.Shape.AsSpan(), pd, DType.Bool));
-    });
-
-    private sealed class MatrixConstraint(string name, Func<Tensor, Tensor> check) : Constraint
-    {
-        public override int EventDim => 2;
-        public override Tensor Check(Tensor value) => check(value);
-        public override string ToString() => name;
-    }
+        [("loc", Constraint.Independent(Constraint.Real, 1)), (_given, _given == "scale_tril" ? Constraint.LowerCholesky : Constraint.PositiveDefinite)];
 
     /// <inheritdoc/>
     protected override Tensor ParameterValue(string name) => name == "loc" ? Loc : _param;
@@ -158,5 +153,12 @@ public sealed class MultivariateNormal : Distribution
         var term2 = TriangularAlgebra.SolveLower(qL, pL).Pow(2).Sum([-2, -1]);
         var term3 = Mahalanobis(q._scaleTril, q.Loc - p.Loc);
         return halfTerm1 + 0.5 * (term2 + term3 - n);
+    }
+
+    /// <inheritdoc/>
+    public override MultivariateNormal Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new MultivariateNormal(this, b));
     }
 }

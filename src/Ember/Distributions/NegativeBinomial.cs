@@ -66,4 +66,11 @@ public sealed class NegativeBinomial : Distribution
         logNormalization = Tensor.Where((TotalCount + value).Eq(0.0), 0.0, logNormalization);
         return logUnnormalized - logNormalization;
     }
+
+    /// <inheritdoc/>
+    public override NegativeBinomial Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(_fromProbs ? new NegativeBinomial(TotalCount.Expand(b), _probs!.Expand(b), validateArgs: false) : new NegativeBinomial(TotalCount.Expand(b), logits: _logits!.Expand(b), validateArgs: false));
+    }
 }

@@ -86,4 +86,11 @@ public sealed class Normal : Distribution
 
     /// <inheritdoc/>
     public override Tensor Entropy() => 0.5 + 0.5 * Math.Log(2 * Math.PI) + Scale.Log();
+
+    /// <inheritdoc/>
+    public override Normal Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new Normal(Loc.Expand(b), Scale.Expand(b), false));
+    }
 }

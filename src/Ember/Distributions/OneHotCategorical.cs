@@ -56,4 +56,22 @@ public sealed class OneHotCategorical : Distribution
 
     /// <inheritdoc/>
     public override Tensor Entropy() => Categorical.Entropy();
+
+    /// <inheritdoc/>
+    public override OneHotCategorical Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new OneHotCategorical(Categorical.Expand(b), false));
+    }
+
+    /// <inheritdoc/>
+    public override bool HasEnumerateSupport => true;
+
+    /// <inheritdoc/>
+    public override Tensor EnumerateSupport(bool expand = true)
+    {
+        int n = Categorical.NumEvents;
+        var values = Tensor.Eye(n, dtype: Probs.DType);
+        return EnumerationShape(values, [n], expand);
+    }
 }

@@ -55,4 +55,11 @@ public sealed class Pareto : TransformedDistribution
 
     /// <inheritdoc/>
     public override Tensor Entropy() => (Scale / Alpha).Log() + (1 + Alpha.Reciprocal());
+
+    /// <inheritdoc/>
+    public override Pareto Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new Pareto(Scale.Expand(b), Alpha.Expand(b), false));
+    }
 }

@@ -43,4 +43,11 @@ public sealed class Poisson : Distribution
         var p = BroadcastAll("Poisson.log_prob", Rate, value);
         return Gamma.Xlogy(p[1], p[0]) - p[0] - (p[1] + 1).Lgamma();
     }
+
+    /// <inheritdoc/>
+    public override Poisson Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new Poisson(Rate.Expand(b), false));
+    }
 }

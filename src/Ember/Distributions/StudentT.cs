@@ -80,4 +80,11 @@ public sealed class StudentT : Distribution
         var lbeta = (0.5 * Df).Lgamma() + Tensor.GammaMath.Lgamma(0.5) - (0.5 * (Df + 1)).Lgamma();
         return Scale.Log() + 0.5 * (Df + 1) * ((0.5 * (Df + 1)).Digamma() - (0.5 * Df).Digamma()) + 0.5 * Df.Log() + lbeta;
     }
+
+    /// <inheritdoc/>
+    public override StudentT Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new StudentT(Df.Expand(b), Loc.Expand(b), Scale.Expand(b), false));
+    }
 }

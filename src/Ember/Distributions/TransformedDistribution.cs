@@ -75,6 +75,18 @@ public class TransformedDistribution : Distribution
     protected override Tensor ParameterValue(string name) => throw new KeyNotFoundException(name);
 
     /// <inheritdoc/>
+    public override TransformedDistribution Expand(int[] batchShape) =>
+        WithValidation(new TransformedDistribution(ExpandBase(CheckExpand(batchShape)), _transforms, false));
+
+    /// <summary>The base distribution expanded so that the transformed batch shape becomes <paramref name="batchShape"/> (as PyTorch's <c>expand</c>, through each transform's <c>inverse_shape</c>).</summary>
+    protected Distribution ExpandBase(int[] batchShape)
+    {
+        int[] shape = [.. batchShape, .. EventShape];
+        for (int i = _transforms.Length - 1; i >= 0; i--) shape = _transforms[i].InverseShape(shape);
+        return BaseDist.Expand(shape[..(shape.Length - BaseDist.EventShape.Count)]);
+    }
+
+    /// <inheritdoc/>
     public override Tensor Sample(int[]? sampleShape = null, Generator? generator = null)
     {
         using var _ = Autograd.NoGrad();

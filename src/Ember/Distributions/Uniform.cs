@@ -79,4 +79,11 @@ public sealed class Uniform : Distribution
 
     /// <inheritdoc/>
     public override Tensor Entropy() => (High - Low).Log();
+
+    /// <inheritdoc/>
+    public override Uniform Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new Uniform(Low.Expand(b), High.Expand(b), false));
+    }
 }

@@ -40,4 +40,11 @@ public sealed class Weibull : TransformedDistribution
         Scale.Pow(2) * ((1 + 2 * Concentration.Reciprocal()).Lgamma().Exp() - (2 * (1 + Concentration.Reciprocal()).Lgamma()).Exp());
     /// <inheritdoc/>
     public override Tensor Entropy() => EulerGamma * (1 - Concentration.Reciprocal()) + (Scale * Concentration.Reciprocal()).Log() + 1;
+
+    /// <inheritdoc/>
+    public override Weibull Expand(int[] batchShape)
+    {
+        int[] b = CheckExpand(batchShape);
+        return WithValidation(new Weibull(Scale.Expand(b), Concentration.Expand(b), false));
+    }
 }
