@@ -36,3 +36,36 @@ internal sealed class CpuStorage<T> : Storage where T : unmanaged
 
     public override Device Device => Device.Cpu;
 }
+
+/// <summary>
+/// The storage of an uninitialized parameter or buffer (PyTorch's <c>UninitializedParameter</c> /
+/// <c>UninitializedBuffer</c>, made by the lazy modules): no elements yet, only the dtype and device
+/// the tensor will have once materialized. Every kernel refuses it (see <see cref="UsedError"/>).
+/// </summary>
+internal sealed class UninitializedStorage(DType dtype, Device device) : Storage(dtype, 0)
+{
+    public override Device Device => device;
+
+    /// <summary>
+    /// PyTorch's error for an operation on an uninitialized tensor, naming the Ember method that was
+    /// called (found on the stack: this only runs on the error path).
+    /// </summary>
+    internal static InvalidOperationException UsedError()
+    {
+        string op = "an operation";
+        string ember = typeof(UninitializedStorage).Assembly.GetName().Name!;
+        // The outermost Ember method on the stack is the one the user called.
+        foreach (var f in new System.Diagnostics.StackTrace(1, false).GetFrames())
+        {
+            var m = System.Diagnostics.DiagnosticMethodInfo.Create(f);
+            if (m is null || m.DeclaringAssemblyName?.Split(',')[0] != ember) break;
+            string type = m.DeclaringTypeName ?? "";
+            if (m.Name.Contains('<') || type.Contains('<')) continue;
+            op = $"{type[(type.LastIndexOfAny(['.', '+']) + 1)..]}.{m.Name}";
+        }
+        return new InvalidOperationException(
+            $"Attempted to use an uninitialized parameter in {op}. This error happens when you are using a lazy module " +
+            "(LazyLinear, LazyConv2d, LazyBatchNorm2d, ...) or explicitly manipulating uninitialized parameters. " +
+            "When using lazy modules, call Forward with a dummy batch to initialize the parameters before calling tensor functions.");
+    }
+}

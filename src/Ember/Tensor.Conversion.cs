@@ -10,6 +10,7 @@ public partial class Tensor
     public Tensor To(DType dtype)
     {
         if (dtype == DType) return this;
+        if (IsLazy) return new Tensor(new UninitializedStorage(dtype, Device), Layout);   // as PyTorch, an uninitialized tensor may change dtype
         var r = Alloc(Layout.Shape, dtype, Device);
         Backend.Copy(Storage, Layout, r.Storage, r.Layout);
         if (dtype.IsFloatingPoint() && Autograd.Recording(this)) Derivatives.ToCopy.Record(r, [this]);

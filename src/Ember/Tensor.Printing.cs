@@ -14,7 +14,7 @@ public partial class Tensor
     /// the CPU; <c>size=</c> for empty tensors that are not 1-D; <c>grad_fn=&lt;MulBackward0&gt;</c> for
     /// results of recorded operations and <c>requires_grad=True</c> for leaves that require grad.
     /// </summary>
-    public override string ToString() => ToString(PrintOptions.Current);
+    public override string ToString() => IsLazy ? "<UninitializedBuffer>" : ToString(PrintOptions.Current);
 
     /// <summary>The tensor printed with the given options (see <see cref="ToString()"/>); nothing global changes.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (negative precision, edge items or threshold; line width below 1).</exception>

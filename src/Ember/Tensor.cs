@@ -66,7 +66,13 @@ public partial class Tensor
     /// <summary>True when both tensors are views of the same storage.</summary>
     public bool SharesStorageWith(Tensor other) => ReferenceEquals(Storage, other.Storage);
 
-    internal IBackend Backend => BackendRegistry.Get(Device);
+    internal IBackend Backend => Storage is UninitializedStorage ? throw UninitializedStorage.UsedError() : BackendRegistry.Get(Device);
+
+    /// <summary>
+    /// True for an uninitialized parameter or buffer of a lazy module (PyTorch's <c>is_lazy(t)</c>): it
+    /// has a dtype and a device but no shape or elements until materialized; operations refuse it.
+    /// </summary>
+    public bool IsLazy => Storage is UninitializedStorage;
 
     /// <summary>
     /// Allocates a contiguous tensor, zero-filled unless <paramref name="uninitialized"/>: pass that only

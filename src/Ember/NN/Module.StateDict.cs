@@ -18,8 +18,9 @@ public abstract partial class Module
 
     private void AddState(OrderedDictionary<string, Tensor> d, string prefix)
     {
-        foreach (var (n, p) in OwnParameters()) if (p is not null) d[prefix + n] = p.Detach();
-        foreach (var (n, b, persistent) in OwnBuffers()) if (b is not null && persistent) d[prefix + n] = b.Detach();
+        // Uninitialized (lazy) tensors go in as they are, as PyTorch's LazyModuleMixin saves them.
+        foreach (var (n, p) in OwnParameters()) if (p is not null) d[prefix + n] = p.IsLazy ? p : p.Detach();
+        foreach (var (n, b, persistent) in OwnBuffers()) if (b is not null && persistent) d[prefix + n] = b.IsLazy ? b : b.Detach();
         foreach (var (n, c) in RegisteredChildren()) c.AddState(d, prefix + n + ".");
     }
 
@@ -34,6 +35,8 @@ public abstract partial class Module
     public LoadStateDictResult LoadStateDict(IReadOnlyDictionary<string, Tensor> stateDict, bool strict = true)
     {
         ArgumentNullException.ThrowIfNull(stateDict);
+        foreach (var (name, m) in NamedModules())
+            m.BeforeLoadingState(stateDict, name.Length == 0 ? "" : name + ".");
         var own = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);
         AddState(own, "");
         var missing = own.Keys.Where(k => !stateDict.ContainsKey(k)).ToList();
@@ -42,7 +45,11 @@ public abstract partial class Module
         foreach (var (k, target) in own)
         {
             if (!stateDict.TryGetValue(k, out var src)) continue;
-            if (src.Shape != target.Shape)
+            if (src.IsLazy && !target.IsLazy)
+                errors.Add($"can't load the uninitialized parameter or buffer {k} into an initialized one of shape {target.Shape}; run a forward pass through the module that saved it first.");
+            else if (target.IsLazy && !src.IsLazy)
+                errors.Add($"can't load {k} (shape {src.Shape}) into an uninitialized parameter or buffer of a module that is not lazy; materialize it first.");
+            else if (src.Shape != target.Shape)
                 errors.Add($"size mismatch for {k}: copying a param with shape {src.Shape} from checkpoint, the shape in current model is {target.Shape}.");
         }
         if (strict)
@@ -58,9 +65,20 @@ public abstract partial class Module
         }
         using (Autograd.NoGrad())
             foreach (var (k, target) in own)
-                if (stateDict.TryGetValue(k, out var src)) target.Copy_(src);
+                if (stateDict.TryGetValue(k, out var src) && !src.IsLazy) target.Copy_(src);   // lazy into lazy stays uninitialized, as in PyTorch
         return new LoadStateDictResult(missing, unexpected);
     }
+}
+
+public abstract partial class Module
+{
+    /// <summary>
+    /// Runs before <see cref="LoadStateDict"/> checks and copies anything (PyTorch's load_state_dict
+    /// pre-hooks): the lazy modules materialize their uninitialized tensors from the shapes they are given.
+    /// </summary>
+    /// <param name="stateDict">The whole state dict being loaded.</param>
+    /// <param name="prefix">This module's key prefix in it (<c>""</c> or <c>"fc1."</c>).</param>
+    private protected virtual void BeforeLoadingState(IReadOnlyDictionary<string, Tensor> stateDict, string prefix) { }
 }
 
 /// <summary>What <see cref="Module.LoadStateDict"/> did not match (<c>_IncompatibleKeys</c>).</summary>

@@ -19,5 +19,5 @@ public sealed class Parameter : Tensor
     }
 
     /// <summary>Prints as PyTorch does: <c>Parameter containing:</c> then the tensor.</summary>
-    public override string ToString() => "Parameter containing:\n" + base.ToString();
+    public override string ToString() => IsLazy ? "<UninitializedParameter>" : "Parameter containing:\n" + base.ToString();
 }

@@ -25,7 +25,8 @@ internal sealed partial class CpuBackend : IBackend
     };
 
     /// <summary>The typed array behind a CPU storage.</summary>
-    internal static T[] Data<T>(Storage s) where T : unmanaged => ((CpuStorage<T>)s).Data;
+    internal static T[] Data<T>(Storage s) where T : unmanaged =>
+        s is UninitializedStorage ? throw UninitializedStorage.UsedError() : ((CpuStorage<T>)s).Data;
 
     public Scalar GetItem(Storage src, int i) => src.DType switch
     {

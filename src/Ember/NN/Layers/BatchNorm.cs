@@ -34,8 +34,61 @@ public abstract class BatchNormBase : Module<Tensor, Tensor>
         }
     }
 
-    /// <summary>The number of channels C.</summary>
-    public int NumFeatures { get; }
+    // The lazy batch norms': uninitialized parameters and running statistics until the first forward.
+    private protected BatchNormBase(LazyTag _, string name, double eps, double? momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device)
+    {
+        Eps = eps;
+        Momentum = momentum;
+        Affine = affine;
+        TrackRunningStats = trackRunningStats;
+        LazyPending = true;
+        _becomes = name[4..];
+        if (affine)
+        {
+            Weight = Uninitialized.Parameter(dtype: dtype, device: device);
+            Bias = Uninitialized.Parameter(dtype: dtype, device: device);
+        }
+        if (trackRunningStats)
+        {
+            RunningMean = Uninitialized.Buffer(dtype: dtype, device: device);
+            RunningVar = Uninitialized.Buffer(dtype: dtype, device: device);
+            NumBatchesTracked = Tensor.Zeros([], DType.Int64, device);
+        }
+    }
+
+    private readonly string? _becomes;   // a lazy batch norm's PyTorch class after the first forward
+
+    /// <summary>True for a lazy batch norm until its first forward.</summary>
+    private protected bool LazyPending { get; private set; }
+
+    /// <inheritdoc/>
+    protected internal override string TypeName() => !LazyPending && _becomes is not null ? _becomes : base.TypeName();
+
+    // PyTorch's _LazyNormBase.initialize_parameters: num_features from the input's dim 1.
+    private void InitializeLazy(Tensor input)
+    {
+        if (LazyModules.HasUninitialized(this))
+        {
+            LazyModules.RefusePartial(this, TypeName());
+            NumFeatures = input.Size(1);
+            using (Autograd.NoGrad())
+                foreach (var t in new[] { Weight, Bias, RunningMean, RunningVar })
+                    t?.Materialize([NumFeatures]);
+            ResetParameters();
+        }
+        LazyPending = false;
+    }
+
+    private protected override void BeforeLoadingState(IReadOnlyDictionary<string, Tensor> stateDict, string prefix)
+    {
+        if (!LazyPending || !LazyModules.HasUninitialized(this)) return;
+        LazyModules.MaterializeFrom(this, stateDict, prefix);
+        var known = new[] { Weight, Bias, RunningMean, RunningVar }.FirstOrDefault(t => t is not null && !t.IsLazy && t.NDim == 1);
+        if (known is not null) NumFeatures = known.Size(0);
+    }
+
+    /// <summary>The number of channels C (0 for a lazy batch norm before its first forward).</summary>
+    public int NumFeatures { get; private set; }
     /// <summary>Added to the variance before the square root.</summary>
     public double Eps { get; }
     /// <summary>The running-statistics update factor; null for a cumulative average.</summary>
@@ -82,6 +135,7 @@ public abstract class BatchNormBase : Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(input);
         CheckInputDim(input);
+        if (LazyPending) InitializeLazy(input);
         double factor = Momentum ?? 0.0;
         if (Training && TrackRunningStats && NumBatchesTracked is not null)
         {
@@ -99,46 +153,55 @@ public abstract class BatchNormBase : Module<Tensor, Tensor>
 }
 
 /// <summary>Batch normalisation of (N, C) or (N, C, L) inputs (<c>nn.BatchNorm1d</c>); see <see cref="BatchNormBase"/>.</summary>
-public sealed class BatchNorm1d : BatchNormBase
+public class BatchNorm1d : BatchNormBase
 {
     /// <summary>Creates the layer (<c>nn.BatchNorm1d(num_features, eps, momentum, affine, track_running_stats)</c>).</summary>
     public BatchNorm1d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType? dtype = null, Device? device = null)
         : base(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device) { }
 
+    private protected BatchNorm1d(LazyTag tag, double eps, double? momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device)
+        : base(tag, "LazyBatchNorm1d", eps, momentum, affine, trackRunningStats, dtype, device) { }
+
     /// <inheritdoc/>
     protected override void CheckInputDim(Tensor input)
     {
         if (input.NDim != 2 && input.NDim != 3)
-            throw new ArgumentException($"BatchNorm1d: expected 2D or 3D input (got {input.NDim}D input).");
+            throw new ArgumentException($"{TypeName()}: expected 2D or 3D input (got {input.NDim}D input).");
     }
 }
 
 /// <summary>Batch normalisation of (N, C, H, W) inputs (<c>nn.BatchNorm2d</c>); see <see cref="BatchNormBase"/>.</summary>
-public sealed class BatchNorm2d : BatchNormBase
+public class BatchNorm2d : BatchNormBase
 {
     /// <summary>Creates the layer (<c>nn.BatchNorm2d(num_features, eps, momentum, affine, track_running_stats)</c>).</summary>
     public BatchNorm2d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType? dtype = null, Device? device = null)
         : base(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device) { }
 
+    private protected BatchNorm2d(LazyTag tag, double eps, double? momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device)
+        : base(tag, "LazyBatchNorm2d", eps, momentum, affine, trackRunningStats, dtype, device) { }
+
     /// <inheritdoc/>
     protected override void CheckInputDim(Tensor input)
     {
         if (input.NDim != 4)
-            throw new ArgumentException($"BatchNorm2d: expected 4D input (got {input.NDim}D input).");
+            throw new ArgumentException($"{TypeName()}: expected 4D input (got {input.NDim}D input).");
     }
 }
 
 /// <summary>Batch normalisation of (N, C, D, H, W) inputs (<c>nn.BatchNorm3d</c>); see <see cref="BatchNormBase"/>.</summary>
-public sealed class BatchNorm3d : BatchNormBase
+public class BatchNorm3d : BatchNormBase
 {
     /// <summary>Creates the layer (<c>nn.BatchNorm3d(num_features, eps, momentum, affine, track_running_stats)</c>).</summary>
     public BatchNorm3d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType? dtype = null, Device? device = null)
         : base(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device) { }
 
+    private protected BatchNorm3d(LazyTag tag, double eps, double? momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device)
+        : base(tag, "LazyBatchNorm3d", eps, momentum, affine, trackRunningStats, dtype, device) { }
+
     /// <inheritdoc/>
     protected override void CheckInputDim(Tensor input)
     {
         if (input.NDim != 5)
-            throw new ArgumentException($"BatchNorm3d: expected 5D input (got {input.NDim}D input).");
+            throw new ArgumentException($"{TypeName()}: expected 5D input (got {input.NDim}D input).");
     }
 }

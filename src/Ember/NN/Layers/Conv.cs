@@ -5,7 +5,7 @@ namespace Ember.NN;
 /// Padding other than zeros (<c>paddingMode</c> reflect, replicate or circular) is applied with
 /// <see cref="F.Pad"/> before a convolution without padding, as PyTorch does.
 /// </summary>
-public sealed class Conv1d : ConvNd
+public class Conv1d : ConvNd
 {
     /// <summary>Creates the layer (<c>nn.Conv1d(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode)</c>).</summary>
     /// <exception cref="ArgumentException">Channels not divisible by groups, a bad size, an unknown padding mode, or "same" with a stride.</exception>
@@ -13,6 +13,13 @@ public sealed class Conv1d : ConvNd
         int groups = 1, bool bias = true, string paddingMode = "zeros", DType? dtype = null, Device? device = null)
         : base("Conv1d", false, inChannels, outChannels, [kernelSize], [stride], [(padding ?? 0).Mode is null ? (padding ?? 0).Size.First : 0],
             (padding ?? 0).Mode, [dilation], [0], groups, bias, paddingMode, dtype, device)
+    {
+    }
+
+    private protected Conv1d(LazyTag _, int outChannels, int kernelSize, int stride, ConvPadding? padding, int dilation,
+        int groups, bool bias, string paddingMode, DType? dtype, Device? device)
+        : base("LazyConv1d", false, 0, outChannels, [kernelSize], [stride], [(padding ?? 0).Mode is null ? (padding ?? 0).Size.First : 0],
+            (padding ?? 0).Mode, [dilation], [0], groups, bias, paddingMode, dtype, device, lazy: true)
     {
     }
 
@@ -30,7 +37,7 @@ public sealed class Conv1d : ConvNd
 /// Padding other than zeros (<c>paddingMode</c> reflect, replicate or circular) is applied with
 /// <see cref="F.Pad"/> before a convolution without padding, as PyTorch does.
 /// </summary>
-public sealed class Conv2d : ConvNd
+public class Conv2d : ConvNd
 {
     /// <summary>Creates the layer (<c>nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode)</c>).</summary>
     /// <exception cref="ArgumentException">Channels not divisible by groups, a bad size, an unknown padding mode, or "same" with a stride.</exception>
@@ -39,6 +46,14 @@ public sealed class Conv2d : ConvNd
         : base("Conv2d", false, inChannels, outChannels, kernelSize.ToArray(), (stride ?? 1).ToArray(),
             (padding ?? 0).Mode is null ? (padding ?? 0).Size.ToArray() : [0, 0], (padding ?? 0).Mode, (dilation ?? 1).ToArray(), [0, 0],
             groups, bias, paddingMode, dtype, device)
+    {
+    }
+
+    private protected Conv2d(LazyTag _, int outChannels, IntOrPair kernelSize, IntOrPair? stride, ConvPadding? padding,
+        IntOrPair? dilation, int groups, bool bias, string paddingMode, DType? dtype, Device? device)
+        : base("LazyConv2d", false, 0, outChannels, kernelSize.ToArray(), (stride ?? 1).ToArray(),
+            (padding ?? 0).Mode is null ? (padding ?? 0).Size.ToArray() : [0, 0], (padding ?? 0).Mode, (dilation ?? 1).ToArray(), [0, 0],
+            groups, bias, paddingMode, dtype, device, lazy: true)
     {
     }
 
@@ -51,3 +66,6 @@ public sealed class Conv2d : ConvNd
         return F.Conv2d(input, Weight, Bias, stride, pad, dilation, Groups);
     }
 }
+
+/// <summary>Selects the constructors the lazy layers use (uninitialized parameters, no draws).</summary>
+internal readonly struct LazyTag;

@@ -5,7 +5,7 @@ namespace Ember.NN;
 /// Padding other than zeros (<c>paddingMode</c> reflect, replicate or circular) is applied with
 /// <see cref="F.Pad"/> before a convolution without padding, as PyTorch does.
 /// </summary>
-public sealed class Conv3d : ConvNd
+public class Conv3d : ConvNd
 {
     /// <summary>Creates the layer (<c>nn.Conv3d(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode)</c>).</summary>
     /// <exception cref="ArgumentException">Channels not divisible by groups, a bad size, an unknown padding mode, or "same" with a stride.</exception>
@@ -14,6 +14,14 @@ public sealed class Conv3d : ConvNd
         : base("Conv3d", false, inChannels, outChannels, kernelSize.ToArray(), (stride ?? 1).ToArray(),
             (padding ?? 0).Mode is null ? (padding ?? 0).Size.ToArray() : [0, 0, 0], (padding ?? 0).Mode, (dilation ?? 1).ToArray(), [0, 0, 0],
             groups, bias, paddingMode, dtype, device)
+    {
+    }
+
+    private protected Conv3d(LazyTag _, int outChannels, IntOrTriple kernelSize, IntOrTriple? stride, ConvPadding3d? padding,
+        IntOrTriple? dilation, int groups, bool bias, string paddingMode, DType? dtype, Device? device)
+        : base("LazyConv3d", false, 0, outChannels, kernelSize.ToArray(), (stride ?? 1).ToArray(),
+            (padding ?? 0).Mode is null ? (padding ?? 0).Size.ToArray() : [0, 0, 0], (padding ?? 0).Mode, (dilation ?? 1).ToArray(), [0, 0, 0],
+            groups, bias, paddingMode, dtype, device, lazy: true)
     {
     }
 
@@ -30,7 +38,7 @@ public sealed class Conv3d : ConvNd
 }
 
 /// <summary>3-D transposed convolution over [N, C_in, D, H, W] or [C_in, D, H, W] (<c>nn.ConvTranspose3d</c>); see <see cref="F.ConvTranspose3d"/>.</summary>
-public sealed class ConvTranspose3d : ConvNd
+public class ConvTranspose3d : ConvNd
 {
     /// <summary>Creates the layer (<c>nn.ConvTranspose3d(in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation)</c>).</summary>
     /// <exception cref="ArgumentException">Channels not divisible by groups, a bad size, or a padding mode other than zeros.</exception>
@@ -39,6 +47,13 @@ public sealed class ConvTranspose3d : ConvNd
         DType? dtype = null, Device? device = null)
         : base("ConvTranspose3d", true, inChannels, outChannels, kernelSize.ToArray(), (stride ?? 1).ToArray(), (padding ?? 0).ToArray(), null,
             (dilation ?? 1).ToArray(), (outputPadding ?? 0).ToArray(), groups, bias, paddingMode, dtype, device)
+    {
+    }
+
+    private protected ConvTranspose3d(LazyTag _, int outChannels, IntOrTriple kernelSize, IntOrTriple? stride, IntOrTriple? padding,
+        IntOrTriple? outputPadding, int groups, bool bias, IntOrTriple? dilation, string paddingMode, DType? dtype, Device? device)
+        : base("LazyConvTranspose3d", true, 0, outChannels, kernelSize.ToArray(), (stride ?? 1).ToArray(), (padding ?? 0).ToArray(), null,
+            (dilation ?? 1).ToArray(), (outputPadding ?? 0).ToArray(), groups, bias, paddingMode, dtype, device, lazy: true)
     {
     }
 

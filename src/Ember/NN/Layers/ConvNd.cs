@@ -15,7 +15,7 @@ public abstract class ConvNd : Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">Channels not divisible by groups, a non-positive size, an unknown padding mode, or "same" with a stride.</exception>
     private protected ConvNd(string name, bool transposed, int inChannels, int outChannels, int[] kernelSize, int[] stride,
         int[] padding, string? paddingString, int[] dilation, int[] outputPadding, int groups, bool bias, string paddingMode,
-        DType? dtype, Device? device)
+        DType? dtype, Device? device, bool lazy = false)
     {
         ArgumentNullException.ThrowIfNull(paddingMode);
         if (groups <= 0) throw new ArgumentException($"{name}: groups must be a positive integer, but got groups={groups}");
@@ -32,14 +32,81 @@ public abstract class ConvNd : Module<Tensor, Tensor>
         InChannels = inChannels; OutChannels = outChannels; KernelSize = kernelSize; Stride = stride;
         Padding = padding; PaddingString = paddingString; Dilation = dilation; OutputPadding = outputPadding;
         Groups = groups; PaddingMode = paddingMode; Transposed = transposed;
-        int[] shape = transposed ? [inChannels, outChannels / groups, .. kernelSize] : [outChannels, inChannels / groups, .. kernelSize];
-        Weight = new Parameter(Tensor.Empty(shape, dtype, device));
+        if (lazy)
+        {
+            LazyPending = true;
+            _becomes = name[4..];
+            // The lazy convolutions: shapes wait for the first input (MaterializeLazy).
+            Weight = Uninitialized.Parameter(dtype: dtype, device: device);
+            Bias = bias ? Uninitialized.Parameter(dtype: dtype, device: device) : null;
+            return;
+        }
+        Weight = new Parameter(Tensor.Empty(WeightShape(), dtype, device));
         Bias = bias ? new Parameter(Tensor.Empty([outChannels], dtype, device)) : null;
         ResetParameters();
     }
 
-    /// <summary>Input channels.</summary>
-    [NotRegistered] public int InChannels { get; }
+    private readonly string? _becomes;   // a lazy convolution's PyTorch class after the first forward
+
+    /// <summary>True for a lazy convolution until its first forward.</summary>
+    private protected bool LazyPending { get; private set; }
+
+    /// <summary>A lazy convolution's first forward: materializes what no state dict gave a shape, then behaves as the plain layer.</summary>
+    private protected void InitializeLazy(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (!LazyPending) return;
+        string name = TypeName();
+        if (LazyModules.HasUninitialized(this))
+        {
+            LazyModules.RefusePartial(this, name);
+            MaterializeLazy(input, name);
+        }
+        LazyPending = false;
+    }
+
+    private protected override void BeforeLoadingState(IReadOnlyDictionary<string, Tensor> stateDict, string prefix)
+    {
+        if (!LazyPending || !LazyModules.HasUninitialized(this)) return;
+        LazyModules.MaterializeFrom(this, stateDict, prefix);
+        InChannelsFromWeight();
+    }
+
+    /// <inheritdoc/>
+    protected internal override string TypeName() => !LazyPending && _becomes is not null ? _becomes : base.TypeName();
+
+    private int[] WeightShape() => Transposed
+        ? [InChannels, OutChannels / Groups, .. KernelSize]
+        : [OutChannels, InChannels / Groups, .. KernelSize];
+
+    /// <summary>
+    /// The lazy convolutions' first forward (PyTorch's <c>_LazyConvXdMixin.initialize_parameters</c>):
+    /// <see cref="InChannels"/> from the input's channel dim, then the parameters' shapes and PyTorch's draws.
+    /// </summary>
+    private protected void MaterializeLazy(Tensor input, string name)
+    {
+        int nd = KernelSize.Length;
+        if (input.NDim != nd + 1 && input.NDim != nd + 2)
+            throw new ArgumentException($"{name}: expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got input of size: {input.Shape}");
+        int inChannels = input.Size(input.NDim == nd + 2 ? 1 : 0);
+        if (inChannels % Groups != 0)
+            throw new ArgumentException($"{name}: in_channels must be divisible by groups (in_channels={inChannels} from input of size {input.Shape}, groups={Groups})");
+        InChannels = inChannels;
+        using var _ = Autograd.NoGrad();
+        Weight.Materialize(WeightShape());
+        Bias?.Materialize([OutChannels]);
+        ResetParameters();
+    }
+
+    /// <summary>After a state dict materialized a lazy weight: <see cref="InChannels"/> from its shape.</summary>
+    private protected void InChannelsFromWeight()
+    {
+        if (Weight.IsLazy || Weight.NDim != KernelSize.Length + 2) return;
+        InChannels = Transposed ? Weight.Size(0) : Weight.Size(1) * Groups;
+    }
+
+    /// <summary>Input channels (0 for a lazy convolution before its first forward).</summary>
+    [NotRegistered] public int InChannels { get; private set; }
 
     /// <summary>Output channels.</summary>
     [NotRegistered] public int OutChannels { get; }

@@ -1,7 +1,7 @@
 namespace Ember.NN;
 
 /// <summary>1-D transposed convolution over [N, C_in, L] or [C_in, L] (<c>nn.ConvTranspose1d</c>); see <see cref="F.ConvTranspose1d"/>.</summary>
-public sealed class ConvTranspose1d : ConvNd
+public class ConvTranspose1d : ConvNd
 {
     /// <summary>Creates the layer (<c>nn.ConvTranspose1d(in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation)</c>).</summary>
     /// <exception cref="ArgumentException">Channels not divisible by groups, a bad size, or a padding mode other than zeros.</exception>
@@ -9,6 +9,13 @@ public sealed class ConvTranspose1d : ConvNd
         int groups = 1, bool bias = true, int dilation = 1, string paddingMode = "zeros", DType? dtype = null, Device? device = null)
         : base("ConvTranspose1d", true, inChannels, outChannels, [kernelSize], [stride], [padding], null, [dilation], [outputPadding],
             groups, bias, paddingMode, dtype, device)
+    {
+    }
+
+    private protected ConvTranspose1d(LazyTag _, int outChannels, int kernelSize, int stride, int padding, int outputPadding,
+        int groups, bool bias, int dilation, string paddingMode, DType? dtype, Device? device)
+        : base("LazyConvTranspose1d", true, 0, outChannels, [kernelSize], [stride], [padding], null, [dilation], [outputPadding],
+            groups, bias, paddingMode, dtype, device, lazy: true)
     {
     }
 
@@ -23,7 +30,7 @@ public sealed class ConvTranspose1d : ConvNd
 }
 
 /// <summary>2-D transposed convolution over [N, C_in, H, W] or [C_in, H, W] (<c>nn.ConvTranspose2d</c>); see <see cref="F.ConvTranspose2d"/>.</summary>
-public sealed class ConvTranspose2d : ConvNd
+public class ConvTranspose2d : ConvNd
 {
     /// <summary>Creates the layer (<c>nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation)</c>).</summary>
     /// <exception cref="ArgumentException">Channels not divisible by groups, a bad size, or a padding mode other than zeros.</exception>
@@ -32,6 +39,13 @@ public sealed class ConvTranspose2d : ConvNd
         DType? dtype = null, Device? device = null)
         : base("ConvTranspose2d", true, inChannels, outChannels, kernelSize.ToArray(), (stride ?? 1).ToArray(), (padding ?? 0).ToArray(), null,
             (dilation ?? 1).ToArray(), (outputPadding ?? 0).ToArray(), groups, bias, paddingMode, dtype, device)
+    {
+    }
+
+    private protected ConvTranspose2d(LazyTag _, int outChannels, IntOrPair kernelSize, IntOrPair? stride, IntOrPair? padding,
+        IntOrPair? outputPadding, int groups, bool bias, IntOrPair? dilation, string paddingMode, DType? dtype, Device? device)
+        : base("LazyConvTranspose2d", true, 0, outChannels, kernelSize.ToArray(), (stride ?? 1).ToArray(), (padding ?? 0).ToArray(), null,
+            (dilation ?? 1).ToArray(), (outputPadding ?? 0).ToArray(), groups, bias, paddingMode, dtype, device, lazy: true)
     {
     }
 

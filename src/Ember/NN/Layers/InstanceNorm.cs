@@ -38,8 +38,69 @@ public abstract class InstanceNormBase : Module<Tensor, Tensor>
         }
     }
 
-    /// <summary>The number of channels C (<c>num_features</c>).</summary>
-    public int NumFeatures { get; }
+    // The lazy instance norms': uninitialized parameters and running statistics until the first forward.
+    private protected InstanceNormBase(LazyTag _, string name, double eps, double momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device, int noBatchDim)
+    {
+        Eps = eps;
+        Momentum = momentum;
+        Affine = affine;
+        TrackRunningStats = trackRunningStats;
+        _noBatchDim = noBatchDim;
+        LazyPending = true;
+        _becomes = name[4..];
+        if (affine)
+        {
+            Weight = Uninitialized.Parameter(dtype: dtype, device: device);
+            Bias = Uninitialized.Parameter(dtype: dtype, device: device);
+        }
+        if (trackRunningStats)
+        {
+            RunningMean = Uninitialized.Buffer(dtype: dtype, device: device);
+            RunningVar = Uninitialized.Buffer(dtype: dtype, device: device);
+            NumBatchesTracked = Tensor.Zeros([], DType.Int64, device);
+        }
+    }
+
+    private readonly string? _becomes;   // a lazy instance norm's PyTorch class after the first forward
+
+    /// <summary>True for a lazy instance norm until its first forward.</summary>
+    private protected bool LazyPending { get; private set; }
+
+    /// <inheritdoc/>
+    protected internal override string TypeName() => !LazyPending && _becomes is not null ? _becomes : base.TypeName();
+
+    // PyTorch's _LazyNormBase.initialize_parameters, with num_features read from the channel dim (PyTorch
+    // reads dim 1, which for an unbatched input is a spatial size, and then fails).
+    private void InitializeLazy(Tensor input)
+    {
+        if (LazyModules.HasUninitialized(this))
+        {
+            LazyModules.RefusePartial(this, TypeName());
+            NumFeatures = input.Size(input.NDim - _noBatchDim);
+            using var _ = Autograd.NoGrad();
+            Weight?.Materialize([NumFeatures]);
+            Bias?.Materialize([NumFeatures]);
+            RunningMean?.Materialize([NumFeatures]);
+            RunningVar?.Materialize([NumFeatures]);
+            Weight?.Fill_(1);
+            Bias?.Zero_();
+            RunningMean?.Zero_();
+            RunningVar?.Fill_(1);
+            NumBatchesTracked?.Zero_();
+        }
+        LazyPending = false;
+    }
+
+    private protected override void BeforeLoadingState(IReadOnlyDictionary<string, Tensor> stateDict, string prefix)
+    {
+        if (!LazyPending || !LazyModules.HasUninitialized(this)) return;
+        LazyModules.MaterializeFrom(this, stateDict, prefix);
+        var known = new[] { Weight, Bias, RunningMean, RunningVar }.FirstOrDefault(t => t is not null && !t.IsLazy && t.NDim == 1);
+        if (known is not null) NumFeatures = known.Size(0);
+    }
+
+    /// <summary>The number of channels C (<c>num_features</c>; 0 for a lazy instance norm before its first forward).</summary>
+    public int NumFeatures { get; private set; }
     /// <summary>Added to the variance before the square root (<c>eps</c>).</summary>
     public double Eps { get; }
     /// <summary>The running-statistics update factor (<c>momentum</c>).</summary>
@@ -66,6 +127,7 @@ public abstract class InstanceNormBase : Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(input);
         if (input.NDim != _noBatchDim && input.NDim != _noBatchDim + 1)
             throw new ArgumentException($"{GetType().Name}: expected {_noBatchDim}D or {_noBatchDim + 1}D input (got {input.NDim}D input).", nameof(input));
+        if (LazyPending) InitializeLazy(input);
         int featureDim = input.NDim - _noBatchDim;
         if (input.Size(featureDim) != NumFeatures)
         {
@@ -85,13 +147,37 @@ public abstract class InstanceNormBase : Module<Tensor, Tensor>
 }
 
 /// <summary>Instance normalisation of [N, C, L] (or [C, L]) inputs (<c>nn.InstanceNorm1d</c>); see <see cref="InstanceNormBase"/>.</summary>
-public sealed class InstanceNorm1d(int numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = false, bool trackRunningStats = false, DType? dtype = null, Device? device = null)
-    : InstanceNormBase(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device, 2);
+public class InstanceNorm1d : InstanceNormBase
+{
+    /// <summary>Creates the layer (<c>nn.InstanceNorm1d(num_features, eps, momentum, affine, track_running_stats)</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="numFeatures"/> is negative.</exception>
+    public InstanceNorm1d(int numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = false, bool trackRunningStats = false, DType? dtype = null, Device? device = null)
+        : base(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device, 2) { }
+
+    private protected InstanceNorm1d(LazyTag tag, double eps, double momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device)
+        : base(tag, "LazyInstanceNorm1d", eps, momentum, affine, trackRunningStats, dtype, device, 2) { }
+}
 
 /// <summary>Instance normalisation of [N, C, H, W] (or [C, H, W]) inputs (<c>nn.InstanceNorm2d</c>); see <see cref="InstanceNormBase"/>.</summary>
-public sealed class InstanceNorm2d(int numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = false, bool trackRunningStats = false, DType? dtype = null, Device? device = null)
-    : InstanceNormBase(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device, 3);
+public class InstanceNorm2d : InstanceNormBase
+{
+    /// <summary>Creates the layer (<c>nn.InstanceNorm2d(num_features, eps, momentum, affine, track_running_stats)</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="numFeatures"/> is negative.</exception>
+    public InstanceNorm2d(int numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = false, bool trackRunningStats = false, DType? dtype = null, Device? device = null)
+        : base(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device, 3) { }
+
+    private protected InstanceNorm2d(LazyTag tag, double eps, double momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device)
+        : base(tag, "LazyInstanceNorm2d", eps, momentum, affine, trackRunningStats, dtype, device, 3) { }
+}
 
 /// <summary>Instance normalisation of [N, C, D, H, W] (or [C, D, H, W]) inputs (<c>nn.InstanceNorm3d</c>); see <see cref="InstanceNormBase"/>.</summary>
-public sealed class InstanceNorm3d(int numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = false, bool trackRunningStats = false, DType? dtype = null, Device? device = null)
-    : InstanceNormBase(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device, 4);
+public class InstanceNorm3d : InstanceNormBase
+{
+    /// <summary>Creates the layer (<c>nn.InstanceNorm3d(num_features, eps, momentum, affine, track_running_stats)</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="numFeatures"/> is negative.</exception>
+    public InstanceNorm3d(int numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = false, bool trackRunningStats = false, DType? dtype = null, Device? device = null)
+        : base(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device, 4) { }
+
+    private protected InstanceNorm3d(LazyTag tag, double eps, double momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device)
+        : base(tag, "LazyInstanceNorm3d", eps, momentum, affine, trackRunningStats, dtype, device, 4) { }
+}

@@ -5,7 +5,7 @@ namespace Ember.NN;
 /// weight and bias uniform in ±1/sqrt(in_features) (Kaiming-uniform with a = sqrt(5)), drawn from the
 /// default generator in PyTorch's order, so the same seed gives PyTorch's initial weights.
 /// </summary>
-public sealed class Linear : Module<Tensor, Tensor>
+public class Linear : Module<Tensor, Tensor>
 {
     /// <summary>Creates the layer (<c>nn.Linear(in_features, out_features, bias)</c>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is negative.</exception>
@@ -20,8 +20,18 @@ public sealed class Linear : Module<Tensor, Tensor>
         ResetParameters();
     }
 
-    /// <summary>The number of input features.</summary>
-    [NotRegistered] public int InFeatures { get; }
+    // LazyLinear's: uninitialized parameters, drawn at the first forward.
+    private protected Linear(int outFeatures, bool bias, DType? dtype, Device? device)
+    {
+        if (outFeatures < 0)
+            throw new ArgumentOutOfRangeException(nameof(outFeatures), $"LazyLinear: out_features must be non-negative, got {outFeatures}.");
+        OutFeatures = outFeatures;
+        Weight = Uninitialized.Parameter(dtype: dtype, device: device);
+        Bias = bias ? Uninitialized.Parameter(dtype: dtype, device: device) : null;
+    }
+
+    /// <summary>The number of input features (0 for a <see cref="LazyLinear"/> before its first forward).</summary>
+    [NotRegistered] public int InFeatures { get; private protected set; }
 
     /// <summary>The number of output features.</summary>
     [NotRegistered] public int OutFeatures { get; }
