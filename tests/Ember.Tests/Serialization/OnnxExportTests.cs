@@ -140,6 +140,37 @@ public sealed class OnnxExportTests : IDisposable
         Assert.ThrowsAny<OnnxRuntimeException>(() => RunOrt(path, Tensor.Randn(3, 1, 28, 28), out _));
     }
 
+    /// <summary>Ops beyond LeNet's: layer norm, a 3-d linear, transpose, squeeze/unsqueeze, cat, an in-place ReLU read afterwards, numbers in expressions, ReLU6, softmax.</summary>
+    private sealed class Mixer : Module<Tensor, Tensor>
+    {
+        private readonly LayerNorm norm = new(6);
+        private readonly Linear proj = new(6, 6);
+
+        public override Tensor Forward(Tensor input)
+        {
+            var h = proj.Call(norm.Call(input));                    // [batch, 5, 6]: MatMul + Add
+            var t = h.Transpose(1, 2).Unsqueeze(1).Squeeze(1);      // [batch, 6, 5]
+            var r = h * 2 - 1;
+            F.Relu(r, inplace: true);                               // later reads of r see the ReLU
+            var c = Tensor.Cat([r, F.Relu6(t.Transpose(1, 2) * 3)], 2);
+            return c.Softmax(-1) / 2;
+        }
+    }
+
+    [Fact]
+    public void LayerNormTransposesInPlaceOpsAndConstantsRunInOnnxRuntime()
+    {
+        Tensor.ManualSeed(4);
+        var net = new Mixer();
+        net.Eval();
+        string path = Path.Combine(_dir, "mixer.onnx");
+        Onnx.Export(net, Tensor.Randn(3, 5, 6), path, dynamicAxes: [DynamicDim.Batch]);
+        AssertOrtMatches(net, path, Tensor.Randn(3, 5, 6));
+        AssertOrtMatches(net, path, Tensor.Randn(8, 5, 6));
+        var ops = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph.Node.Select(n => n.OpType).ToHashSet();
+        Assert.Superset(new HashSet<string> { "LayerNormalization", "MatMul", "Transpose", "Unsqueeze", "Squeeze", "Relu", "Clip", "Concat", "Softmax", "Div" }, ops);
+    }
+
     private sealed class SumRows : Module<Tensor, Tensor>
     {
         private readonly Linear fc = new(4, 3);
