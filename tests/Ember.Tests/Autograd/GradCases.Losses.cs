@@ -30,5 +30,12 @@ public static partial class GradCases
             () => [R(7, 3, 4)]);
         yield return Case("CtcLoss", "blank 2, none, zero_infinity", x => F.CtcLoss(x[0].LogSoftmax(2), Tensor.From(new long[] { 1, 1, 0, 3, 1, 1, 1 }), new[] { 6, 5, 2 }, new[] { 2, 2, 3 }, blank: 2, reduction: Reduction.None, zeroInfinity: true),
             () => [R(6, 3, 4)]);
+        // Layer norm on CPU float tensors: one fused node (input, weight, bias), over one or two trailing dims.
+        yield return Case("LayerNorm", "weight and bias, last dim", x => F.LayerNorm(x[0], [5], x[1], x[2]),
+            () => [R(3, 5), R(5), R(5)], gradGrad: true);
+        yield return Case("LayerNorm", "two dims, no affine, non-contiguous", x => F.LayerNorm(x[0], [2, 3]),
+            () => [NonContig(Normal, 4, 2, 3)], gradGrad: true);
+        yield return Case("LayerNorm", "weight only", x => F.LayerNorm(x[0], [4], x[1], null, eps: 1e-3),
+            () => [R(2, 3, 4), R(4)], gradGrad: true);
     }
 }

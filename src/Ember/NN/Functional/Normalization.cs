@@ -96,6 +96,7 @@ public static partial class F
         foreach (var (t, n) in new[] { (weight, "weight"), (bias, "bias") })
             if (t is not null && !t.Shape.ToArray().AsSpan().SequenceEqual(normalizedShape))
                 throw new ArgumentException($"layer_norm: Expected {n} to be of same shape as normalized_shape, but got {n} of shape {t.Shape} and normalized_shape = [{string.Join(", ", normalizedShape)}].");
+        if (FusedLayerNormApplies(input, weight, bias)) return LayerNormFused(input, normalizedShape, weight, bias, eps);
         var axes = Enumerable.Range(input.NDim - k, k).ToArray();
         var mean = input.Mean(axes, keepDim: true);
         var variance = input.Var(axes, correction: 0, keepDim: true);
