@@ -4,48 +4,20 @@ namespace Ember.NN;
 /// During training, zeroes whole channels of (N, C, L) or (C, L) inputs with probability p and scales the rest
 /// by 1 / (1 - p) (<c>nn.Dropout1d</c>); in evaluation mode it returns its input. See <see cref="F.Dropout1d"/>.
 /// </summary>
-public sealed class Dropout1d : Module<Tensor, Tensor>
+public sealed class Dropout1d(double p = 0.5, bool inplace = false) : DropoutNd(p, inplace)
 {
-    /// <summary>Creates the layer (<c>nn.Dropout1d(p, inplace)</c>).</summary>
-    /// <exception cref="ArgumentException"><paramref name="p"/> is outside [0, 1].</exception>
-    public Dropout1d(double p = 0.5, bool inplace = false)
-    {
-        F.CheckDropoutP(p);
-        P = p;
-        Inplace = inplace;
-    }
-    /// <summary>The probability of dropping a channel.</summary>
-    public double P { get; }
-    /// <summary>Whether the input is overwritten.</summary>
-    public bool Inplace { get; }
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.Dropout1d(input, P, Training, Inplace);
-    /// <inheritdoc/>
-    public override string ExtraRepr() => $"p={PyRepr.Float(P)}, inplace={PyRepr.Bool(Inplace)}";
 }
 
 /// <summary>
 /// During training, zeroes whole channels of (N, C, D, H, W) or (C, D, H, W) inputs with probability p and
 /// scales the rest by 1 / (1 - p) (<c>nn.Dropout3d</c>); in evaluation mode it returns its input. See <see cref="F.Dropout3d"/>.
 /// </summary>
-public sealed class Dropout3d : Module<Tensor, Tensor>
+public sealed class Dropout3d(double p = 0.5, bool inplace = false) : DropoutNd(p, inplace)
 {
-    /// <summary>Creates the layer (<c>nn.Dropout3d(p, inplace)</c>).</summary>
-    /// <exception cref="ArgumentException"><paramref name="p"/> is outside [0, 1].</exception>
-    public Dropout3d(double p = 0.5, bool inplace = false)
-    {
-        F.CheckDropoutP(p);
-        P = p;
-        Inplace = inplace;
-    }
-    /// <summary>The probability of dropping a channel.</summary>
-    public double P { get; }
-    /// <summary>Whether the input is overwritten.</summary>
-    public bool Inplace { get; }
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.Dropout3d(input, P, Training, Inplace);
-    /// <inheritdoc/>
-    public override string ExtraRepr() => $"p={PyRepr.Float(P)}, inplace={PyRepr.Bool(Inplace)}";
 }
 
 /// <summary>
@@ -53,46 +25,18 @@ public sealed class Dropout3d : Module<Tensor, Tensor>
 /// and the result is scaled and shifted to keep zero mean and unit variance; in evaluation mode it returns its
 /// input. See <see cref="F.AlphaDropout"/>.
 /// </summary>
-public sealed class AlphaDropout : Module<Tensor, Tensor>
+public sealed class AlphaDropout(double p = 0.5, bool inplace = false) : DropoutNd(p, inplace)
 {
-    /// <summary>Creates the layer (<c>nn.AlphaDropout(p, inplace)</c>).</summary>
-    /// <exception cref="ArgumentException"><paramref name="p"/> is outside [0, 1].</exception>
-    public AlphaDropout(double p = 0.5, bool inplace = false)
-    {
-        F.CheckDropoutP(p);
-        P = p;
-        Inplace = inplace;
-    }
-    /// <summary>The probability of dropping an element.</summary>
-    public double P { get; }
-    /// <summary>Whether the input is overwritten.</summary>
-    public bool Inplace { get; }
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.AlphaDropout(input, P, Training, Inplace);
-    /// <inheritdoc/>
-    public override string ExtraRepr() => $"p={PyRepr.Float(P)}, inplace={PyRepr.Bool(Inplace)}";
 }
 
 /// <summary>
 /// During training, alpha dropout of whole channels (<c>nn.FeatureAlphaDropout</c>); in evaluation mode it
 /// returns its input. See <see cref="F.FeatureAlphaDropout"/>.
 /// </summary>
-public sealed class FeatureAlphaDropout : Module<Tensor, Tensor>
+public sealed class FeatureAlphaDropout(double p = 0.5, bool inplace = false) : DropoutNd(p, inplace)
 {
-    /// <summary>Creates the layer (<c>nn.FeatureAlphaDropout(p, inplace)</c>).</summary>
-    /// <exception cref="ArgumentException"><paramref name="p"/> is outside [0, 1].</exception>
-    public FeatureAlphaDropout(double p = 0.5, bool inplace = false)
-    {
-        F.CheckDropoutP(p);
-        P = p;
-        Inplace = inplace;
-    }
-    /// <summary>The probability of dropping a channel.</summary>
-    public double P { get; }
-    /// <summary>Whether the input is overwritten.</summary>
-    public bool Inplace { get; }
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => F.FeatureAlphaDropout(input, P, Training, Inplace);
-    /// <inheritdoc/>
-    public override string ExtraRepr() => $"p={PyRepr.Float(P)}, inplace={PyRepr.Bool(Inplace)}";
 }
