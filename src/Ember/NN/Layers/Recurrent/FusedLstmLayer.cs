@@ -65,8 +65,6 @@ internal static unsafe class FusedLstmLayer
         return (output, hN, cN);
     }
 
-    /// <summary>The step before step <paramref name="k"/> of the processing order, as a time index.</summary>
-    private static int TimeOf(int k, int steps, bool reverse) => reverse ? steps - 1 - k : k;
 
     /// <summary>
     /// How the batch's rows are split among threads: each chunk runs the whole recurrence for its own
@@ -115,7 +113,7 @@ internal static unsafe class FusedLstmLayer
         {
             for (int k = 0; k < steps; k++)
             {
-                int t = TimeOf(k, steps, reverse), tp = TimeOf(k - 1, steps, reverse);
+                int t = FusedLayers.TimeOf(k, steps, reverse), tp = FusedLayers.TimeOf(k - 1, steps, reverse);
                 if (k == 0) product.RunRows(a.H0, a.H0Off + r0 * hidden, hg, m);
                 else product.RunRows(a.Out, tp * rowH + r0 * hidden, hg, m);
                 ReadOnlySpan<T> cPrev = k == 0 ? a.C0.AsSpan(a.C0Off + r0 * hidden, mH) : a.Cells.AsSpan(tp * rowH + r0 * hidden, mH);
@@ -151,11 +149,7 @@ internal static unsafe class FusedLstmLayer
         if (ctx.NeedsGrad(3))
         {
             // The h each step multiplied W_hh by, in time order: h_{t-1} (forward) or h_{t+1} (reverse), h0 at the start.
-            Tensor hPrev = steps == 0 ? h0.Reshape(0, hidden)
-                : steps == 1 ? h0
-                : s.Reverse ? Tensor.Cat([output.Narrow(0, 1, steps - 1).Reshape((steps - 1) * batch, hidden), h0], 0)
-                : Tensor.Cat([h0, output.Narrow(0, 0, steps - 1).Reshape((steps - 1) * batch, hidden)], 0);
-            gW = gGates.T.MatMul(hPrev);
+            gW = gGates.T.MatMul(FusedLayers.PreviousStates(h0, output, steps, s.Reverse));
         }
         Tensor? gB = s.HasBias && ctx.NeedsGrad(4) ? gGates.Sum(0) : null;
         return [gGates, gh0, gc0, gW, gB];
@@ -204,7 +198,7 @@ internal static unsafe class FusedLstmLayer
             a.GcN.AsSpan(a.GcNOff + r0 * hidden, mH).CopyTo(dc);
             for (int k = steps - 1; k >= 0; k--)
             {
-                int t = TimeOf(k, steps, reverse), tp = TimeOf(k - 1, steps, reverse);
+                int t = FusedLayers.TimeOf(k, steps, reverse), tp = FusedLayers.TimeOf(k - 1, steps, reverse);
                 int h0 = t * rowH + r0 * hidden, g0 = t * rowG + r0 * g4;
                 TP.Add(a.GOut.AsSpan(a.GOutOff + h0, mH), dh.AsSpan(0, mH), dhStep);
                 ReadOnlySpan<T> cPrev = k == 0 ? a.C0.AsSpan(a.C0Off + r0 * hidden, mH) : a.Cells.AsSpan(a.CellsOff + tp * rowH + r0 * hidden, mH);
@@ -229,24 +223,14 @@ internal static unsafe class FusedLstmLayer
         var outputs = new Tensor[s.Steps];
         for (int k = 0; k < s.Steps; k++)
         {
-            int t = TimeOf(k, s.Steps, s.Reverse);
+            int t = FusedLayers.TimeOf(k, s.Steps, s.Reverse);
             (h, c) = FusedCells.LstmComposed(perStep[t], h.MatMul(hhT), c, b);
             outputs[t] = h;
         }
         Tensor output = s.Steps == 0 ? Tensor.Empty([0, batch, hidden], h0.DType, h0.Device) : Tensor.Stack(outputs, 0);
-        Tensor?[] inputs = [p, h0, c0, w, b];
-        var wanted = Enumerable.Range(0, inputs.Length).Where(i => inputs[i] is not null && ctx.NeedsGrad(i)).ToArray();
-        var grads = Autograd.Grad([output, h, c], wanted.Select(i => inputs[i]!).ToArray(), g, retainGraph: true, createGraph: true, allowUnused: true);
-        var result = new Tensor?[inputs.Length];
-        for (int j = 0; j < wanted.Length; j++) result[wanted[j]] = grads[j];
-        return result;
+        return FusedLayers.RecordedGrads(ctx, [p, h0, c0, w, b], [output, h, c], g);
     }
 
     private static T[] Arr<T>(Tensor t) where T : unmanaged => CpuBackend.Data<T>(t.Storage);
 
-    private static T[] Data<T>(Tensor t, out int offset) where T : unmanaged
-    {
-        offset = t.Layout.Offset;
-        return CpuBackend.Data<T>(t.Storage);
-    }
 }
