@@ -24,18 +24,7 @@ public abstract class InstanceNormBase : Module<Tensor, Tensor>
         Affine = affine;
         TrackRunningStats = trackRunningStats;
         _noBatchDim = noBatchDim;
-        var dt = dtype ?? DTypes.DefaultFloat;
-        if (affine)
-        {
-            Weight = new Parameter(Tensor.Ones([numFeatures], dt, device));
-            Bias = new Parameter(Tensor.Zeros([numFeatures], dt, device));
-        }
-        if (trackRunningStats)
-        {
-            RunningMean = Tensor.Zeros([numFeatures], dt, device);
-            RunningVar = Tensor.Ones([numFeatures], dt, device);
-            NumBatchesTracked = Tensor.Zeros([], DType.Int64, device);
-        }
+        (Weight, Bias, RunningMean, RunningVar, NumBatchesTracked) = NormTensors.Create(numFeatures, affine, trackRunningStats, dtype, device);
     }
 
     // The lazy instance norms': uninitialized parameters and running statistics until the first forward.
@@ -48,17 +37,7 @@ public abstract class InstanceNormBase : Module<Tensor, Tensor>
         _noBatchDim = noBatchDim;
         LazyPending = true;
         _becomes = name[4..];
-        if (affine)
-        {
-            Weight = Uninitialized.Parameter(dtype: dtype, device: device);
-            Bias = Uninitialized.Parameter(dtype: dtype, device: device);
-        }
-        if (trackRunningStats)
-        {
-            RunningMean = Uninitialized.Buffer(dtype: dtype, device: device);
-            RunningVar = Uninitialized.Buffer(dtype: dtype, device: device);
-            NumBatchesTracked = Tensor.Zeros([], DType.Int64, device);
-        }
+        (Weight, Bias, RunningMean, RunningVar, NumBatchesTracked) = NormTensors.CreateLazy(affine, trackRunningStats, dtype, device);
     }
 
     private readonly string? _becomes;   // a lazy instance norm's PyTorch class after the first forward
@@ -95,8 +74,7 @@ public abstract class InstanceNormBase : Module<Tensor, Tensor>
     {
         if (!LazyPending || !LazyModules.HasUninitialized(this)) return;
         LazyModules.MaterializeFrom(this, stateDict, prefix);
-        var known = new[] { Weight, Bias, RunningMean, RunningVar }.FirstOrDefault(t => t is not null && !t.IsLazy && t.NDim == 1);
-        if (known is not null) NumFeatures = known.Size(0);
+        if (NormTensors.LoadedFeatures(Weight, Bias, RunningMean, RunningVar) is int n) NumFeatures = n;
     }
 
     /// <summary>The number of channels C (<c>num_features</c>; 0 for a lazy instance norm before its first forward).</summary>
