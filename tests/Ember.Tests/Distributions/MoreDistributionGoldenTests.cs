@@ -37,14 +37,7 @@ public class MoreDistributionGoldenTests
 
     public static TheoryData<string> CaseNames => new(Cases.Keys);
 
-    private static readonly Tensor IcdfArgs = Tensor.From(new[] { 0.05, 0.3, 0.5, 0.9 });
-
-    private static (Distribution D, Tensor[] Leaves, string[] Names) Build(Golden g, string name)
-    {
-        var (names, build) = Cases[name];
-        var p = names.ToDictionary(n => n, n => g[$"{name}_{n}"].RequiresGrad_());
-        return (build(p), names.Select(n => p[n]).ToArray(), names);
-    }
+    private static (Distribution D, Tensor[] Leaves, string[] Names) Build(Golden g, string name) => DistributionGoldenChecks.Build(g, name, Cases[name]);
 
     [Theory]
     [MemberData(nameof(CaseNames))]
@@ -52,35 +45,7 @@ public class MoreDistributionGoldenTests
     {
         var g = Golden.Load("distributions_more");
         var (d, leaves, names) = Build(g, name);
-        var value = g[$"{name}_value"];
-        var quantities = new (string Tag, Func<Tensor> Get)[]
-        {
-            ("log_prob", () => d.LogProb(value)), ("entropy", d.Entropy), ("mean", () => d.Mean), ("variance", () => d.Variance),
-            ("cdf", () => d.Cdf(value)), ("icdf", () => d.Icdf(IcdfArgs)),
-        };
-        int checkedCount = 0;
-        foreach (var (tag, get) in quantities)
-        {
-            if (!g.Has($"{name}_{tag}")) continue;
-            checkedCount++;
-            var v = get();
-            try
-            {
-                TensorAssert.Close(g[$"{name}_{tag}"], v.Detach(), rtol: 1e-9, atol: 1e-10);
-                if (!v.RequiresGrad) continue;
-                var grads = Ember.Autograd.Grad([v.Sum()], leaves, retainGraph: true, allowUnused: true);
-                for (int i = 0; i < names.Length; i++)
-                {
-                    string key = $"{name}_{tag}_grad_{names[i]}";
-                    if (g.Has(key)) TensorAssert.Close(g[key], grads[i]!, rtol: 1e-8, atol: 1e-10);
-                }
-            }
-            catch (Exception e) when (e is not Xunit.Sdk.XunitException || true)
-            {
-                throw new Xunit.Sdk.XunitException($"{name}.{tag}: {e.Message}");
-            }
-        }
-        Assert.True(checkedCount >= 3);
+        Assert.True(DistributionGoldenChecks.ValuesAndGradients(g, name, d, leaves, names) >= 3);
     }
 
     [Theory]

@@ -31,20 +31,9 @@ public class RestDistributionGoldenTests
 
     public static TheoryData<string> CaseNames => new(Cases.Keys);
 
-    private static readonly Tensor IcdfArgs = Tensor.From(new[] { 0.05, 0.3, 0.5, 0.9 });
+    private static (Distribution D, Tensor[] Leaves, string[] Names) Build(Golden g, string name) => DistributionGoldenChecks.Build(g, name, Cases[name]);
 
-    private static (Distribution D, Tensor[] Leaves, string[] Names) Build(Golden g, string name)
-    {
-        var (names, build) = Cases[name];
-        var p = names.ToDictionary(n => n, n => g[$"{name}_{n}"].RequiresGrad_());
-        return (build(p), names.Select(n => p[n]).ToArray(), names);
-    }
-
-    private static void Check(string what, Action a)
-    {
-        try { a(); }
-        catch (Exception e) { throw new Xunit.Sdk.XunitException($"{what}: {e.Message}"); }
-    }
+    private static void Check(string what, Action a) => DistributionGoldenChecks.Check(what, a);
 
     [Theory]
     [MemberData(nameof(CaseNames))]
@@ -52,28 +41,7 @@ public class RestDistributionGoldenTests
     {
         var g = Golden.Load("distributions_rest");
         var (d, leaves, names) = Build(g, name);
-        var value = g[$"{name}_value"];
-        var quantities = new (string Tag, Func<Tensor> Get)[]
-        {
-            ("log_prob", () => d.LogProb(value)), ("entropy", d.Entropy), ("mean", () => d.Mean), ("variance", () => d.Variance),
-            ("cdf", () => d.Cdf(value)), ("icdf", () => d.Icdf(IcdfArgs)),
-        };
-        foreach (var (tag, get) in quantities)
-        {
-            if (!g.Has($"{name}_{tag}")) continue;
-            Check($"{name}.{tag}", () =>
-            {
-                var v = get();
-                TensorAssert.Close(g[$"{name}_{tag}"], v.Detach(), rtol: 1e-9, atol: 1e-10);
-                if (!v.RequiresGrad) return;
-                var grads = Ember.Autograd.Grad([v.Sum()], leaves, retainGraph: true, allowUnused: true);
-                for (int i = 0; i < names.Length; i++)
-                {
-                    string key = $"{name}_{tag}_grad_{names[i]}";
-                    if (g.Has(key)) TensorAssert.Close(g[key], grads[i]!, rtol: 1e-8, atol: 1e-10);
-                }
-            });
-        }
+        DistributionGoldenChecks.ValuesAndGradients(g, name, d, leaves, names);
     }
 
     [Theory]
