@@ -165,11 +165,7 @@ internal static class MultiheadAttentionMath
         return (Linear(query, m.QProjWeight!, Bias(0, e)), Linear(key, m.KProjWeight!, Bias(e, e)), Linear(value, m.VProjWeight!, Bias(2 * e, e)));
     }
 
-    private static Tensor Linear(Tensor x, Tensor w, Tensor? b)
-    {
-        var y = x.MatMul(w.T);
-        return b is null ? y : y + b;
-    }
+    private static Tensor Linear(Tensor x, Tensor w, Tensor? b) => F.Linear(x, w, b);
 
     // PyTorch 2's F._canonical_mask: a bool mask becomes 0 / −∞ of the query's dtype, a float mask is kept.
     private static Tensor? CanonicalMask(Tensor? mask, string name, DType dtype)
