@@ -262,6 +262,17 @@ public class AutogradSemanticsTests
         Assert.Equal("tensor([1., 4.], grad_fn=<MulBackward0>)", (x * x).ToString());
         Assert.Equal("<MulBackward0>", (x * x).GradFn!.ToString());
     }
+}
+
+/// <summary>
+/// Anomaly mode, alone: CI once (1 run in ~8, with the machine loaded) got a NaN report whose forward
+/// traceback lacked the test's frame; running it outside the parallel pool rules out interference from
+/// other tests while the cause is looked for (the failure message now shows the whole report).
+/// </summary>
+[Collection("Anomaly mode")]
+public class AnomalyModeTests
+{
+    private static Tensor Leaf(params double[] v) => Tensor.From(v).RequiresGrad_();
 
     [Fact]
     public void AnomalyModeNamesTheForwardCallThatProducedNaN()
@@ -271,7 +282,9 @@ public class AutogradSemanticsTests
         {
             var y = new NaNBackward().Apply(x);
             var ex = TensorAssert.Throws<InvalidOperationException>(() => y.Sum().Backward(), "Function 'NaNBackwardBackward' returned nan values in its 0th output", "Traceback of the forward call");
-            Assert.Contains(nameof(AnomalyModeNamesTheForwardCallThatProducedNaN), ex.Message);
+            // The whole message on failure: CI once (1 run in ~8, under load) got a message without this
+            // method's frame, and the truncated Assert.Contains output did not show why.
+            Assert.True(ex.Message.Contains(nameof(AnomalyModeNamesTheForwardCallThatProducedNaN), StringComparison.Ordinal), ex.Message);
         }
     }
 
@@ -281,3 +294,6 @@ public class AutogradSemanticsTests
         protected override Tensor?[] Backward(FunctionContext ctx, params Tensor[] g) => [g[0] * double.NaN];
     }
 }
+
+[CollectionDefinition("Anomaly mode", DisableParallelization = true)]
+public class AnomalyModeCollection;
