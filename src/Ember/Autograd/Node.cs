@@ -26,7 +26,29 @@ public abstract class Node
         Name = name;
         NumOutputs = numOutputs;
         SequenceNr = Interlocked.Increment(ref s_nextSequenceNr);
-        if (Autograd.IsAnomalyEnabled) CreationTrace = new StackTrace(2, true).ToString();
+        if (Autograd.IsAnomalyEnabled) CreationTrace = CallerTrace();
+    }
+
+    /// <summary>
+    /// The stack from the op that created the node: the frames of node constructors are dropped by what
+    /// they are, not by a fixed count, since Ember is built optimised and tiered compilation inlines the
+    /// constructor chain into the op once it is hot (a fixed skip of two frames then dropped the op and
+    /// its caller instead).
+    /// </summary>
+    private static string CallerTrace()
+    {
+        var frames = new StackTrace(1, true).GetFrames();
+        int first = 0;
+        while (first < frames.Length && IsNodeConstructor(frames[first])) first++;
+        return new StackTrace(frames[first..]).ToString();
+    }
+
+    private static readonly string[] NodeTypeNames = ["Ember.Graph.Node", "Ember.Graph.RuleNode", "Ember.FunctionNode", "Ember.Graph.AccumulateGrad", "Ember.Graph.CopySlices"];
+
+    private static bool IsNodeConstructor(StackFrame frame)
+    {
+        var m = DiagnosticMethodInfo.Create(frame);
+        return m is { Name: ".ctor" } && m.DeclaringTypeName is { } t && (Array.IndexOf(NodeTypeNames, t) >= 0 || t.StartsWith("Ember.Graph.CopySlices+", StringComparison.Ordinal));
     }
 
     /// <summary>The node's name, as PyTorch's (<c>MulBackward0</c>, <c>AccumulateGrad</c>).</summary>
