@@ -141,6 +141,9 @@ var items = new List<(string, Action)>
     ("cross_entropy fwd (no grad)", () => { using (Autograd.NoGrad()) F.CrossEntropy(logits, y); }),
     ("cross_entropy fwd+bwd", () => { var l = logits.Detach().RequiresGrad_(); F.CrossEntropy(l, y).Backward(); }),
     ("log_softmax fwd", () => { using (Autograd.NoGrad()) F.LogSoftmax(logits, 1); }),
+    ("ls log_softmax fwd+bwd(g)", () => { var l = logits.Detach().RequiresGrad_(); F.LogSoftmax(l, -1).Backward(g); }),
+    ("ls nll fwd+bwd on [700x10000]", () => { var lp = logits.Detach().RequiresGrad_(); nll.Call(lp, y).Backward(); }),
+    ("ls zeros [700x10000]", () => Tensor.Zeros(rows, V)),
     ("add [700x10000]+[10000]", () => logits.Add(dec.Bias!.Detach())),
     ("clone [700x10000]", () => logits.Clone()),
 };

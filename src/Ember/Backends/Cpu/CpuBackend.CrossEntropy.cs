@@ -3,9 +3,9 @@ using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Ember.Backends.Cpu;
 
-// Cross-entropy rows (see IBackend.CrossEntropyRows): per row a max, the exponentials' sum into a
-// scratch row, and a pick; the backward writes exp(x - max - lse)·g once and subtracts g at the
-// target. Rows are split across the worker team.
+// Cross-entropy rows (see IBackend.CrossEntropyRows): per row a max, the exponentials' sum through an
+// L1-sized scratch chunk (as log_softmax takes it), and a pick; the backward writes exp(x - max - lse)·g
+// once and subtracts g at the target. Rows are split across the worker team.
 internal sealed partial class CpuBackend
 {
     public void CrossEntropyRows(Storage x, Layout xl, Storage target, Layout tl, Storage nll, Storage stats)
@@ -31,23 +31,16 @@ internal sealed partial class CpuBackend
         if (rows == 0 || n == 0) return;
         void Rows(long from, long to)
         {
-            T[] tmp = System.Buffers.ArrayPool<T>.Shared.Rent(n);
-            try
+            Span<T> scratch = stackalloc T[RowChunk];
+            for (long i = from; i < to; i++)
             {
-                var e = tmp.AsSpan(0, n);
-                for (long i = from; i < to; i++)
-                {
-                    var row = x.AsSpan(xl.Offset + (int)i * n, n);
-                    T max = TP.Max(row);
-                    TP.Subtract(row, max, e);
-                    TP.Exp(e, e);
-                    T lse = T.Log(TP.Sum<T>(e));
-                    nll[i] = -((row[(int)t[tOff + i]] - max) - lse);
-                    stats[2 * i] = max;
-                    stats[2 * i + 1] = lse;
-                }
+                var row = x.AsSpan(xl.Offset + (int)i * n, n);
+                T max = TP.Max(row);
+                T lse = LogSumExpShifted<T>(row, max, scratch);
+                nll[i] = -((row[(int)t[tOff + i]] - max) - lse);
+                stats[2 * i] = max;
+                stats[2 * i + 1] = lse;
             }
-            finally { System.Buffers.ArrayPool<T>.Shared.Return(tmp); }
         }
         if (rows > 1 && (long)rows * n >= 1 << 15 && Threads.Count > 1) ParallelChunks(rows, Rows);
         else Rows(0, rows);
@@ -65,11 +58,16 @@ internal sealed partial class CpuBackend
                 var row = x.AsSpan(xl.Offset + (int)i * n, n);
                 var dr = d.AsSpan((int)i * n, n);
                 T gi = g[gOff + i];
-                // exp(log_softmax) as the composed backward takes it: ((x - max) - lse), then exp, then · g.
-                TP.Subtract(row, stats[2 * i], dr);
-                TP.Subtract(dr, stats[2 * i + 1], dr);
-                TP.Exp(dr, dr);
-                TP.Multiply(dr, gi, dr);
+                // exp(log_softmax) as the composed backward takes it: ((x - max) - lse), then exp, then · g,
+                // a chunk at a time while the chunk of dst is in L1.
+                for (int c = 0; c < n; c += RowChunk)
+                {
+                    int len = Math.Min(RowChunk, n - c);
+                    var dc = dr.Slice(c, len);
+                    TP.Subtract(row.Slice(c, len), stats[2 * i], dc);
+                    ExpShifted<T>(dc, stats[2 * i + 1], dc);
+                    TP.Multiply(dc, gi, dc);
+                }
                 int k = (int)t[tOff + i];
                 dr[k] = dr[k] - gi;
             }

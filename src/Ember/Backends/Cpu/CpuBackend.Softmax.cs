@@ -67,6 +67,7 @@ internal sealed partial class CpuBackend
         void Rows(long from, long to)
         {
             T[]? sums = m > 1 ? new T[m] : null;
+            Span<T> tmp = stackalloc T[RowChunk];
             double[]? acc = m > 1 && typeof(T) == typeof(float) ? new double[m] : null;
             for (long o = from; o < to; o++)
             {
@@ -76,10 +77,17 @@ internal sealed partial class CpuBackend
                 var ds = d.AsSpan(dl.Offset + block, n * m);
                 if (m == 1)
                 {
+                    // One streaming pass after the sum: exp(y)·s and g − that, a chunk at a time in an
+                    // L1-sized scratch, instead of three passes over the whole row of dst.
                     T s = SumOf(gs);
-                    TP.Exp(ys, ds);
-                    TP.Multiply(ds, s, ds);
-                    TP.Subtract(gs, ds, ds);
+                    for (int k = 0; k < n; k += RowChunk)
+                    {
+                        int len = Math.Min(RowChunk, n - k);
+                        var e = tmp[..len];
+                        ExpShifted<T>(ys.Slice(k, len), T.Zero, e);
+                        TP.Multiply(e, s, e);
+                        TP.Subtract(gs.Slice(k, len), e, ds.Slice(k, len));
+                    }
                     continue;
                 }
                 if (acc is not null)
@@ -112,23 +120,68 @@ internal sealed partial class CpuBackend
         return T.CreateTruncating(Kernels.ReduceMath.SumDouble(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(xs)));
     }
 
+    /// <summary>
+    /// Elements per chunk of a row's streaming passes: the chunk's scratch (4 KiB of float32, 8 KiB of
+    /// float64) stays in L1 while a row of a large vocabulary does not.
+    /// </summary>
+    internal const int RowChunk = 1024;
+
+    /// <summary>
+    /// log(sum(exp(x - max))) of one row: the shifted exponentials a chunk at a time in
+    /// <paramref name="scratch"/> (at least <see cref="RowChunk"/> long), summed chunk by chunk. Shared by
+    /// log_softmax and the fused cross-entropy, so the two round alike.
+    /// </summary>
+    internal static T LogSumExpShifted<T>(ReadOnlySpan<T> x, T max, Span<T> scratch) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+            return T.CreateTruncating(MathF.Log(Kernels.ShiftedExp.SumExp(AsFloats(x), float.CreateTruncating(max))));
+        T sum = T.Zero;
+        for (int k = 0; k < x.Length; k += RowChunk)
+        {
+            int len = Math.Min(RowChunk, x.Length - k);
+            var e = scratch[..len];
+            TP.Subtract(x.Slice(k, len), max, e);
+            TP.Exp(e, e);
+            sum += TP.Sum<T>(e);
+        }
+        return T.Log(sum);
+    }
+
+    /// <summary>exp(x - shift) into dst, where x - shift is at most 0: float32 by <see cref="Kernels.ShiftedExp"/>, float64 by TensorPrimitives.</summary>
+    internal static void ExpShifted<T>(ReadOnlySpan<T> x, T shift, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Kernels.ShiftedExp.Exp(AsFloats(x), float.CreateTruncating(shift), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dst));
+            return;
+        }
+        if (shift == T.Zero) TP.Exp(x, dst);
+        else { TP.Subtract(x, shift, dst); TP.Exp(dst, dst); }
+    }
+
+    private static ReadOnlySpan<float> AsFloats<T>(ReadOnlySpan<T> x) where T : unmanaged =>
+        System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x);
+
     private static void LastDim<T>(ReadOnlySpan<T> x, Span<T> d, bool log) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T max = TP.Max(x);
-        TP.Subtract(x, max, d);
         if (log)
         {
-            // d holds x - max; the exponentials go to a scratch row so d can keep it.
-            T[] tmp = System.Buffers.ArrayPool<T>.Shared.Rent(x.Length);
-            var e = tmp.AsSpan(0, x.Length);
-            TP.Exp(d, e);
-            T lse = T.Log(TP.Sum<T>(e));
-            System.Buffers.ArrayPool<T>.Shared.Return(tmp);
-            TP.Subtract(d, lse, d);
+            // Three reads of x and one write of d: the max, the exponentials' sum in L1-sized chunks,
+            // then (x - max) - lse a chunk at a time while the chunk of d is in L1.
+            Span<T> scratch = stackalloc T[RowChunk];
+            T lse = LogSumExpShifted(x, max, scratch);
+            for (int k = 0; k < x.Length; k += RowChunk)
+            {
+                int len = Math.Min(RowChunk, x.Length - k);
+                var dc = d.Slice(k, len);
+                TP.Subtract(x.Slice(k, len), max, dc);
+                TP.Subtract(dc, lse, dc);
+            }
         }
         else
         {
-            TP.Exp(d, d);
+            ExpShifted(x, max, d);
             T inv = T.One / TP.Sum<T>(d);
             TP.Multiply(d, inv, d);
         }
