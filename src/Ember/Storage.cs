@@ -8,6 +8,7 @@ namespace Ember;
 public abstract class Storage
 {
     private long _version;
+    private static long s_lastSerial;
 
     /// <summary>The element type.</summary>
     public DType DType { get; }
@@ -22,7 +23,16 @@ public abstract class Storage
     public long Version => Interlocked.Read(ref _version);
 
     /// <summary>Creates a storage description.</summary>
-    protected Storage(DType dtype, int length) { DType = dtype; Length = length; }
+    protected Storage(DType dtype, int length) { DType = dtype; Length = length; Serial = Interlocked.Increment(ref s_lastSerial); }
+
+    /// <summary>
+    /// Creation order of storages: the autograd engine tells a gradient made during its own pass (which
+    /// nothing outside the pass can hold) from one made before it (a saved tensor, a caller's tensor).
+    /// </summary>
+    internal long Serial { get; }
+
+    /// <summary>The serial of the latest storage created.</summary>
+    internal static long LastSerial => Interlocked.Read(ref s_lastSerial);
 
     internal void BumpVersion() => Interlocked.Increment(ref _version);
 }

@@ -11,7 +11,7 @@ public partial class Tensor
     {
         if (dtype == DType) return this;
         if (IsLazy) return new Tensor(new UninitializedStorage(dtype, Device), Layout);   // as PyTorch, an uninitialized tensor may change dtype
-        var r = Alloc(Layout.Shape, dtype, Device);
+        var r = Alloc(Layout.Shape, dtype, Device, uninitialized: true);
         Backend.Copy(Storage, Layout, r.Storage, r.Layout);
         if (dtype.IsFloatingPoint() && Autograd.Recording(this)) Derivatives.ToCopy.Record(r, [this]);
         return r;
@@ -54,7 +54,7 @@ public partial class Tensor
     /// <summary>A copy with its own storage, laid out contiguously (<c>x.clone()</c>).</summary>
     public Tensor Clone()
     {
-        var r = Alloc(Layout.Shape, DType, Device);
+        var r = Alloc(Layout.Shape, DType, Device, uninitialized: true);
         Backend.Copy(Storage, Layout, r.Storage, r.Layout);
         if (Autograd.Recording(this)) Derivatives.Clone.Record(r, [this]);
         return r;

@@ -33,7 +33,7 @@ public partial class Tensor
         for (int k = 0; k < self.Rank; k++)
             if (k != d && idx.Shape[k] > self.Shape[k])
                 throw new ArgumentException($"{op}: Size does not match at dimension {k} expected index {index.Shape} to be smaller than self {Shape} apart from dimension {d}.", nameof(index));
-        var result = Alloc(index.Layout.Shape, DType, Device);
+        var result = Alloc(index.Layout.Shape, DType, Device, uninitialized: true);
         if (result.Layout.NumElements > 0)
         {
             CheckIndexRange(index, idx, self.Shape[d], d, op);

@@ -79,7 +79,7 @@ public partial class Tensor
             throw new ArgumentException($"{op}: the sizes along dim {d} add up to {total}, more than a size can be (at most {int.MaxValue}); Ember's CPU storage holds at most {ShapeMath.MaxElements} elements per tensor.", nameof(tensors));
         shape[d] = (int)total;
         ShapeMath.Numel(shape, op);
-        var result = Alloc(shape, dtype, tensors[0].Device);
+        var result = Alloc(shape, dtype, tensors[0].Device, uninitialized: true);
         int at = 0;
         foreach (var t in tensors)
         {

@@ -33,7 +33,7 @@ public partial class Tensor
         foreach (int s in outShape)
             if (s < 0) throw new ArgumentException($"repeat: Trying to create tensor with negative dimension {s}: {Ember.Shape.Format(outShape)}.", nameof(repeats));
         ShapeMath.Numel(outShape, "repeat");
-        var result = Alloc(outShape, DType, Device);
+        var result = Alloc(outShape, DType, Device, uninitialized: true);
         if (result.Layout.NumElements == 0) return RecordRepeat(result, repeats);
         // Output dim i of size repeats[i]*size(i) is, row-major, [repeats[i], size(i)]: copy from a view
         // that is stride 0 over the repeat dims.
@@ -84,7 +84,7 @@ public partial class Tensor
             offset += (Layout.Shape[d] - 1) * strides[d];
             strides[d] = -strides[d];
         }
-        var result = Alloc(Layout.Shape, DType, Device);
+        var result = Alloc(Layout.Shape, DType, Device, uninitialized: true);
         Backend.Copy(Storage, new Layout(Layout.Shape, strides, offset), result.Storage, result.Layout);
         if (Autograd.Recording(this)) Derivatives.Flip.Record(result, [this], state: (int[])dims.Clone());
         return result;

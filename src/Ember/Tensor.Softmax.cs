@@ -36,7 +36,7 @@ public partial class Tensor
         if (!x.DType.IsFloatingPoint())
             throw new NotSupportedException($"{name}: \"{name}_lastdim_kernel_impl\" not implemented for {x.DType.TorchName()}; softmax needs a floating-point input (pass dtype: DType.Float32).");
         var src = x.Contiguous();
-        var r = Alloc(x.Layout.Shape, x.DType, x.Device);
+        var r = Alloc(x.Layout.Shape, x.DType, x.Device, uninitialized: true);
         Backend.Softmax(src.Storage, src.Layout, x.NDim == 0 ? 0 : axis, log, r.Storage, r.Layout);
         if (Autograd.Recording(x)) (log ? Derivatives.LogSoftmax : Derivatives.Softmax).Record(r, [x], saved: [r], state: axis);
         return r;
@@ -53,7 +53,7 @@ public partial class Tensor
     {
         var gc = g.Contiguous();
         var yc = y.Contiguous();
-        var r = Alloc(y.Layout.Shape, y.DType, y.Device);
+        var r = Alloc(y.Layout.Shape, y.DType, y.Device, uninitialized: true);
         y.Backend.LogSoftmaxBackward(yc.Storage, yc.Layout, gc.Storage, gc.Layout, y.NDim == 0 ? 0 : axis, r.Storage, r.Layout);
         return r;
     }

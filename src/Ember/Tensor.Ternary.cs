@@ -19,7 +19,7 @@ public partial class Tensor
         var ac = a.AsType(firstType ?? computeType);
         var bc = b.AsType(computeType);
         var cc = c.AsType(computeType);
-        var outT = Alloc(shape, computeType, a.Device);
+        var outT = Alloc(shape, computeType, a.Device, uninitialized: true);
         a.Backend.Ternary(op, ac.Storage, ac.Layout.BroadcastTo(shape), bc.Storage, bc.Layout.BroadcastTo(shape),
             cc.Storage, cc.Layout.BroadcastTo(shape), outT.Storage, outT.Layout, value);
         return outT;

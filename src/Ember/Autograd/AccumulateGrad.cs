@@ -13,18 +13,24 @@ internal sealed class AccumulateGrad : Node
 
     public Tensor Leaf { get; }
 
-    internal override Tensor?[] Apply(Tensor?[] gradOutputs)
+    internal override Tensor?[] Apply(Tensor?[] gradOutputs) => Apply(gradOutputs, owned: false);
+
+    /// <summary>
+    /// Adds the gradient into the leaf's <c>.grad</c>. <paramref name="owned"/>: the engine proved that
+    /// nothing else holds the gradient's storage, so a first gradient is adopted instead of copied.
+    /// </summary>
+    internal Tensor?[] Apply(Tensor?[] gradOutputs, bool owned)
     {
         var g = gradOutputs[0];
         if (g is null) return [];
         // Backward passes on other threads may reach this leaf at the same moment: the read, the
         // addition and the write-back are one step, or one of two additions is lost. Uncontended,
         // the lock costs next to nothing against the addition it guards.
-        lock (Leaf.GradGate) Accumulate(g);
+        lock (Leaf.GradGate) Accumulate(g, owned);
         return [];
     }
 
-    private void Accumulate(Tensor g)
+    private void Accumulate(Tensor g, bool owned)
     {
         var current = Leaf.Grad;
         if (Autograd.IsGradEnabled)
@@ -34,8 +40,10 @@ internal sealed class AccumulateGrad : Node
         }
         else if (current is null)
         {
-            // The incoming tensor may be shared with other parts of the graph or the caller: own a copy.
-            Leaf.Grad = g.Detach().Clone();
+            // The incoming tensor may be shared with other parts of the graph or the caller: own a copy,
+            // unless the engine proved it is this pass's alone. The leaf's own layout must be row-major
+            // too, as the copy would be.
+            Leaf.Grad = owned && Leaf.Layout.IsContiguous && g.DType == Leaf.DType ? g.Detach() : g.Detach().Clone();
         }
         else if (current.GradFn is null && current.Shape == g.Shape)
         {

@@ -36,6 +36,14 @@ internal static partial class Derivatives
     /// </summary>
     public static readonly Rule CrossEntropyRows = new("CrossEntropyRowsBackward", static (c, g) =>
         [NN.F.CrossEntropyRowsBackward(c.Saved(0), c.Saved(1), c.Saved(2), g[0])]);
+
+    /// <summary>
+    /// −y[i, t[i]] where y = log_softmax(x) along the last dim of an [N, C] x, recorded against x itself
+    /// (saved: y, t): log_softmax's backward of the pick's one-hot gradient, g[i]·(exp(y[i]) − onehot(t[i])),
+    /// in one pass (see F's LogSoftmaxPick).
+    /// </summary>
+    public static readonly Rule LogSoftmaxPick = new("LogSoftmaxPickBackward", static (c, g) =>
+        [NN.F.LogSoftmaxPickBackward(c.Saved(0), c.Saved(1), g[0])]);
 }
 
 internal static partial class Derivatives

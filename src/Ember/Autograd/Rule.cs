@@ -57,6 +57,9 @@ internal sealed class RuleNode : Node
     public Rule Rule { get; }
     internal object? State { get; set; }
 
+    /// <summary>True once a backward pass without retainGraph has freed what the node saved.</summary>
+    internal bool IsReleased => _released;
+
     internal void Save(ReadOnlySpan<Tensor> tensors, Tensor[] outputs, ReadOnlySpan<long?> versions = default)
     {
         if (tensors.IsEmpty) return;

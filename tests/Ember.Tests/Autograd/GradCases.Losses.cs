@@ -23,6 +23,14 @@ public static partial class GradCases
             () => [NonContig(Uniform(-2, 2), 3, 5)], gradGrad: true);
         yield return Case("CrossEntropyRows", "none, unbatched", x => F.CrossEntropy(x[0], Tensor.Scalar(4L, DType.Int64)),
             () => [U(-2, 2, 5)], gradGrad: true);
+        // nll_loss over a log_softmax along the class dim records one node against the logits.
+        yield return Case("LogSoftmaxPick", "mean", x => F.NllLoss(x[0].LogSoftmax(1), targets),
+            () => [U(-2, 2, 3, 5)], gradGrad: true);
+        yield return Case("LogSoftmaxPick", "sum, weight, ignore_index, log-probabilities used twice",
+            x => { var lp = x[0].LogSoftmax(-1); return F.NllLoss(lp, targets, Tensor.From([0.5, 1.0, 2.0, 1.5, 0.7]), ignoreIndex: 0, reduction: Reduction.Sum) + (lp * lp).Sum(); },
+            () => [U(-2, 2, 3, 5)], gradGrad: true);
+        yield return Case("LogSoftmaxPick", "none, unbatched", x => F.NllLoss(x[0].LogSoftmax(0), Tensor.Scalar(4L, DType.Int64), reduction: Reduction.None),
+            () => [U(-2, 2, 5)], gradGrad: true);
         // CTC's gradient is PyTorch's, exact only through a log_softmax (its exp(log_probs) term
         // cancels there), so the checked function takes logits.
         var ctcTargets = Tensor.From(new long[] { 1, 2, 2, 3, 1, 0, 3, 3, 0 }).View(3, 3);

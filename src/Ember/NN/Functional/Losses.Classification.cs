@@ -113,6 +113,11 @@ public static partial class F
             var negPicked = CrossEntropyRows(logp, safe);
             per = weight is null ? negPicked : negPicked * weight.Take(safe);
         }
+        else if (LogSoftmaxPickSource(logp, classDim) is { } source)
+        {
+            var negPicked = LogSoftmaxPick(logp, safe, source);
+            per = weight is null ? negPicked : negPicked * weight.Take(safe);
+        }
         else
         {
             var picked = logp.Gather(classDim, safe.Unsqueeze(classDim)).Squeeze(classDim);
