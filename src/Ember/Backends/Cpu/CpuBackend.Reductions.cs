@@ -107,7 +107,10 @@ internal sealed partial class CpuBackend
                     ForEachKept(oShape, oSrc, oDst, sl.Offset + c0, dl.Offset + c0, oi, oi + 1, (si, di) =>
                     {
                         acc.AsSpan().Fill(TK.Init);
-                        ForEachElement(rShape, rStr, si, (ri, index) => TK.Rows(acc, x.AsSpan(ri, acc.Length), index));
+                        if (typeof(TK) == typeof(SumF32K) && rShape.Length == 1)
+                            ReduceMath.AddWidenedRows(System.Runtime.CompilerServices.Unsafe.As<double[]>(acc), System.Runtime.CompilerServices.Unsafe.As<float[]>(x), si, rStr[0], rShape[0]);
+                        else
+                            ForEachElement(rShape, rStr, si, (ri, index) => TK.Rows(acc, x.AsSpan(ri, acc.Length), index));
                         for (int j = 0; j < acc.Length; j++) o[di + j] = TK.Finish(acc[j]);
                     });
                 }

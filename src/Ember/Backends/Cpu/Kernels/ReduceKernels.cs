@@ -1,5 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Ember.Backends.Cpu.Kernels;
@@ -111,6 +114,42 @@ internal static class ReduceMath
             }
         }
         for (; j < n; j++) acc[j] += xs[j];
+    }
+
+    /// <summary>
+    /// acc[j] += x[start + r·stride + j] for r in [0, rows), in float64 and in that order: four rows at a
+    /// time, each lane's four additions done in registers between one load and one store of the
+    /// accumulator, so every lane sees the additions of row-by-row <see cref="AddWidened"/> in the same
+    /// order (the same bits) with a quarter of its accumulator traffic, reading four rows as sequential
+    /// streams (a bias gradient's Σ over a [700, 10000] batch: 2.9 -> 1.0 ms at 2 threads; walking a strip
+    /// of columns down all the rows instead was 2 ms, its strided reads defeating the prefetcher).
+    /// </summary>
+    public static void AddWidenedRows(double[] acc, float[] x, int start, int stride, int rows)
+    {
+        int n = acc.Length, r = 0;
+        if (rows <= 0 || n == 0) return;
+        if ((long)start + (long)(rows - 1) * stride + n > x.Length) throw new ArgumentOutOfRangeException(nameof(rows));
+        if (Avx.IsSupported)
+        {
+            ref float xs = ref MemoryMarshal.GetArrayDataReference(x);
+            ref double a = ref MemoryMarshal.GetArrayDataReference(acc);
+            for (; r <= rows - 4; r += 4)
+            {
+                nint b0 = start + (nint)r * stride, b1 = b0 + stride, b2 = b1 + stride, b3 = b2 + stride;
+                int j = 0;
+                for (; j <= n - 4; j += 4)
+                {
+                    var s = Vector256.LoadUnsafe(ref a, (nuint)j);
+                    s += Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref xs, (nuint)(b0 + j)));
+                    s += Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref xs, (nuint)(b1 + j)));
+                    s += Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref xs, (nuint)(b2 + j)));
+                    s += Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref xs, (nuint)(b3 + j)));
+                    s.StoreUnsafe(ref a, (nuint)j);
+                }
+                for (; j < n; j++) acc[j] = (((acc[j] + x[b0 + j]) + x[b1 + j]) + x[b2 + j]) + x[b3 + j];
+            }
+        }
+        for (; r < rows; r++) AddWidened(acc, x.AsSpan(start + r * stride, n));
     }
 
     /// <summary>Pairwise (blocked) float64 sum: vectorised blocks combined in a binary tree to keep rounding error logarithmic.</summary>
