@@ -249,7 +249,7 @@ public class BufferPoolTests
     public void ManyFreshArraysDropFreeArraysOfLengthsNobodyAsksForAnyMore()
     {
         // A new workload: its arrays are all fresh, and the previous workload's free arrays would only
-        // sit beside them. After 16 MiB of fresh arrays the pool drops those of lengths not rented since
+        // sit beside them. After 4 MiB of fresh arrays the pool drops those of lengths not rented since
         // the last collection, so that collection can hand their memory to the new arrays.
         const int old = 123_521, fresh = (4 << 20) / sizeof(float) + 5;
         var dropped = DropTensorOf(old, 1f);

@@ -164,8 +164,8 @@ internal static class BufferPool
     /// The most pooled-size bytes handed out between two collections the pool asks for, whatever the
     /// live heap. Everything rented in an interval stays resident until the collection that ends it,
     /// and each length's need (and so the pool) is the count rented in one interval: an interval of
-    /// half a large live heap (half of a 2048 x 2048 product's operands, or of a language model's
-    /// weights) kept that much garbage and as much again in the pool, and carried over into the next
+    /// half a large live heap (half of a language model's weights, or of whatever the previous workload
+    /// left) kept that much garbage and as much again in the pool, and carried over into the next
     /// workload (a whole benchmark process peaked at 214 MiB; 175 MiB with this cap, see docs/performance.md).
     /// A full collection of a heap of float arrays costs about 0.7 ms here, so at 32 MiB the pool's
     /// collections stay under 1 % of the time of anything that fills 32 MiB (a language-model step:
@@ -177,8 +177,10 @@ internal static class BufferPool
     /// Counts the bytes handed out since the last full collection. Arrays come back only from a full
     /// collection (they live on the large-object heap, which only those examine), and the runtime, left
     /// to itself, runs one only after the heap has grown by hundreds of megabytes of fresh pages. So
-    /// after handing out <see cref="MinCollectBytes"/>, or half the live heap if that is more (keeping
-    /// the collector's share of the time bounded) but at most <see cref="MaxCollectBytes"/>, the pool asks for one. It does not wait for the
+    /// after handing out <see cref="MinCollectBytes"/>, or a quarter of the live heap if that is more (keeping
+    /// the collector's share of the time bounded) but at most <see cref="MaxCollectBytes"/>, the pool asks for one.
+    /// (Half the live heap, as it was, let a 2048 x 2048 product, whose operands and result are 48 MiB,
+    /// keep two spare 16 MiB results: 152 MiB peak RSS against 133 MiB with a quarter.) It does not wait for the
     /// leases' finalizers: they run on the finalizer thread, and waiting for them on a user's thread
     /// could deadlock against the user's own finalizers and locks. In a training loop they have
     /// handed the arrays back long before the next step asks (measured: misses only in the first
@@ -195,16 +197,21 @@ internal static class BufferPool
     /// <summary>
     /// Counts the bytes of fresh arrays since the last full collection. Many misses mean the working set
     /// changed (a new workload, a new batch size): the previous one's dead arrays and the pool's arrays
-    /// of lengths nobody rents any more are resident but useless. After <see cref="MinCollectBytes"/>
+    /// of lengths nobody rents any more are resident but useless. After <see cref="MissCollectBytes"/>
     /// of misses, free arrays of lengths not rented since the last collection are dropped and a collection
     /// is asked for at once, so the new arrays reuse that memory instead of adding fresh pages on top
-    /// (in a benchmark process, mlp_seed after a 2048 x 2048 product peaked 40 MiB above either alone).
-    /// In a steady loop misses are rare and this never runs.
+    /// (in a benchmark process, mlp_seed after a 2048 x 2048 product peaked 40 MiB above either alone;
+    /// 16 MiB above with a threshold of 16 MiB of misses, none with <see cref="MissCollectBytes"/>).
+    /// In a steady loop misses are rare and this seldom runs; a program's first step, all misses,
+    /// gets a collection every <see cref="MissCollectBytes"/>.
     /// </summary>
     private static void NoteMiss(long bytes)
     {
-        if (Interlocked.Add(ref _missedBytes, bytes) >= MinCollectBytes) Collect();
+        if (Interlocked.Add(ref _missedBytes, bytes) >= MissCollectBytes) Collect();
     }
+
+    /// <summary>Bytes of fresh (missed) arrays after which the pool collects at once (see <see cref="NoteMiss"/>).</summary>
+    public const long MissCollectBytes = 4L << 20;
 
     /// <summary>
     /// A full, blocking, non-compacting collection; then the next interval from the live heap. When at
@@ -215,13 +222,13 @@ internal static class BufferPool
     {
         long rented = Interlocked.Exchange(ref _rentedBytes, 0);
         long missed = Interlocked.Exchange(ref _missedBytes, 0);
-        if (missed >= MinCollectBytes || 2 * missed >= rented && missed > 0)
+        if (missed >= MissCollectBytes || 2 * missed >= rented && missed > 0)
             lock (Gate) EvictUntil(0, protectedGeneration: _generation);
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
         // The pool's own arrays survive every collection but are not the program's working set; counting
         // them would lengthen the interval, which raises the per-length need, which grows the pool.
         long live = GC.GetGCMemoryInfo(GCKind.FullBlocking).PromotedBytes - PooledBytes;
-        Volatile.Write(ref _collectAfterBytes, Math.Clamp(live / 2, MinCollectBytes, MaxCollectBytes));
+        Volatile.Write(ref _collectAfterBytes, Math.Clamp(live / 4, MinCollectBytes, MaxCollectBytes));
     }
 
     /// <summary>Called by a lease's finalizer: the array is unreachable; keep it if the working set and the budget allow.</summary>
@@ -338,7 +345,8 @@ internal static class BufferPool
         /// <summary>
         /// The most free arrays worth keeping: the most rents between two full collections over the window,
         /// plus a quarter and one, since collections the runtime starts on its own make some intervals short;
-        /// but never more than one interval of <paramref name="interval"/> bytes can rent, plus one. That
+        /// but never more than one interval of <paramref name="interval"/> bytes can rent (one for arrays of the
+        /// interval's size or more: a 2048 x 2048 product's 16 MiB results then cycle through two arrays, not three). That
         /// cap matters when the interval shrinks: a length rented a hundred times in the long interval
         /// left by a previous workload with a large heap would otherwise keep a hundred arrays for the
         /// whole window, and for arrays of many MiB the quarter and one alone are tens of MiB.
@@ -347,7 +355,7 @@ internal static class BufferPool
         {
             int n = Math.Max(Rents, _peak);
             if (n == 0) return 0;
-            long cap = interval / Bytes + 1;
+            long cap = Math.Max(1, (interval + Bytes - 1) / Bytes);
             return (int)Math.Min(n + n / 4 + 1, cap);
         }
         private int _peak;
