@@ -3,7 +3,7 @@ using Ember.Backends.Cpu;
 namespace Ember;
 
 /// <summary>
-/// The CPU buffer pool, which recycles the large arrays (64 KiB and up) of dead tensors: its budget,
+/// The CPU buffer pool, which recycles the large arrays (80 KiB and up: those on the large-object heap) of dead tensors: its budget,
 /// its figures, and a way to empty it (PyTorch's <c>torch.cuda.empty_cache()</c>,
 /// <c>memory_stats()</c> and <c>memory_reserved()</c> for its caching allocator).
 /// </summary>

@@ -168,6 +168,22 @@ public class MatMulShapeTests
     }
 
     [Theory]
+    [InlineData(DType.Float32, 64, 64, 64)]
+    [InlineData(DType.Float32, 128, 128, 128)]  // split between threads, each reading all of B in place
+    [InlineData(DType.Float32, 70, 90, 45)]     // a narrower last panel: packed, the others in place
+    [InlineData(DType.Float64, 50, 33, 40)]
+    public void SmallRowMajorBReadInPlaceGivesThePackedPathsBits(DType dt, int m, int k, int n)
+    {
+        var a = Random(dt, 5, m, k);
+        var b = Random(dt, 6, k, n);
+        var packed = Tensor.Mm(a, b.T.Contiguous().T); // a column-major B is always packed
+        var inPlace = Tensor.Mm(a, b);
+        if (dt == DType.Float32) Assert.Equal(packed.ToArray<float>(), inPlace.ToArray<float>());
+        else Assert.Equal(packed.ToArray<double>(), inPlace.ToArray<double>());
+        AssertMatchesReference(a, b, inPlace);
+    }
+
+    [Theory]
     [InlineData(DType.Float32)]
     [InlineData(DType.Float64)]
     public void ManySmallMatricesInParallelBatch(DType dt)

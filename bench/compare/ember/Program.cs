@@ -63,10 +63,12 @@ foreach (var (name, size) in runs)
     // Peak RSS per workload: VmHWM restarts from the current RSS, so what earlier workloads left
     // resident (the buffer pool's share included) counts toward this one's peak too.
     Harness.ResetPeakRss();
+    var pause0 = GC.GetTotalPauseDuration(); int gen2Before = GC.CollectionCount(2), gen0Before = GC.CollectionCount(0);
     var body = make(size);
     var (samples, iters) = Harness.Measure(body, reps, warmup, repTime);
     Harness.Emit(("framework", "ember"), ("workload", name), ("size", size), ("threads", threads),
-        ("iters", iters), ("sec_per_iter", samples), ("peak_rss_mib", Harness.PeakRssMiB()), ("rss_mib", Harness.RssMiB()), ("pool_mib", Memory.PooledBytes / 1048576.0),
+        ("iters", iters), ("sec_per_iter", samples), ("gc_pause_ms", (GC.GetTotalPauseDuration() - pause0).TotalMilliseconds),
+        ("gc_gen2", GC.CollectionCount(2) - gen2Before), ("gc_gen0", GC.CollectionCount(0) - gen0Before), ("peak_rss_mib", Harness.PeakRssMiB()), ("rss_mib", Harness.RssMiB()), ("pool_mib", Memory.PooledBytes / 1048576.0),
         ("pool_peak_mib", Memory.GetStats().PeakPooledBytes / 1048576.0), ("pool_hits", Memory.GetStats().Hits), ("pool_misses", Memory.GetStats().Misses),
         ("gc_committed_mib", GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0), ("gc_heap_mib", GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0), ("gc_frag_mib", GC.GetGCMemoryInfo().FragmentedBytes / 1048576.0), ("gc_promoted_mib", GC.GetGCMemoryInfo().PromotedBytes / 1048576.0), ("loh_mib", GC.GetGCMemoryInfo().GenerationInfo[3].SizeAfterBytes / 1048576.0), ("loh_frag_mib", GC.GetGCMemoryInfo().GenerationInfo[3].FragmentationAfterBytes / 1048576.0));
     Memory.ResetStats();

@@ -140,7 +140,8 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
         int kcMax = Math.Min(KC, k);
         int mcMax = Math.Min(MC, RoundUp(i1 - i0, MR));
         int ncMax = Math.Min(NC, RoundUp(j1 - j0, NR));
-        T[] bufB = ArrayPool<T>.Shared.Rent(p.BPrepacked ? 1 : kcMax * ncMax + AlignPad);
+        bool direct = ReadsBInPlace(p, k, j1 - j0);
+        T[] bufB = ArrayPool<T>.Shared.Rent(p.BPrepacked ? 1 : direct ? kcMax * NR + AlignPad : kcMax * ncMax + AlignPad);
         T[] bufA = ArrayPool<T>.Shared.Rent(kcMax * mcMax + AlignPad);
         try
         {
@@ -156,11 +157,19 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
                     {
                         int kcur = Math.Min(KC, k - pc);
                         T* packed = pb;
+                        T* inPlace = null;
                         if (p.BPrepacked) packed = b + PackedBBlock(k, jb, pc, Math.Min(NC, n - jb)) + (long)(js - jb) * kcur;
+                        else if (direct)
+                        {
+                            // Full panels are read where they are; a last, narrower one is packed (zero-padded) once here.
+                            inPlace = b + (long)pc * p.BRowStride + js;
+                            int tail = ncur % NR;
+                            if (tail != 0) Packing<T>.PackB(inPlace + (ncur - tail), p.BRowStride, 1, kcur, tail, NR, pb);
+                        }
                         else Packing<T>.PackB(b + (long)pc * p.BRowStride + (long)js * p.BColStride, p.BRowStride, p.BColStride, kcur, ncur, NR, pb);
                         bool acc = pc > 0;
                         for (int ic = i0; ic < i1; ic += MC)
-                            Block(a, packed, c, p, ic, Math.Min(MC, i1 - ic), js, pc, kcur, ncur, acc, pa, pc + kcur == k ? bias : null);
+                            Block(a, packed, inPlace, c, p, ic, Math.Min(MC, i1 - ic), js, pc, kcur, ncur, acc, pa, pc + kcur == k ? bias : null);
                     }
                 }
             }
@@ -172,25 +181,45 @@ internal static unsafe class Gemm<T> where T : unmanaged, INumber<T>
         }
     }
 
+    /// <summary>Bytes of B (its rows [0, k) x the columns one thread computes) up to which a row-major B is read in place.</summary>
+    public const int InPlaceBBytes = 64 * 1024;
+
+    /// <summary>
+    /// Whether the GEMM reads B where it is instead of packing it: B row-major (unit column stride) and
+    /// small, as in a 64 x 64 or 128 x 128 product. Such a B stays in L1/L2 while every tile of C sweeps
+    /// it, so the kernel loses nothing reading its rows at their stride, and packing it was pure
+    /// overhead: as many element copies as a 64 x 64 product has multiply-adds per row of C, and at
+    /// two threads each thread packed all of B for half of the product. Results are the same bits
+    /// either way: the same kernel sums the same products in the same order.
+    /// </summary>
+    internal static bool ReadsBInPlace(GemmProblem p, int k, int columns) =>
+        !p.BPrepacked && p.BColStride == 1 && (long)k * columns * sizeof(T) <= InPlaceBBytes;
+
     /// <summary>
     /// Packs rows [ic, ic+mc) of the current K slice of A into <paramref name="pa"/> and multiplies them by
-    /// the packed B block; on the last K slice, <paramref name="bias"/> (when not null) is added to each
-    /// finished tile while it is still in L1.
+    /// the B block: packed panels at <paramref name="packedB"/>, or, when <paramref name="inPlaceB"/> is not
+    /// null, B's own rows there (full panels) with the last, narrower panel packed at <paramref name="packedB"/>.
+    /// On the last K slice, <paramref name="bias"/> (when not null) is added to each finished tile while
+    /// it is still in L1.
     /// </summary>
-    private static void Block(T* a, T* packedB, T* c, GemmProblem p, int ic, int mc, int jc, int pc, int kc, int nc, bool acc, T* pa, T* bias)
+    private static void Block(T* a, T* packedB, T* inPlaceB, T* c, GemmProblem p, int ic, int mc, int jc, int pc, int kc, int nc, bool acc, T* pa, T* bias)
     {
         Packing<T>.PackA(a + (long)ic * p.ARowStride + (long)pc * p.AColStride, p.ARowStride, p.AColStride, mc, kc, MR, pa);
         int nr = NR, mr = MR;
         for (int jr = 0; jr < nc; jr += nr)
         {
             int ncols = Math.Min(nr, nc - jr);
-            T* bp = packedB + (long)jr * kc;
+            T* bp;
+            int ldb = nr;
+            if (inPlaceB == null) bp = packedB + (long)jr * kc;
+            else if (ncols == nr) { bp = inPlaceB + jr; ldb = p.BRowStride; }
+            else bp = packedB;
             T* cCol = c + (long)(jc + jr) * p.CColStride;
             for (int ir = 0; ir < mc; ir += mr)
             {
                 int nrows = Math.Min(mr, mc - ir);
                 T* cTile = cCol + (long)(ic + ir) * p.CRowStride;
-                MicroKernel<T>.Run(kc, pa + (long)ir * kc, bp, cTile, p.CRowStride, p.CColStride, nrows, ncols, acc);
+                MicroKernel<T>.Run(kc, pa + (long)ir * kc, bp, ldb, cTile, p.CRowStride, p.CColStride, nrows, ncols, acc);
                 if (bias != null) AddBias(cTile, p.CRowStride, p.CColStride, nrows, ncols, bias + jc + jr);
             }
         }

@@ -29,19 +29,21 @@ internal static unsafe class MicroKernel<T> where T : unmanaged, INumber<T>
     public static bool Vectorized => Vector256.IsHardwareAccelerated;
 
     /// <summary>
-    /// C[0..mr, 0..nr] (=|+=) Ap · Bp over <paramref name="kc"/> steps. <paramref name="c"/> has row
+    /// C[0..mr, 0..nr] (=|+=) Ap · Bp over <paramref name="kc"/> steps. Row p of B's panel (its
+    /// <see cref="NR"/> columns) starts at <paramref name="bp"/> + p·<paramref name="ldb"/>: <see cref="NR"/>
+    /// for a packed panel, the row stride for a row-major B read in place. <paramref name="c"/> has row
     /// stride <paramref name="rs"/> and column stride <paramref name="cs"/>; only the valid
     /// <paramref name="mr"/> x <paramref name="nr"/> corner is written.
     /// </summary>
-    public static void Run(int kc, T* ap, T* bp, T* c, int rs, int cs, int mr, int nr, bool accumulate)
+    public static void Run(int kc, T* ap, T* bp, int ldb, T* c, int rs, int cs, int mr, int nr, bool accumulate)
     {
-        if (Wide) MicroKernel512<T>.Run(kc, ap, bp, c, rs, cs, mr, nr, accumulate);
-        else if (Vectorized) RunVector(kc, ap, bp, c, rs, cs, mr, nr, accumulate);
-        else RunScalar(kc, ap, bp, c, rs, cs, mr, nr, accumulate);
+        if (Wide) MicroKernel512<T>.Run(kc, ap, bp, ldb, c, rs, cs, mr, nr, accumulate);
+        else if (Vectorized) RunVector(kc, ap, bp, ldb, c, rs, cs, mr, nr, accumulate);
+        else RunScalar(kc, ap, bp, ldb, c, rs, cs, mr, nr, accumulate);
     }
 
     /// <summary>The 6 x 2-vector AVX2 kernel (internal so that tests reach it on AVX-512 machines too).</summary>
-    internal static void RunVector(int kc, T* ap, T* bp, T* c, int rs, int cs, int mr, int nr, bool accumulate)
+    internal static void RunVector(int kc, T* ap, T* bp, int ldb, T* c, int rs, int cs, int mr, int nr, bool accumulate)
     {
         int w = Vector256<T>.Count;
         if (accumulate && cs == 1 && Sse.IsSupported)
@@ -68,7 +70,7 @@ internal static unsafe class MicroKernel<T> where T : unmanaged, INumber<T>
             a = Vector256.Create(ap[4]); c40 = Simd.Fma(a, b0, c40); c41 = Simd.Fma(a, b1, c41);
             a = Vector256.Create(ap[5]); c50 = Simd.Fma(a, b0, c50); c51 = Simd.Fma(a, b1, c51);
             ap += MR256;
-            bp += 2 * w;
+            bp += ldb;
         }
         if (mr == MR256 && nr == 2 * w && cs == 1)
         {
@@ -104,7 +106,7 @@ internal static unsafe class MicroKernel<T> where T : unmanaged, INumber<T>
         v1.Store(c + w);
     }
 
-    private static void RunScalar(int kc, T* ap, T* bp, T* c, int rs, int cs, int mr, int nr, bool accumulate)
+    private static void RunScalar(int kc, T* ap, T* bp, int ldb, T* c, int rs, int cs, int mr, int nr, bool accumulate)
     {
         int nrFull = NR;
         T* tile = stackalloc T[MR * 16];
@@ -118,7 +120,7 @@ internal static unsafe class MicroKernel<T> where T : unmanaged, INumber<T>
                 for (int j = 0; j < nrFull; j++) t[j] += a * bp[j];
             }
             ap += MR;
-            bp += nrFull;
+            bp += ldb;
         }
         WriteTile(tile, nrFull, c, rs, cs, mr, nr, accumulate);
     }

@@ -24,7 +24,7 @@ internal static unsafe class MicroKernel512<T> where T : unmanaged, INumber<T>
     public static bool Supported => Avx512F.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
 
     /// <summary>C[0..mr, 0..nr] (=|+=) Ap · Bp over <paramref name="kc"/> steps; see <see cref="MicroKernel{T}.Run"/>.</summary>
-    public static void Run(int kc, T* ap, T* bp, T* c, int rs, int cs, int mr, int nr, bool accumulate)
+    public static void Run(int kc, T* ap, T* bp, int ldb, T* c, int rs, int cs, int mr, int nr, bool accumulate)
     {
         int w = Vector512<T>.Count;
         if (accumulate && cs == 1)
@@ -60,7 +60,7 @@ internal static unsafe class MicroKernel512<T> where T : unmanaged, INumber<T>
             a = Vector512.Create(ap[10]); c100 = Simd.Fma(a, b0, c100); c101 = Simd.Fma(a, b1, c101);
             a = Vector512.Create(ap[11]); c110 = Simd.Fma(a, b0, c110); c111 = Simd.Fma(a, b1, c111);
             ap += MR;
-            bp += 2 * w;
+            bp += ldb;
         }
         if (mr == MR && nr == 2 * w && cs == 1)
         {
