@@ -33,11 +33,14 @@ public static partial class Onnx
     public static OnnxModule Load(string path, long maxBytes = DefaultMaxModelBytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new FileNotFoundException($"Onnx.Load: no file {path}.", path);
-        if (info.Length > maxBytes)
-            throw new InvalidDataException($"Onnx.Load: {path} has {info.Length} bytes, more than the limit of {maxBytes} (maxBytes).");
-        var bytes = File.ReadAllBytes(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Onnx.Load: no file {path}.", path);
+        byte[] bytes;
+        using (var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+        {
+            if (f.Length > maxBytes)
+                throw new InvalidDataException($"Onnx.Load: {path} has {f.Length} bytes, more than the limit of {maxBytes} (maxBytes).");
+            bytes = ReadBounded(f, maxBytes, path);
+        }
         return new OnnxModule(OnnxProgram.Read(bytes, Path.GetDirectoryName(Path.GetFullPath(path))));
     }
 
@@ -46,16 +49,23 @@ public static partial class Onnx
     public static OnnxModule Load(Stream stream, long maxBytes = DefaultMaxModelBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        return Load(ReadBounded(stream, maxBytes, "the stream"));
+    }
+
+    // Reads to the end in chunks, never holding more than maxBytes: a file that grows while being read, or an
+    // endless stream, is refused rather than buffered.
+    private static byte[] ReadBounded(Stream stream, long maxBytes, string what)
+    {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
         while ((read = stream.Read(chunk)) > 0)
         {
             if (buffer.Length + read > maxBytes)
-                throw new InvalidDataException($"Onnx.Load: the stream holds more than the limit of {maxBytes} bytes (maxBytes).");
+                throw new InvalidDataException($"Onnx.Load: {what} holds more than the limit of {maxBytes} bytes (maxBytes).");
             buffer.Write(chunk, 0, read);
         }
-        return Load(buffer.ToArray());
+        return buffer.ToArray();
     }
 
     /// <summary>Loads an ONNX model from its bytes; external tensor data is refused.</summary>
