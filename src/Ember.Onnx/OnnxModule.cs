@@ -125,7 +125,7 @@ public sealed class OnnxModule : Module<Tensor, Tensor>
             {
                 outs = step.Kernel(args);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException or OverflowException or KeyNotFoundException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException or ArithmeticException or KeyNotFoundException)
             {
                 throw new InvalidOperationException($"OnnxModule: {step.Label} failed on inputs of shapes {Shapes(args)}: {e.Message}", e);
             }

@@ -106,9 +106,6 @@ internal sealed class NodeContext
 
     internal TensorProto? TensorAttribute(string name) => Get(name, AttrType.Tensor)?.T;
 
-    /// <summary>The attributes the node has, for refusing those a converter does not implement.</summary>
-    internal IEnumerable<string> AttributeNames => _attributes.Keys;
-
     /// <summary>Refuses any attribute outside <paramref name="known"/>: an unknown one may change what the op computes.</summary>
     internal void Known(params string[] known)
     {

@@ -255,5 +255,18 @@ public sealed class OnnxHardeningTests : IDisposable
         var model = Onnx.Load(m.ToByteArray());
         var e = Assert.Throws<InvalidOperationException>(() => model.Call(Tensor.Ones(2, 4)));
         Assert.Contains("node 'bad_reshape' (Reshape) failed", e.Message, StringComparison.Ordinal);
+
+        // Integer division by zero (ONNX leaves it undefined; Ember refuses it) is a failed node too.
+        var div = Tiny();
+        div.Graph.Initializer.Clear();
+        var zero = new TensorProto { Name = "zero", DataType = (int)TensorProto.Types.DataType.Int64 };
+        zero.Int64Data.Add(0);
+        div.Graph.Initializer.Add(zero);
+        div.Graph.Input[0].Type.TensorType.ElemType = (int)TensorProto.Types.DataType.Int64;
+        div.Graph.Node.Clear();
+        div.Graph.Node.Add(Node("Div", ["x", "zero"], ["y"], "int_div"));
+        var divModel = Onnx.Load(div.ToByteArray());
+        e = Assert.Throws<InvalidOperationException>(() => divModel.Call(Tensor.Ones([2, 4], DType.Int64)));
+        Assert.Contains("node 'int_div' (Div) failed", e.Message, StringComparison.Ordinal);
     }
 }
