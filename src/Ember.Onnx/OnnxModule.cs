@@ -28,12 +28,13 @@ public sealed class OnnxModule : Module<Tensor, Tensor>
         var names = program.Initializers.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var scopes = new Dictionary<string, Module>(StringComparer.Ordinal) { [""] = this };
         var taken = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (name, value, isBuffer, slot) in program.Initializers)
+        // Dotted names first, so the submodules exist before a flattened name is checked against them.
+        foreach (var (name, value, isBuffer, slot) in program.Initializers.OrderBy(i => IsPath(i.Name, names) ? 0 : 1))
         {
             // "conv1.weight" becomes parameter "weight" of a submodule "conv1", so the state-dict key is the ONNX name;
             // a name that cannot be a dotted path (empty parts, or a prefix of another name) is kept flat with '_' for '.'.
             var parts = name.Split('.');
-            bool dotted = parts.Length > 1 && parts.All(p => p.Length > 0) && !Prefixes(name).Any(names.Contains);
+            bool dotted = IsPath(name, names);
             string key;
             Module owner;
             if (dotted)
@@ -53,6 +54,12 @@ public sealed class OnnxModule : Module<Tensor, Tensor>
             else owner.RegisterParameter(parts[^1], new Parameter(value, requiresGrad: true));
             _stateKeyOfSlot[slot] = key;
         }
+    }
+
+    private static bool IsPath(string name, HashSet<string> names)
+    {
+        var parts = name.Split('.');
+        return parts.Length > 1 && parts.All(p => p.Length > 0) && !Prefixes(name).Any(names.Contains);
     }
 
     private static IEnumerable<string> Prefixes(string name)

@@ -230,6 +230,34 @@ public sealed class OnnxHardeningTests : IDisposable
     }
 
     [Fact]
+    public void AwkwardInitializerNamesBecomeStateDictKeys()
+    {
+        // Dotted names become submodules; names that cannot be paths (empty parts, a prefix of another name) stay flat.
+        var m = Tiny();
+        m.Graph.Node.Clear();
+        var names = new[] { "x.", "x_.w", "a", "a.b", "onnx::MatMul_7", "c.d.e" };
+        string last = "x";
+        foreach (var (n, i) in names.Select((n, i) => (n, i)))
+        {
+            var t = new TensorProto { Name = n, DataType = (int)TensorProto.Types.DataType.Float };
+            t.FloatData.Add(i);
+            m.Graph.Initializer.Add(t);
+            string next = i == names.Length - 1 ? "h" : "s" + i;
+            m.Graph.Node.Add(Node("Add", [last, n], [next]));
+            last = next;
+        }
+        m.Graph.Node.Add(Node("MatMul", ["h", "W"], ["y"]));
+        var model = Onnx.Load(m.ToByteArray());
+        var keys = model.StateDict().Keys.ToHashSet();
+        foreach (var k in new[] { "x.", "x_.w", "a", "a.b", "onnx::MatMul_7", "c.d.e", "W" })
+            Assert.True(keys.Contains(k) || keys.Contains(k.Replace('.', '_')) || keys.Contains(k.Replace('.', '_') + "_"), $"'{k}' is missing from {string.Join(", ", keys)}");
+        Assert.Contains("c.d.e", keys);
+        Assert.Contains("x_.w", keys);
+        var x = Tensor.Ones(2, 4);
+        Assert.Equal([2, 3], model.Call(x).Shape.ToArray());
+    }
+
+    [Fact]
     public void FilesOverTheSizeLimitAreRefusedBeforeTheyAreRead()
     {
         string p = Path.Combine(_dir, "tiny.onnx");
