@@ -137,7 +137,7 @@ public sealed class OnnxFuzzTests
         var g = m.Graph;
         var names = g.Node.SelectMany(n => n.Output).Concat(g.Input.Select(i => i.Name)).Concat(g.Initializer.Select(i => i.Name)).ToArray();
         NodeProto node = g.Node[rng.Next(g.Node.Count)];
-        switch (rng.Next(14))
+        switch (rng.Next(15))
         {
             case 0:
                 node.OpType = Ops[rng.Next(Ops.Length)];
@@ -196,6 +196,12 @@ public sealed class OnnxFuzzTests
                 }
                 else if (c.Dims.Count > 0) c.Dims[0] = Wild(rng);
                 return "a constant changed";
+            case 13 when g.Initializer.Count > 0:
+                // Names that cannot be state-dict paths, or collide with others once flattened.
+                var r = g.Initializer[rng.Next(g.Initializer.Count)];
+                string[] odd = ["", ".", "a..b", "x.", ".y", names[rng.Next(names.Length)] + ".w", names[rng.Next(names.Length)]];
+                r.Name = odd[rng.Next(odd.Length)];
+                return $"initializer renamed '{r.Name}'";
             default:
                 node.Output[0] = names[rng.Next(names.Length)];
                 return $"{node.Name} writes an existing name";
