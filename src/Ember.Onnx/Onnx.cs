@@ -10,7 +10,7 @@ namespace Ember.Serialization;
 /// ONNX operators, parameters and buffers become initializers named by their state-dict keys, and dynamic
 /// dims become symbolic dims (<c>dim_param</c>). See docs/graph-mode.md.
 /// </summary>
-public static class Onnx
+public static partial class Onnx
 {
     /// <summary>The operator-set version written unless another is asked for (PyTorch 2's default).</summary>
     public const int DefaultOpset = 17;

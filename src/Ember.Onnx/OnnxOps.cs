@@ -7,7 +7,7 @@ namespace Ember.Serialization;
 /// One converter per traced op (<c>aten::conv2d</c> -> <c>Conv</c>, ...): the table torch.onnx's symbolic
 /// functions are. A node whose op has no entry fails the export with the op's name.
 /// </summary>
-internal static class OnnxOps
+internal static partial class OnnxOps
 {
     private static readonly Dictionary<string, Action<OnnxGraphBuilder, Node>> Table = new()
     {

@@ -166,6 +166,9 @@ public partial class Tensor
     public Tensor Mean(int[] dims, bool keepDim = false, DType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(dims);
+        if (Tracer.IsActive)
+            return Tracer.Record("aten::mean", [this], new Attributes().Set("dim", (int[])dims.Clone()).Set("keepdim", keepDim).Set("dtype", dtype),
+                static (x, a) => [x[0]!.Mean(a.Ints("dim"), a.Bool("keepdim"), a["dtype"] as DType?)]);
         return MeanCore(dims, true, keepDim, dtype, Derivatives.MeanDims);
     }
 

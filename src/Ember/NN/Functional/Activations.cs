@@ -72,6 +72,8 @@ public static partial class F
             "tanh" => true,
             _ => throw new ArgumentException($"gelu: approximate argument must be either none or tanh, got \"{approximate}\".", nameof(approximate)),
         };
+        if (Tracer.IsActive)
+            return Tracer.Record("aten::gelu", [input], new Attributes().Set("approximate", approximate), static (x, a) => [Gelu(x[0]!, a.String("approximate")!)]);
         return Activation(input, "gelu", false, x => tanh ? GeluTanh(x) : GeluErf(x), Derivatives.Gelu, tanh);
     }
 

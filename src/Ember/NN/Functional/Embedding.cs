@@ -1,3 +1,5 @@
+using Ember.Jit;
+
 namespace Ember.NN;
 
 // Embedding lookup and the bilinear form, as composites of recorded ops (index_select, where, matmul,
@@ -16,6 +18,9 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
+        if (Tracer.IsActive)
+            return Tracer.Record("aten::embedding", [weight, input], new Attributes().Set("padding_idx", paddingIdx),
+                static (x, a) => [Embedding(x[1]!, x[0]!, (int?)a["padding_idx"])]);
         if (input.DType is not (DType.Int64 or DType.Int32))
             throw new ArgumentException($"embedding: Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got {input.DType.TorchName()} instead.");
         if (weight.NDim != 2) throw new ArgumentException($"embedding: 'weight' must be 2-D, got shape {weight.Shape}.");
