@@ -18,7 +18,7 @@ public static partial class Distributed
         if (b is null) return Work.Completed(name);
         CheckOp(op, tensor.DType, name);
         var buf = Dense(tensor);
-        var w = b.AllReduce(buf, Lower(op));
+        var w = b.AllReduce(buf, Lower(op), asyncOp);
         w.Then(() => { if (op == ReduceOp.Avg) Divide(buf, g.Size); WriteBack(tensor, buf); });
         return Finish(w, asyncOp);
     }
@@ -36,7 +36,7 @@ public static partial class Distributed
         if (b is null) return Work.Completed(name);
         int root = g.GroupRank(src, name);
         var buf = Dense(tensor);
-        var w = b.Broadcast(buf, root);
+        var w = b.Broadcast(buf, root, asyncOp);
         w.Then(() => WriteBack(tensor, buf));
         return Finish(w, asyncOp);
     }
@@ -54,7 +54,7 @@ public static partial class Distributed
         CheckOp(op, tensor.DType, name);
         int root = g.GroupRank(dst, name);
         var buf = Dense(tensor);
-        var w = b.Reduce(buf, root, Lower(op));
+        var w = b.Reduce(buf, root, Lower(op), asyncOp);
         if (b.Rank == root) w.Then(() => { if (op == ReduceOp.Avg) Divide(buf, g.Size); WriteBack(tensor, buf); });
         return Finish(w, asyncOp);
     }
@@ -75,7 +75,7 @@ public static partial class Distributed
         if (b is null) return Work.Completed(name);
         CheckList(tensorList, tensor, g.Size, name, "tensor_list");
         var output = Tensor.Empty([g.Size * (int)tensor.Numel()], tensor.DType);
-        var w = b.AllGather(output, Dense(tensor));
+        var w = b.AllGather(output, Dense(tensor), asyncOp);
         w.Then(() => Split(output, tensorList));
         return Finish(w, asyncOp);
     }
@@ -93,7 +93,7 @@ public static partial class Distributed
         if (b is null) return Work.Completed(name);
         CheckBlocks(outputTensor, inputTensor, g.Size, name, "output_tensor", "input_tensor");
         var buf = Dense(outputTensor);
-        var w = b.AllGather(buf, Dense(inputTensor));
+        var w = b.AllGather(buf, Dense(inputTensor), asyncOp);
         w.Then(() => WriteBack(outputTensor, buf));
         return Finish(w, asyncOp);
     }
@@ -137,7 +137,7 @@ public static partial class Distributed
     {
         CheckOp(op, output.DType, name);
         var buf = Dense(output);
-        var w = b.ReduceScatter(buf, Dense(input), Lower(op));
+        var w = b.ReduceScatter(buf, Dense(input), Lower(op), asyncOp);
         w.Then(() => { if (op == ReduceOp.Avg) Divide(buf, g.Size); WriteBack(output, buf); });
         return Finish(w, asyncOp);
     }
@@ -166,7 +166,7 @@ public static partial class Distributed
         }
         else if (gatherList is { Count: > 0 })
             throw new ArgumentException($"{name}: Argument gather_list must NOT be specified on non-destination ranks (this is rank {g.WorldRanks[b.Rank]}, the destination is {dst}).", nameof(gatherList));
-        var w = b.Gather(output, Dense(tensor), root);
+        var w = b.Gather(output, Dense(tensor), root, asyncOp);
         if (output is not null) w.Then(() => Split(output, gatherList!));
         return Finish(w, asyncOp);
     }
@@ -196,7 +196,7 @@ public static partial class Distributed
         else if (scatterList is { Count: > 0 })
             throw new ArgumentException($"{name}: Argument scatter_list must NOT be specified on non-source ranks (this is rank {g.WorldRanks[b.Rank]}, the source is {src}).", nameof(scatterList));
         var buf = Dense(tensor);
-        var w = b.Scatter(buf, input, root);
+        var w = b.Scatter(buf, input, root, asyncOp);
         w.Then(() => WriteBack(tensor, buf));
         return Finish(w, asyncOp);
     }
@@ -206,7 +206,7 @@ public static partial class Distributed
     {
         var (_, b) = Enter(group, "barrier");
         if (b is null) return Work.Completed("barrier");
-        return Finish(b.Barrier(), asyncOp);
+        return Finish(b.Barrier(asyncOp), asyncOp);
     }
 
     /// <summary>Sends <paramref name="tensor"/> to rank <paramref name="dst"/> and waits until its buffer may be reused (<c>dist.send</c>).</summary>

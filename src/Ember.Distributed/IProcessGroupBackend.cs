@@ -8,7 +8,9 @@ namespace Ember.Distributed;
 /// group, and never <see cref="ReduceOp.Avg"/>.
 /// </summary>
 /// <remarks>
-/// Every method starts the operation and returns its <see cref="Work"/> without waiting. All ranks of
+/// Every method starts the operation and returns its <see cref="Work"/>; with <c>asyncOp: false</c> the caller
+/// waits at once, and a backend may run a blocking form instead (MPI's blocking collectives are faster
+/// than its non-blocking ones) and return a completed handle. All ranks of
 /// the group must call collectives in the same order, as with any MPI or NCCL program.
 /// </remarks>
 public interface IProcessGroupBackend : IDisposable
@@ -23,25 +25,25 @@ public interface IProcessGroupBackend : IDisposable
     int Size { get; }
 
     /// <summary>Reduces <paramref name="tensor"/> over the group, in place on every rank.</summary>
-    Work AllReduce(Tensor tensor, ReduceOp op);
+    Work AllReduce(Tensor tensor, ReduceOp op, bool asyncOp);
 
     /// <summary>Copies <paramref name="root"/>'s <paramref name="tensor"/> into every rank's.</summary>
-    Work Broadcast(Tensor tensor, int root);
+    Work Broadcast(Tensor tensor, int root, bool asyncOp);
 
     /// <summary>Reduces into <paramref name="root"/>'s <paramref name="tensor"/>; the others' are left as they were.</summary>
-    Work Reduce(Tensor tensor, int root, ReduceOp op);
+    Work Reduce(Tensor tensor, int root, ReduceOp op, bool asyncOp);
 
     /// <summary>Concatenates every rank's <paramref name="input"/>, in rank order, into <paramref name="output"/> (Size x input's elements).</summary>
-    Work AllGather(Tensor output, Tensor input);
+    Work AllGather(Tensor output, Tensor input, bool asyncOp);
 
     /// <summary>Reduces <paramref name="input"/> (Size blocks) over the group; rank r receives block r in <paramref name="output"/>.</summary>
-    Work ReduceScatter(Tensor output, Tensor input, ReduceOp op);
+    Work ReduceScatter(Tensor output, Tensor input, ReduceOp op, bool asyncOp);
 
     /// <summary>Concatenates every rank's <paramref name="input"/> into <paramref name="output"/> on <paramref name="root"/> (null elsewhere).</summary>
-    Work Gather(Tensor? output, Tensor input, int root);
+    Work Gather(Tensor? output, Tensor input, int root, bool asyncOp);
 
     /// <summary>Sends block r of <paramref name="root"/>'s <paramref name="input"/> (null elsewhere) to rank r's <paramref name="output"/>.</summary>
-    Work Scatter(Tensor output, Tensor? input, int root);
+    Work Scatter(Tensor output, Tensor? input, int root, bool asyncOp);
 
     /// <summary>Sends <paramref name="tensor"/> to <paramref name="destination"/>.</summary>
     Work Send(Tensor tensor, int destination, int tag);
@@ -50,7 +52,7 @@ public interface IProcessGroupBackend : IDisposable
     Work Recv(Tensor tensor, int source, int tag);
 
     /// <summary>Completes once every rank of the group has started it.</summary>
-    Work Barrier();
+    Work Barrier(bool asyncOp);
 
     /// <summary>
     /// A backend over the listed ranks of this group (collective: every rank of this group calls it

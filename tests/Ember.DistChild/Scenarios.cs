@@ -236,9 +236,13 @@ internal static partial class Scenarios
     {
         var t = Tensor.Ones(4);
         // An error found by MPI itself comes back as an exception naming the collective, the rank and MPI's text.
-        var e = Throws<DistributedException>(() => Distributed.World.Backend!.Broadcast(t, 99).Wait(), "broadcast from root 99 through the backend");
-        Console.WriteLine($"rank {Rank}: MPI error: {e.Message}");
-        Expect(e.Message.Contains("broadcast") && e.Message.Contains($"rank {Rank}") && e.ErrorCode != 0, "the MPI error names the collective and the rank");
+        // Both forms: the blocking MPI_Bcast and the non-blocking MPI_Ibcast.
+        foreach (bool asyncOp in new[] { false, true })
+        {
+            var e = Throws<DistributedException>(() => Distributed.World.Backend!.Broadcast(t, 99, asyncOp).Wait(), $"broadcast from root 99 through the backend (asyncOp {asyncOp})");
+            Console.WriteLine($"rank {Rank}: MPI error: {e.Message}");
+            Expect(e.Message.Contains("broadcast") && e.Message.Contains($"rank {Rank}") && e.ErrorCode != 0, "the MPI error names the collective and the rank");
+        }
 
         // Errors found by the front end, before any communication.
         var lists = Throws<ArgumentException>(() => Distributed.AllGather([Tensor.Zeros(4)], t), "all_gather with a list of the wrong length");

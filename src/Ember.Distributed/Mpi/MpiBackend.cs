@@ -104,9 +104,22 @@ internal sealed unsafe class MpiBackend : IProcessGroupBackend
 
     private delegate int Start(nint* request);
 
+
     /// <summary>Starts an operation on buffers pinned by the caller (so their addresses are known) and wraps its request; unpins on failure.</summary>
-    private MpiWork Run(string op, Tensor?[] keep, PinnedBuffer[] pins, Start start)
+    private Work Run(string op, Tensor?[] keep, PinnedBuffer[] pins, Start start, bool asyncOp = true, Func<int>? blocking = null)
     {
+        if (!asyncOp && blocking is not null)
+        {
+            try
+            {
+                lock (Lock) Check(blocking(), op, _worldRank);
+                return Work.Completed(op);
+            }
+            finally
+            {
+                foreach (var p in pins) p.Free();
+            }
+        }
         try
         {
             nint req = 0;
@@ -120,24 +133,26 @@ internal sealed unsafe class MpiBackend : IProcessGroupBackend
         }
     }
 
-    public Work AllReduce(Tensor tensor, ReduceOp op)
+    public Work AllReduce(Tensor tensor, ReduceOp op, bool asyncOp)
     {
         var dt = DataType(tensor.DType, "all_reduce");
         var mop = Operation(op, tensor.DType, "all_reduce");
         var b = PinnedBuffer.Pin(tensor, "all_reduce");
         nint comm = Comm;
-        return Run("all_reduce", [tensor], [b], r => MpiNative.Iallreduce(MpiNative.InPlace, b.Address, b.Count, dt, mop, comm, r));
+        return Run("all_reduce", [tensor], [b], r => MpiNative.Iallreduce(MpiNative.InPlace, b.Address, b.Count, dt, mop, comm, r),
+            asyncOp, () => MpiNative.Allreduce(MpiNative.InPlace, b.Address, b.Count, dt, mop, comm));
     }
 
-    public Work Broadcast(Tensor tensor, int root)
+    public Work Broadcast(Tensor tensor, int root, bool asyncOp)
     {
         var dt = DataType(tensor.DType, "broadcast");
         var b = PinnedBuffer.Pin(tensor, "broadcast");
         nint comm = Comm;
-        return Run("broadcast", [tensor], [b], r => MpiNative.Ibcast(b.Address, b.Count, dt, root, comm, r));
+        return Run("broadcast", [tensor], [b], r => MpiNative.Ibcast(b.Address, b.Count, dt, root, comm, r),
+            asyncOp, () => MpiNative.Bcast(b.Address, b.Count, dt, root, comm));
     }
 
-    public Work Reduce(Tensor tensor, int root, ReduceOp op)
+    public Work Reduce(Tensor tensor, int root, ReduceOp op, bool asyncOp)
     {
         var dt = DataType(tensor.DType, "reduce");
         var mop = Operation(op, tensor.DType, "reduce");
@@ -146,44 +161,51 @@ internal sealed unsafe class MpiBackend : IProcessGroupBackend
         bool isRoot = Rank == root;
         return Run("reduce", [tensor], [b], r => isRoot
             ? MpiNative.Ireduce(MpiNative.InPlace, b.Address, b.Count, dt, mop, root, comm, r)
-            : MpiNative.Ireduce(b.Address, 0, b.Count, dt, mop, root, comm, r));
+            : MpiNative.Ireduce(b.Address, 0, b.Count, dt, mop, root, comm, r),
+            asyncOp, () => isRoot
+            ? MpiNative.ReduceFn(MpiNative.InPlace, b.Address, b.Count, dt, mop, root, comm)
+            : MpiNative.ReduceFn(b.Address, 0, b.Count, dt, mop, root, comm));
     }
 
-    public Work AllGather(Tensor output, Tensor input)
+    public Work AllGather(Tensor output, Tensor input, bool asyncOp)
     {
         var dt = DataType(input.DType, "all_gather");
         var i = PinnedBuffer.Pin(input, "all_gather");
         var o = PinnedBuffer.Pin(output, "all_gather");
         nint comm = Comm;
-        return Run("all_gather", [output, input], [i, o], r => MpiNative.Iallgather(i.Address, i.Count, dt, o.Address, i.Count, dt, comm, r));
+        return Run("all_gather", [output, input], [i, o], r => MpiNative.Iallgather(i.Address, i.Count, dt, o.Address, i.Count, dt, comm, r),
+            asyncOp, () => MpiNative.Allgather(i.Address, i.Count, dt, o.Address, i.Count, dt, comm));
     }
 
-    public Work ReduceScatter(Tensor output, Tensor input, ReduceOp op)
+    public Work ReduceScatter(Tensor output, Tensor input, ReduceOp op, bool asyncOp)
     {
         var dt = DataType(input.DType, "reduce_scatter");
         var mop = Operation(op, input.DType, "reduce_scatter");
         var i = PinnedBuffer.Pin(input, "reduce_scatter");
         var o = PinnedBuffer.Pin(output, "reduce_scatter");
         nint comm = Comm;
-        return Run("reduce_scatter", [output, input], [i, o], r => MpiNative.IreduceScatterBlock(i.Address, o.Address, o.Count, dt, mop, comm, r));
+        return Run("reduce_scatter", [output, input], [i, o], r => MpiNative.IreduceScatterBlock(i.Address, o.Address, o.Count, dt, mop, comm, r),
+            asyncOp, () => MpiNative.ReduceScatterBlock(i.Address, o.Address, o.Count, dt, mop, comm));
     }
 
-    public Work Gather(Tensor? output, Tensor input, int root)
+    public Work Gather(Tensor? output, Tensor input, int root, bool asyncOp)
     {
         var dt = DataType(input.DType, "gather");
         var i = PinnedBuffer.Pin(input, "gather");
         PinnedBuffer o = output is null ? default : PinnedBuffer.Pin(output, "gather");
         nint comm = Comm;
-        return Run("gather", [output, input], [i, o], r => MpiNative.Igather(i.Address, i.Count, dt, o.Address, i.Count, dt, root, comm, r));
+        return Run("gather", [output, input], [i, o], r => MpiNative.Igather(i.Address, i.Count, dt, o.Address, i.Count, dt, root, comm, r),
+            asyncOp, () => MpiNative.GatherFn(i.Address, i.Count, dt, o.Address, i.Count, dt, root, comm));
     }
 
-    public Work Scatter(Tensor output, Tensor? input, int root)
+    public Work Scatter(Tensor output, Tensor? input, int root, bool asyncOp)
     {
         var dt = DataType(output.DType, "scatter");
         var o = PinnedBuffer.Pin(output, "scatter");
         PinnedBuffer i = input is null ? default : PinnedBuffer.Pin(input, "scatter");
         nint comm = Comm;
-        return Run("scatter", [output, input], [i, o], r => MpiNative.Iscatter(i.Address, o.Count, dt, o.Address, o.Count, dt, root, comm, r));
+        return Run("scatter", [output, input], [i, o], r => MpiNative.Iscatter(i.Address, o.Count, dt, o.Address, o.Count, dt, root, comm, r),
+            asyncOp, () => MpiNative.ScatterFn(i.Address, o.Count, dt, o.Address, o.Count, dt, root, comm));
     }
 
     public Work Send(Tensor tensor, int destination, int tag)
@@ -202,10 +224,10 @@ internal sealed unsafe class MpiBackend : IProcessGroupBackend
         return Run("recv", [tensor], [b], r => MpiNative.Irecv(b.Address, b.Count, dt, source < 0 ? MpiNative.AnySource : source, tag, comm, r));
     }
 
-    public Work Barrier()
+    public Work Barrier(bool asyncOp)
     {
         nint comm = Comm;
-        return Run("barrier", [], [], r => MpiNative.Ibarrier(comm, r));
+        return Run("barrier", [], [], r => MpiNative.Ibarrier(comm, r), asyncOp, () => MpiNative.Barrier(comm));
     }
 
     public IProcessGroupBackend? NewGroup(int[] ranks)
