@@ -72,10 +72,30 @@ public sealed class DistributedSampler : Sampler
     public int TotalSize { get; }
 
     /// <inheritdoc/>
-    public override int Count => NumSamples;
+    public override int Count => NumSamples - Skip;
+
+    /// <summary>
+    /// How many of this rank's indices of the current epoch to leave out, from its start: where a run
+    /// resumed in the middle of an epoch picks up (<see cref="DistributedCheckpoint"/> sets it). Not in
+    /// PyTorch; 0 by default. <see cref="SetEpoch"/> sets it back to 0.
+    /// </summary>
+    public int Skip
+    {
+        get;
+        set
+        {
+            if (value < 0 || value > NumSamples)
+                throw new ArgumentOutOfRangeException(nameof(value), $"DistributedSampler: skip must be in [0, {NumSamples}] (the indices per rank), got {value}.");
+            field = value;
+        }
+    }
 
     /// <summary>Sets the epoch, so that each epoch has its own order, the same on every rank (<c>sampler.set_epoch(epoch)</c>).</summary>
-    public void SetEpoch(long epoch) => Epoch = epoch;
+    public void SetEpoch(long epoch)
+    {
+        Epoch = epoch;
+        Skip = 0;
+    }
 
     /// <summary>The whole epoch's indices for every rank, padded or cut to <see cref="TotalSize"/>.</summary>
     private int[] AllIndices()
@@ -99,6 +119,6 @@ public sealed class DistributedSampler : Sampler
     public override IEnumerator<int> GetEnumerator()
     {
         int[] all = AllIndices();
-        for (int i = Rank; i < TotalSize; i += NumReplicas) yield return all[i];
+        for (long i = Rank + (long)Skip * NumReplicas; i < TotalSize; i += NumReplicas) yield return all[i];
     }
 }

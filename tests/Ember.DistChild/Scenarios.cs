@@ -13,6 +13,7 @@ internal static partial class Scenarios
         "throw" => Throw(),
         "ddp" => Ddp(args),
         "unused" => Unused(args),
+        "checkpoint" => CheckpointResume(args),
         _ => throw new ArgumentException($"unknown scenario '{name}'"),
     };
 

@@ -62,6 +62,20 @@ public class DistributedSamplerTests
     }
 
     [Fact]
+    public void SkipResumesInTheMiddleOfAnEpochAndSetEpochClearsIt()
+    {
+        var s = new DistributedSampler(23, numReplicas: 3, rank: 2, seed: 9);
+        s.SetEpoch(4);
+        var all = s.ToArray();
+        s.Skip = 3;
+        Assert.Equal(all[3..], s.ToArray());
+        Assert.Equal(all.Length - 3, s.Count);
+        s.SetEpoch(4);
+        Assert.Equal(0, s.Skip);
+        Assert.Throws<ArgumentOutOfRangeException>(() => s.Skip = s.NumSamples + 1);
+    }
+
+    [Fact]
     public void ABadRankIsRefusedAsPyTorchDoes()
     {
         var e = Assert.Throws<ArgumentException>(() => new DistributedSampler(10, numReplicas: 2, rank: 2));
