@@ -7,6 +7,7 @@ namespace Ember.Tests.Distributed;
 /// middle of an epoch, loaded by every rank, the run resumes with each rank's generator and the sampler's
 /// position and ends bit for bit where the uninterrupted run does.
 /// </summary>
+[Collection("mpi jobs")]
 public class CheckpointJobTests
 {
     [MpiFact]

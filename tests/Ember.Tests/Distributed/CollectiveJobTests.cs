@@ -7,6 +7,7 @@ namespace Ember.Tests.Distributed;
 /// worked out by hand (tests/Ember.DistChild/Scenarios.cs); MPI's errors as exceptions; a rank that throws
 /// ends the job instead of leaving the others waiting.
 /// </summary>
+[Collection("mpi jobs")]
 public class CollectiveJobTests
 {
     [MpiFact]
@@ -14,6 +15,9 @@ public class CollectiveJobTests
 
     [MpiFact]
     public void EveryCollectiveOnEveryDTypeOnThreeRanks() => MpiJob.RunOk(3, "collectives");
+
+    [MpiFact]
+    public void WithoutMpirunTheProgramIsAWorldOfOne() => MpiJob.RunOk(0, "collectives");
 
     [MpiFact]
     public void ErrorsNameTheCollectiveTheRankAndMpisMessage()

@@ -8,6 +8,7 @@ namespace Ember.Tests.Distributed;
 /// training on the whole batch (within 1e-6 relative, in float32); NoSync accumulation equals one large batch;
 /// unused parameters.
 /// </summary>
+[Collection("mpi jobs")]
 public class DdpJobTests
 {
     [MpiFact]
