@@ -32,8 +32,11 @@ public sealed class DistributedDataParallel<TIn, TOut> : Module<TIn, TOut>
     private readonly IDisposable[] _hooks;
     private readonly object _gate = new();
 
-    // Per backward pass.
-    private bool _expectingBackward;
+    // Per backward pass. Prepared at a forward that needs synchronised gradients; started at the first
+    // gradient hook; finished when the last bucket's average is written back.
+    private bool _prepared;
+    private bool _backwardStarted;
+    private int[] _unused = [];
     private int _nextBucket;
     private bool[] _ready;
     private bool[] _usedLocally;
@@ -124,7 +127,9 @@ public sealed class DistributedDataParallel<TIn, TOut> : Module<TIn, TOut>
     {
         lock (_gate)
         {
-            if (_expectingBackward)
+            // A forward whose backward never ran (an evaluation with grad enabled) is fine, as in PyTorch: no
+            // collective has started. A backward that started and did not finish is not.
+            if (_prepared && _backwardStarted)
                 throw new InvalidOperationException(
                     "DistributedDataParallel: Expected to have finished reduction in the prior iteration before starting a new one. " +
                     "This error indicates that your module has parameters that were not used in producing loss (or that backward was not called). " +
@@ -154,11 +159,14 @@ public sealed class DistributedDataParallel<TIn, TOut> : Module<TIn, TOut>
             foreach (var b in _buckets) b.Pending = b.Params.Count;
             _nextBucket = 0;
             _inFlight.Clear();
-            _expectingBackward = true;
+            _prepared = true;
+            _backwardStarted = false;
+            _unused = [];
             if (!FindUnusedParameters) return;
             var used = ReachableParameters(output);
-            for (int i = 0; i < _params.Length; i++)
-                if (!used.Contains(i)) MarkReady(i, used: false);
+            _unused = Enumerable.Range(0, _params.Length).Where(i => !used.Contains(i)).ToArray();
+            // Nothing reaches them, so no hook will fire: with no parameter in use, nothing to reduce either.
+            if (_unused.Length == _params.Length) _prepared = false;
         }
     }
 
@@ -202,7 +210,14 @@ public sealed class DistributedDataParallel<TIn, TOut> : Module<TIn, TOut>
     {
         lock (_gate)
         {
-            if (!_expectingBackward) return;   // inside NoSync, or a backward not started by our forward
+            if (!_prepared) return;   // inside NoSync, or a backward not started by our forward
+            if (!_backwardStarted)
+            {
+                // As PyTorch: the unused parameters are marked ready when backward starts, not at the forward,
+                // so that a forward without a backward starts no collective.
+                _backwardStarted = true;
+                foreach (int u in _unused) MarkReady(u, used: false);
+            }
             if (_ready[i])
                 throw new InvalidOperationException(
                     $"DistributedDataParallel: parameter {i} received a second gradient in one backward pass (marked ready twice). " +
@@ -240,7 +255,8 @@ public sealed class DistributedDataParallel<TIn, TOut> : Module<TIn, TOut>
 
     private void Finish()
     {
-        _expectingBackward = false;
+        _prepared = false;
+        _backwardStarted = false;
         bool[]? usedAnywhere = null;
         if (FindUnusedParameters)
         {

@@ -113,6 +113,7 @@ internal static partial class Scenarios
         Expect(m.Used.Weight.Grad is not null, "the used layer has a gradient");
 
         var strict = DistributedDataParallel.Wrap(new WithUnused());
+        strict.Call(x);   // a forward without backward (an evaluation with grad enabled) is fine, as in PyTorch
         strict.Call(x).Sum().Backward();
         var e = Throws<InvalidOperationException>(() => strict.Call(x), "a forward after a backward that left parameters without gradients");
         Expect(e.Message.Contains("unused.weight") && e.Message.Contains("findUnusedParameters"), $"the message names the parameter and the option: {e.Message}");
