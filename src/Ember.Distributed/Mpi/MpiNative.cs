@@ -13,8 +13,12 @@ namespace Ember.Distributed.Mpi;
 /// </summary>
 internal static unsafe class MpiNative
 {
-    /// <summary>The sonames tried, in order.</summary>
-    internal static readonly string[] Candidates = ["libmpi.so.40", "libmpi.so", "libmpi.so.12"];
+    /// <summary>The variable naming one MPI library to load instead of searching (a path or a soname).</summary>
+    public const string LibraryVariable = "EMBER_MPI_LIBRARY";
+
+    /// <summary>The sonames tried, in order, unless <see cref="LibraryVariable"/> names one.</summary>
+    internal static string[] Candidates =>
+        Environment.GetEnvironmentVariable(LibraryVariable) is { Length: > 0 } chosen ? [chosen] : ["libmpi.so.40", "libmpi.so", "libmpi.so.12"];
 
     public const int Success = 0;
     public const int Undefined = -32766;          // MPI_UNDEFINED
@@ -88,12 +92,13 @@ internal static unsafe class MpiNative
             if (_lib != 0) return;
             nint lib = 0;
             string? from = null;
-            foreach (var name in Candidates)
+            string[] candidates = Candidates;
+            foreach (var name in candidates)
                 if (NativeLibrary.TryLoad(name, out lib)) { from = name; break; }
             if (lib == 0)
                 throw new DllNotFoundException(
-                    $"Ember.Distributed: the MPI library was not found (tried {string.Join(", ", Candidates)}). " +
-                    "Install Open MPI (Debian/Ubuntu: apt-get install openmpi-bin) and launch with mpirun.");
+                    $"Ember.Distributed: the MPI library was not found (tried {string.Join(", ", candidates)}). " +
+                    $"Install Open MPI (Debian/Ubuntu: apt-get install openmpi-bin) and launch with mpirun, or set {LibraryVariable} to the library's path.");
             if (!NativeLibrary.TryGetExport(lib, "ompi_mpi_comm_world", out _))
                 throw new DllNotFoundException(
                     $"Ember.Distributed: {from} is not Open MPI (it exports no ompi_mpi_comm_world); the MPI backend binds Open MPI's ABI only.");

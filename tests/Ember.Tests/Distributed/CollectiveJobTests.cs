@@ -20,6 +20,15 @@ public class CollectiveJobTests
     public void WithoutMpirunTheProgramIsAWorldOfOne() => MpiJob.RunOk(0, "collectives");
 
     [MpiFact]
+    public void AMissingMpiLibraryIsNamedWithWhatWasTried()
+    {
+        var r = MpiJob.Run(0, "collectives", 120, new Dictionary<string, string> { ["EMBER_MPI_LIBRARY"] = "/nonexistent/libmpi.so.40" });
+        Assert.True(r.ExitCode != 0, $"the program should have failed: {r}");
+        Assert.Contains("the MPI library was not found (tried /nonexistent/libmpi.so.40)", r.Error);
+        Assert.Contains("apt-get install openmpi-bin", r.Error);
+    }
+
+    [MpiFact]
     public void ErrorsNameTheCollectiveTheRankAndMpisMessage()
     {
         var r = MpiJob.RunOk(2, "errors");

@@ -44,7 +44,11 @@ internal static class MpiJob
     }
 
     /// <summary>Runs <paramref name="scenario"/> on <paramref name="ranks"/> processes; kills the job after <paramref name="timeoutSeconds"/>.</summary>
-    public static Result Run(int ranks, string scenario, int timeoutSeconds = 240, params string[] args)
+    public static Result Run(int ranks, string scenario, int timeoutSeconds = 240, params string[] args) =>
+        Run(ranks, scenario, timeoutSeconds, null, args);
+
+    /// <summary>As <see cref="Run(int, string, int, string[])"/>, with extra environment variables for the job.</summary>
+    public static Result Run(int ranks, string scenario, int timeoutSeconds, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         // ranks 0: the program started by itself, without mpirun (MPI's singleton mode, a world of one).
         var psi = new ProcessStartInfo(ranks == 0 ? "dotnet" : MpiRun!)
@@ -61,6 +65,7 @@ internal static class MpiJob
             psi.ArgumentList.Add(a);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["OMPI_MCA_rmaps_base_oversubscribe"] = "1";
+        if (environment is not null) foreach (var (k, v) in environment) psi.Environment[k] = v;
         var sw = Stopwatch.StartNew();
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
