@@ -75,6 +75,7 @@ internal static class TrainCommand
     {
         if (s.Threads is { } t) Threads.Count = t;
         Cli.RequireCpu(s.Device);
+        if (s.Distributed) return DistributedTraining.Train(s, console);
         if (s.Model == LanguageModelTraining.ModelName) return LanguageModelTraining.Train(s, resumeCommand, stop, console, outputRedirected);
         var resume = s.Resume is { } rp ? CliCheckpoint.LoadResumable(rp) : null;
         var identity = new RunIdentity(s.Model, s.Dataset, s.BatchSize, s.Lr, s.Momentum, s.Seed);

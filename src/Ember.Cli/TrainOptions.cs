@@ -5,7 +5,7 @@ namespace Ember.Cli;
 /// <summary>The settings of one training run.</summary>
 internal sealed record TrainSettings(string Model, string Dataset, int Epochs, int BatchSize, double Lr, double Momentum, int Seed,
     int? Threads, int Workers, string DataDir, string OutputDir, string Device, bool Download, int LogEvery,
-    int CheckpointEvery, string? Resume, LmSettings Lm);
+    int CheckpointEvery, string? Resume, LmSettings Lm, bool Distributed = false);
 
 /// <summary>The settings only <c>--model lstm-lm</c> reads (the example's <c>--nhid</c>/<c>--emsize</c>, <c>--nlayers</c>, <c>--bptt</c>, <c>--dropout</c>, <c>--clip</c>).</summary>
 internal sealed record LmSettings(int Hidden, int Layers, int Bptt, double Dropout, double Clip, int SampleChars);
@@ -37,12 +37,13 @@ internal sealed class TrainOptions
     private readonly Option<int> _bptt = new("--bptt") { Description = "lstm-lm: characters per truncated-backpropagation chunk", DefaultValueFactory = _ => 35 };
     private readonly Option<double> _dropout = new("--dropout") { Description = "lstm-lm: dropout after the embedding, between LSTM layers and before the decoder", DefaultValueFactory = _ => 0.2 };
     private readonly Option<double> _clip = new("--clip") { Description = "lstm-lm: largest gradient norm (clip_grad_norm_)", DefaultValueFactory = _ => 0.25 };
+    private readonly Option<bool> _distributed = new("--distributed") { Description = "run as one rank of an mpirun job (mpirun -np N ember train --distributed ...): DistributedDataParallel over MPI, --batch-size images per rank, rank 0 prints and writes the files" };
     private readonly Option<int> _sample = new("--sample") { Description = "lstm-lm: characters of text to sample from the trained model at the end", DefaultValueFactory = _ => 400 };
 
     public void AddTo(Command command)
     {
         foreach (Option option in new Option[] { _model, _dataset, _epochs, _batchSize, _lr, _momentum, _seed, _threads, _workers, _dataDir, _outputDir, _device, _download, _logEvery, _checkpointEvery, _resume,
-            _hidden, _layers, _bptt, _dropout, _clip, _sample })
+            _hidden, _layers, _bptt, _dropout, _clip, _sample, _distributed })
             command.Options.Add(option);
     }
 
@@ -84,7 +85,7 @@ internal sealed class TrainOptions
             r.GetValue(_seed), r.GetValue(_threads), r.GetValue(_workers), r.GetValue(_dataDir) ?? (lm ? LanguageModelTraining.DefaultDataDir : "data"),
             r.GetValue(_outputDir) ?? Path.Combine("runs", $"{dataset}-{model}"), r.GetValue(_device)!, r.GetValue(_download), r.GetValue(_logEvery) ?? (lm ? 50 : 2000),
             r.GetValue(_checkpointEvery), r.GetValue(_resume),
-            new LmSettings(r.GetValue(_hidden), r.GetValue(_layers), r.GetValue(_bptt), r.GetValue(_dropout), r.GetValue(_clip), r.GetValue(_sample)));
+            new LmSettings(r.GetValue(_hidden), r.GetValue(_layers), r.GetValue(_bptt), r.GetValue(_dropout), r.GetValue(_clip), r.GetValue(_sample)), r.GetValue(_distributed));
         return s;
     }
 }

@@ -151,6 +151,35 @@ public partial class Tensor
         return new HookHandle(() => Node.RemoveHook(ref node.PreHooksField, entry));
     }
 
+    /// <summary>
+    /// Registers a hook called with this leaf after each backward pass has added its gradient into
+    /// <see cref="Grad"/> (<c>x.register_post_accumulate_grad_hook(fn)</c>, PyTorch 2.1): the moment the
+    /// gradient is final for this pass, which is when DistributedDataParallel starts reducing it.
+    /// Dispose the handle to remove it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The tensor is not a leaf that requires grad.</exception>
+    public IDisposable RegisterPostAccumulateGradHook(Action<Tensor> hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        if (!RequiresGrad)
+            throw new InvalidOperationException("register_post_accumulate_grad_hook: cannot register a hook on a tensor that doesn't require gradient.");
+        if (!IsLeaf)
+            throw new InvalidOperationException("register_post_accumulate_grad_hook: post accumulate grad hooks cannot be registered on non-leaf tensors.");
+        var node = GradAccumulator();
+        Update(ref node.PostAccumulateHooks, a => [.. a ?? [], hook]);
+        return new HookHandle(() => Update(ref node.PostAccumulateHooks, a => a?.Where(h => h != hook).ToArray() is { Length: > 0 } rest ? rest : null));
+
+        static void Update(ref Action<Tensor>[]? field, Func<Action<Tensor>[]?, Action<Tensor>[]?> change)
+        {
+            // Lock-free copy-on-write, so a backward pass reading the array never sees it half changed.
+            while (true)
+            {
+                var old = Volatile.Read(ref field);
+                if (ReferenceEquals(Interlocked.CompareExchange(ref field, change(old), old), old)) return;
+            }
+        }
+    }
+
     private sealed class HookHandle(Action remove) : IDisposable
     {
         private Action? _remove = remove;

@@ -28,7 +28,7 @@ internal static class CSharpProgram
         // libraries and the packages they use (Ember's public API mentions System.Numerics.Tensors
         // types); not the test assemblies (xunit, Roslyn itself).
         string framework = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        var libraries = new[] { typeof(Tensor).Assembly, typeof(Ember.Vision.ImageIO).Assembly, typeof(Ember.Serialization.Onnx).Assembly };
+        var libraries = new[] { typeof(Tensor).Assembly, typeof(Ember.Vision.ImageIO).Assembly, typeof(Ember.Serialization.Onnx).Assembly, typeof(Ember.Distributed.Distributed).Assembly };
         var dependencies = libraries.SelectMany(a => a.GetReferencedAssemblies()).Select(n => n.Name + ".dll").ToHashSet(StringComparer.OrdinalIgnoreCase);
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(p => Path.GetDirectoryName(p) == framework || dependencies.Contains(Path.GetFileName(p)))

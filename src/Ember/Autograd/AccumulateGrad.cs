@@ -13,6 +13,12 @@ internal sealed class AccumulateGrad : Node
 
     public Tensor Leaf { get; }
 
+    /// <summary>
+    /// Hooks run after the gradient has been added into <see cref="Tensor.Grad"/>
+    /// (<c>register_post_accumulate_grad_hook</c>); an immutable array replaced whole, as <see cref="Node.PreHooksField"/>.
+    /// </summary>
+    internal Action<Tensor>[]? PostAccumulateHooks;
+
     internal override Tensor?[] Apply(Tensor?[] gradOutputs) => Apply(gradOutputs, owned: false);
 
     /// <summary>
@@ -27,6 +33,8 @@ internal sealed class AccumulateGrad : Node
         // addition and the write-back are one step, or one of two additions is lost. Uncontended,
         // the lock costs next to nothing against the addition it guards.
         lock (Leaf.GradGate) Accumulate(g, owned);
+        if (Volatile.Read(ref PostAccumulateHooks) is { } hooks)
+            foreach (var h in hooks) h(Leaf);
         return [];
     }
 

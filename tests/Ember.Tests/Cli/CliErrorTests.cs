@@ -64,6 +64,13 @@ public class CliErrorTests
     public void TrainRefusesOutOfRangeValuesBeforeLoadingAnything(string option, string value, string expected) =>
         AssertUsage(Run("train", option, value), "ember train: " + expected);
 
+    [Theory]
+    [InlineData("--resume", "x.pt", "--distributed cannot --resume yet")]
+    [InlineData("--checkpoint-every", "10", "--distributed writes the checkpoint at the end of each epoch only")]
+    [InlineData("--model", "lstm-lm", "--distributed trains the image classifiers")]
+    public void DistributedRefusesWhatItCannotDoYetBeforeStartingMpi(string option, string value, string expected) =>
+        AssertUsage(Run("train", "--distributed", option, value), expected);
+
     [Fact]
     public void EvalRefusesZeroThreads() =>
         AssertUsage(Run("eval", "x.pt", "--threads", "0"), "ember eval: --threads must be at least 1, got 0.");

@@ -12,10 +12,11 @@ public partial class NameMapTests
 {
     private const string Page = "docs/pytorch-to-ember.md";
 
-    // Public types of Ember, Ember.Vision and Ember.Onnx by simple name (generic arity dropped: Module<T, TOut> is "Module").
+    // Public types of Ember, Ember.Vision, Ember.Onnx and Ember.Distributed by simple name (generic arity dropped: Module<T, TOut> is "Module").
     private static readonly ILookup<string, string?> EmberTypes =
         typeof(Tensor).Assembly.GetExportedTypes().Concat(typeof(Ember.Vision.ImageIO).Assembly.GetExportedTypes())
             .Concat(typeof(Ember.Serialization.Onnx).Assembly.GetExportedTypes())
+            .Concat(typeof(Ember.Distributed.Distributed).Assembly.GetExportedTypes())
             .ToLookup(t => t.Name.Split('`')[0], t => t.Namespace);
 
     // A bare `Tanh` in a list of Tensor methods is the method, not the module class of the same name.
