@@ -48,7 +48,7 @@ internal sealed class GraphBuilder
     internal void Redirect(Value old, Value replacement) => _map[old] = replacement;
 
     // Numbered names follow the value's position and are renumbered; a state-dict key (a frozen parameter) is kept.
-    private static string? KeepName(Value v) => char.IsAsciiDigit(v.Name[0]) ? null : v.Name;
+    private static string? KeepName(Value v) => v.Name.All(char.IsAsciiDigit) ? null : v.Name;
 
     /// <summary>A new constant holding <paramref name="tensor"/>, named (a state-dict key) or numbered.</summary>
     internal Value Constant(Tensor tensor, string? name = null)
