@@ -30,15 +30,20 @@ public static class EpilogueFusion
                 if (v is not null) reader[v] = n;
         Node? OnlyReader(Value v) => uses.GetValueOrDefault(v) == 1 && reader.TryGetValue(v, out var r) ? r : null;
 
+        var index = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < graph.Nodes.Count; i++) index[graph.Nodes[i]] = i;
+        var inPlaceAt = graph.Nodes.Select((n, i) => (n, i)).Where(p => p.n.IsInPlace).Select(p => p.i).ToArray();
+        // The fused node runs where the group's last node ran: no in-place write may come between (it could change the layer's inputs).
+        bool NoWriteBetween(Node a, Node b) => !inPlaceAt.Any(i => i > index[a] && i < index[b]);
         var groups = new Dictionary<Node, Node[]>(ReferenceEqualityComparer.Instance);   // last node -> [layer, relu, pool?]
         var consumed = new HashSet<Node>(ReferenceEqualityComparer.Instance);
         foreach (var layer in graph.Nodes)
         {
             if (layer.Op is not ("aten::conv2d" or "aten::conv1d" or "aten::linear") || layer.Outputs[0].DType != DType.Float32) continue;
-            if (OnlyReader(layer.Outputs[0]) is not { Op: "aten::relu" or "aten::relu_" } relu) continue;
+            if (OnlyReader(layer.Outputs[0]) is not { Op: "aten::relu" or "aten::relu_" } relu || !NoWriteBetween(layer, relu)) continue;
             var group = new List<Node> { layer, relu };
             if (layer.Op == "aten::conv2d" && relu.Outputs[0].Shape.Length == 4
-                && OnlyReader(relu.Outputs[0]) is { Op: "aten::max_pool2d" } pool)
+                && OnlyReader(relu.Outputs[0]) is { Op: "aten::max_pool2d" } pool && NoWriteBetween(layer, pool))
                 group.Add(pool);
             foreach (var n in group) consumed.Add(n);
             groups[group[^1]] = [.. group];
