@@ -4,8 +4,8 @@ namespace Ember.Jit.Passes;
 /// Fuses a convolution or linear layer with the ReLU after it, and a 2-d convolution + ReLU with the max pooling
 /// after that, into one node (<c>ember::fused_conv2d</c>, <c>ember::fused_conv1d</c>, <c>ember::fused_linear</c>).
 /// The convolution and the GEMM already add the bias in their epilogue; ReLU then runs in place over the fresh
-/// output (no new tensor, no separate op), and with pooling it is applied as the pooled values are written
-/// (relu and max commute), over a quarter of the elements. Results are bit-identical to the unfused ops. Fires
+/// output (no new tensor, no separate op), and with pooling it runs after the backend's max-pool kernel over the pooled values
+/// (relu and max commute), a quarter of the elements. Results equal the unfused ops' (a zero's sign may differ). Fires
 /// only when the layer's output and the ReLU's have no other reader; when a gradient must be recorded the node
 /// runs the original ops.
 /// </summary>
@@ -89,9 +89,10 @@ public static class EpilogueFusion
         int[] k = pa.Ints("kernel_size"), s = pa.Ints("stride"), p = pa.Ints("padding"), d = pa.Ints("dilation");
         bool ceil = pa.Bool("ceil_mode");
         var ys = y.Layout.Shape;
-        var pooled = Tensor.Alloc([ys[0], ys[1], EpilogueKernels.PooledSize(ys[2], k[0], p[0], s[0], d[0], ceil), EpilogueKernels.PooledSize(ys[3], k[1], p[1], s[1], d[1], ceil)],
-            DType.Float32, Device.Cpu, uninitialized: true);
-        EpilogueKernels.MaxPoolRelu(y, pooled, k, s, p, d, relu: true);
+        int[] shape = [ys[0], ys[1], EpilogueKernels.PooledSize(ys[2], k[0], p[0], s[0], d[0], ceil), EpilogueKernels.PooledSize(ys[3], k[1], p[1], s[1], d[1], ceil)];
+        var pooled = Tensor.Alloc(shape, DType.Float32, Device.Cpu, uninitialized: true);
+        var indices = new CpuStorage<long>(DType.Int64, new long[pooled.Layout.NumElements]);
+        EpilogueKernels.MaxPool(y, pooled, indices, Layout.Contiguous(shape), EpilogueKernels.Windows(ys, shape, k, s, p, d), relu: true);
         return pooled;
     }
 

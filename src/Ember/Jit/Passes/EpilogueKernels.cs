@@ -6,9 +6,8 @@ namespace Ember.Jit.Passes;
 
 /// <summary>
 /// The kernels fused and planned nodes run: a convolution or linear layer written into a given output (the
-/// backends' kernels, with the bias added in their epilogue), ReLU in place, and a float32 max pooling that
-/// applies ReLU as it writes (ReLU is monotone, so <c>relu(max(w)) = max(relu(w))</c> exactly, NaN included,
-/// and it runs over a quarter of the elements).
+/// backends' kernels, with the bias added in their epilogue), ReLU in place, and max pooling followed by ReLU over
+/// the pooled values (ReLU is monotone, so <c>relu(max(w)) = max(relu(w))</c>, NaN included, over a quarter of the elements).
 /// </summary>
 internal static class EpilogueKernels
 {
@@ -24,55 +23,45 @@ internal static class EpilogueKernels
             using (Autograd.NoGrad()) y.Relu_();
     }
 
-    /// <summary>True when <see cref="MaxPoolRelu"/> can run on <paramref name="x"/>.</summary>
+    /// <summary>True when <see cref="MaxPool"/> can run on <paramref name="x"/> (contiguous float32 [N, C, H, W]).</summary>
     internal static bool CanPool(Tensor x) => x is { DType: DType.Float32, NDim: 4 } && x.Storage is CpuStorage<float> && x.Layout.IsContiguous;
 
     /// <summary>The pooled size of one spatial dim, as max_pool2d computes it.</summary>
     internal static int PooledSize(int n, int k, int p, int s, int d, bool ceil) => NN.F.PoolOutputSize(n, k, p, s, d, ceil);
 
-    /// <summary>
-    /// y = (relu ∘ max_pool2d)(x) for contiguous float32 [N, C, H, W] into y [N, C, OH, OW]: windows as PyTorch's
-    /// (start o·s − p, every d-th element, clipped to the input); a NaN in a window wins, as in PyTorch's kernel.
-    /// </summary>
-    internal static void MaxPoolRelu(Tensor x, Tensor y, int[] k, int[] s, int[] p, int[] d, bool relu)
+    /// <summary>The windows of a max_pool2d from [N, C, H, W] to [N, C, OH, OW]: start o·s − p moved to the first tap inside the input, end after the last tap, clipped (PyTorch's).</summary>
+    internal static PoolWindows Windows(int[] x, int[] y, int[] k, int[] s, int[] p, int[] d)
     {
-        var xs = ((CpuStorage<float>)x.Storage).Data;
-        var ys = ((CpuStorage<float>)y.Storage).Data;
-        int planes = x.Layout.Shape[0] * x.Layout.Shape[1], h = x.Layout.Shape[2], w = x.Layout.Shape[3];
-        int oh = y.Layout.Shape[2], ow = y.Layout.Shape[3];
-        int xo = x.Layout.Offset, yo = y.Layout.Offset;
-        void Planes(int from, int to)
+        var w = new PoolWindows { Planes = x[0] * x[1], H = x[2], W = x[3], OH = y[2], OW = y[3], HStep = d[0], WStep = d[1] };
+        (w.HStart, w.HEnd) = Taps(w.OH, w.H, k[0], s[0], p[0], d[0]);
+        (w.WStart, w.WEnd) = Taps(w.OW, w.W, k[1], s[1], p[1], d[1]);
+        return w;
+    }
+
+    private static (int[] Start, int[] End) Taps(int outSize, int n, int k, int s, int p, int d)
+    {
+        var start = new int[outSize];
+        var end = new int[outSize];
+        for (int i = 0; i < outSize; i++)
         {
-            for (int pl = from; pl < to; pl++)
-            {
-                int xb = xo + pl * h * w, yb = yo + pl * oh * ow;
-                for (int i = 0; i < oh; i++)
-                {
-                    int h0 = i * s[0] - p[0], h1 = Math.Min(h0 + (k[0] - 1) * d[0] + 1, h);
-                    while (h0 < 0) h0 += d[0];
-                    for (int j = 0; j < ow; j++)
-                    {
-                        int w0 = j * s[1] - p[1], w1 = Math.Min(w0 + (k[1] - 1) * d[1] + 1, w);
-                        while (w0 < 0) w0 += d[1];
-                        float m = float.NegativeInfinity;
-                        for (int r = h0; r < h1; r += d[0])
-                        {
-                            int row = xb + r * w;
-                            for (int c = w0; c < w1; c += d[1])
-                            {
-                                float v = xs[row + c];
-                                if (v > m || float.IsNaN(v)) m = v;
-                            }
-                        }
-                        ys[yb + i * ow + j] = relu && m < 0 ? 0 : m;
-                    }
-                }
-            }
+            int a = i * s - p;
+            end[i] = Math.Min(a + (k - 1) * d + 1, n);
+            while (a < 0) a += d;
+            start[i] = a;
         }
-        long work = (long)planes * oh * ow * k[0] * k[1];
-        if (work < 1 << 16 || Threads.Count <= 1) { Planes(0, planes); return; }
-        int chunks = Math.Min(planes, Threads.Count * 4);
-        WorkerTeam.Run(chunks, c => Planes((int)((long)planes * c / chunks), (int)((long)planes * (c + 1) / chunks)));
+        return (start, end);
+    }
+
+    /// <summary>
+    /// y = max_pool2d(x) by the backend's kernel (vectorised for 2 x 2 windows) into <paramref name="y"/>, then, with
+    /// <paramref name="relu"/>, ReLU in place over the pooled values: max and ReLU commute (ReLU is monotone), so the
+    /// values are those of ReLU then pooling, over a quarter of the elements (a zero's sign may differ). The
+    /// int64 positions the kernel also writes go to <paramref name="indices"/> and are not used.
+    /// </summary>
+    internal static void MaxPool(Tensor x, Tensor y, Storage indices, Layout indicesLayout, PoolWindows w, bool relu)
+    {
+        x.Backend.MaxPool2d(x.Storage, x.Layout, y.Storage, y.Layout, indices, indicesLayout, w);
+        if (relu) ReluInPlace(y);
     }
 
     /// <summary>

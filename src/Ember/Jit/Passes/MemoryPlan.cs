@@ -1,3 +1,5 @@
+using Ember.Backends;
+
 namespace Ember.Jit.Passes;
 
 /// <summary>
@@ -151,6 +153,7 @@ internal sealed class MemoryPlan
         private readonly Tensor?[][] _args;
         private readonly Attributes[] _attrs;
         private readonly (float[]?[] Full, int[] Offsets, float[] Scalars)[] _pointwise;
+        private readonly (PoolWindows Windows, Storage Indices, Layout IndicesLayout)?[] _pools;
 
         internal readonly int[][] Shapes;
         internal float[] Arena => _storage.Data;
@@ -220,6 +223,17 @@ internal sealed class MemoryPlan
             _slots = new Tensor?[g.Values.Count];
             _args = steps.Select(s => new Tensor?[s.Args.Length]).ToArray();
             _pointwise = steps.Select(s => (new float[]?[s.Args.Length], new int[s.Args.Length], new float[s.Args.Length])).ToArray();
+            // Max pooling's windows and the positions its kernel writes beside the values, made once per size.
+            _pools = new (PoolWindows, Storage, Layout)?[steps.Length];
+            for (int i = 0; i < steps.Length; i++)
+            {
+                var s = steps[i];
+                if (!(s.Pool || s.Kind == Kind.MaxPool)) continue;
+                int[] x = s.Pool ? scratchShape[i] : Shapes[s.Args[0]], y = Shapes[s.Node.Outputs[0].Id];
+                if (x.Length != 4) continue;
+                var idx = Layout.Contiguous(y);
+                _pools[i] = (EpilogueKernels.Windows(x, y, s.K, s.S, s.P, s.D), new CpuStorage<long>(DType.Int64, new long[Math.Max(idx.NumElements, 1)]), idx);
+            }
         }
 
         private Tensor Over(int[] shape, int offset) => new(_storage, Layout.Contiguous(shape).WithOffset(offset));
@@ -267,7 +281,7 @@ internal sealed class MemoryPlan
                         Kind.Conv => RunConv(s, i, args, y!),
                         Kind.Linear => EpilogueKernels.LinearInto(args[0]!, args[1]!, args[2], y!) && Relu(s, y!),
                         Kind.Pointwise => s.Program!.TryRun(args, y, _pointwise[i].Full, _pointwise[i].Offsets, _pointwise[i].Scalars) is not null,
-                        Kind.MaxPool => EpilogueKernels.CanPool(args[0]!) && Pool(args[0]!, y!, s, relu: false),
+                        Kind.MaxPool => EpilogueKernels.CanPool(args[0]!) && _pools[i] is not null && Pool(args[0]!, y!, i, relu: false),
                         Kind.Alias => y is not null && ReferenceEquals(args[0], _arenaTensors[s.Args[0]]),
                         _ => false,
                     };
@@ -294,7 +308,7 @@ internal sealed class MemoryPlan
         {
             var target = s.Pool ? _scratch[i]! : y;
             if (!EpilogueKernels.ConvInto(s.Is1d, args[0]!, args[1]!, args[2], _attrs[i], target)) return false;
-            if (s.Pool) return Pool(target, y, s, s.Relu);
+            if (s.Pool) return _pools[i] is not null && Pool(target, y, i, s.Relu);
             return Relu(s, y);
         }
 
@@ -304,9 +318,10 @@ internal sealed class MemoryPlan
             return true;
         }
 
-        private static bool Pool(Tensor x, Tensor y, Step s, bool relu)
+        private bool Pool(Tensor x, Tensor y, int i, bool relu)
         {
-            EpilogueKernels.MaxPoolRelu(x, y, s.K, s.S, s.P, s.D, relu);
+            var (windows, indices, layout) = _pools[i]!.Value;
+            EpilogueKernels.MaxPool(x, y, indices, layout, windows, relu);
             return true;
         }
     }
