@@ -1,3 +1,4 @@
+using Ember.Jit;
 using Ember.NN;
 using Ember.Vision.Models;
 using Xunit;
@@ -53,5 +54,45 @@ public class OptimizeModelTests(ITestOutputHelper output)
         output.WriteLine(opt.OptimizationReport!.ToString());
         Assert.Contains(opt.OptimizationReport!.Of("bn-fold"), m => m.StartsWith("folded", StringComparison.Ordinal));
         Assert.DoesNotContain(opt.Graph.Nodes, n => n.Op == "aten::batch_norm");
+    }
+}
+
+/// <summary>Sequence models through Jit.Optimize: most of their ops have no planned kernel and run as traced, beside the fused and planned ones.</summary>
+[Collection("DefaultGenerator")]
+public class OptimizeSequenceModelTests
+{
+    [Fact]
+    public void OptimizedTransformerEncoderGivesTheEagerResults()
+    {
+        Tensor.ManualSeed(3);
+        var layer = new TransformerEncoderLayer(dModel: 16, nhead: 4, dimFeedforward: 32, dropout: 0.1, batchFirst: true);
+        var encoder = new TransformerEncoder(layer, numLayers: 2);
+        encoder.Eval();
+        using var _ = Ember.Autograd.NoGrad();
+        var traced = Ember.Jit.Jit.Trace(encoder, xs => [encoder.Forward(xs[0])], [Tensor.Randn(2, 5, 16)], dynamicDims: [DynamicDim.Batch]);
+        var opt = Ember.Jit.Jit.Optimize(traced);
+        foreach (var x in new[] { Tensor.Randn(2, 5, 16), Tensor.Randn(3, 5, 16), Tensor.Randn(3, 5, 16) })
+            Assert.True(encoder.Forward(x).Equal(opt.Run(x)[0]), $"encoder differs at {x.Shape}\n{opt.OptimizationReport}");
+    }
+
+    [Fact]
+    public void OptimizedLstmGivesTheEagerOutputAndStates()
+    {
+        Tensor.ManualSeed(4);
+        var lstm = new LSTM(8, 12, numLayers: 2);
+        lstm.Eval();
+        using var _ = Ember.Autograd.NoGrad();
+        var traced = Ember.Jit.Jit.Trace(lstm, xs =>
+        {
+            var (y, (h, c)) = lstm.Forward(xs[0]);
+            return [y, h, c];
+        }, [Tensor.Randn(6, 3, 8)], dynamicDims: [new DynamicDim(0, 1)]);
+        var opt = Ember.Jit.Jit.Optimize(traced);
+        foreach (var x in new[] { Tensor.Randn(6, 3, 8), Tensor.Randn(6, 5, 8) })
+        {
+            var (y, (h, c)) = lstm.Forward(x);
+            var r = opt.Run(x);
+            Assert.True(y.Equal(r[0]) && h.Equal(r[1]) && c.Equal(r[2]), $"lstm differs at {x.Shape}");
+        }
     }
 }
