@@ -7,7 +7,7 @@ namespace Ember.Jit;
 /// runs a module once and records the tensor ops of its forward into a <see cref="Graph"/> that a
 /// <see cref="TracedModule"/> replays without the module's C# code. See docs/graph-mode.md.
 /// </summary>
-public static class Jit
+public static partial class Jit
 {
     /// <summary>
     /// Traces a one-input module (<c>torch.jit.trace(module, example_inputs, check_inputs=...)</c>): runs

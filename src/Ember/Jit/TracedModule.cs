@@ -18,17 +18,29 @@ public sealed class TracedModule : Module<Tensor, Tensor>
     private readonly Interpreter _interpreter;
     private readonly string _originalName;
 
-    internal TracedModule(Module original, Graph graph)
+    internal TracedModule(Module original, Graph graph) : this(original, graph, null) { }
+
+    /// <summary>A module replaying <paramref name="graph"/>; with no <paramref name="original"/> (a frozen graph) it has no parameters and is named <paramref name="name"/>.</summary>
+    internal TracedModule(Module? original, Graph graph, string? name)
     {
         Graph = graph;
         _interpreter = new Interpreter(graph);
-        _originalName = original.GetType().Name;
+        _originalName = name ?? original?.GetType().Name ?? "TracedModule";
         // The original's members under their own names: same state-dict keys, same parameter objects.
-        foreach (var (name, child) in original.NamedChildren()) RegisterModule(name, child);
-        foreach (var (name, p) in original.OwnParameters()) RegisterParameter(name, p);
-        foreach (var (name, b, persistent) in original.OwnBuffers()) RegisterBuffer(name, b, persistent);
+        if (original is not null)
+        {
+            foreach (var (n, child) in original.NamedChildren()) RegisterModule(n, child);
+            foreach (var (n, p) in original.OwnParameters()) RegisterParameter(n, p);
+            foreach (var (n, b, persistent) in original.OwnBuffers()) RegisterBuffer(n, b, persistent);
+        }
         SetTraining(graph.TracedInTrainingMode);
     }
+
+    /// <summary>What <see cref="Jit.Optimize"/> did to make this module; null for a plain trace.</summary>
+    public OptimizationReport? OptimizationReport { get; internal set; }
+
+    /// <summary>The arena plan an optimised inference graph replays with under no-grad (see <see cref="Passes.MemoryPlanner"/>).</summary>
+    internal Passes.MemoryPlan? Plan { get; set; }
 
     /// <summary>The recorded graph (<c>traced.graph</c>).</summary>
     public Graph Graph { get; }
@@ -51,6 +63,7 @@ public sealed class TracedModule : Module<Tensor, Tensor>
             throw new InvalidOperationException(
                 $"TracedModule: the {_originalName} was traced in {Mode(Graph.TracedInTrainingMode)} mode but is now in {Mode(Training)} mode; " +
                 "a trace fixes dropout and batch norm to the traced mode. Trace again in the mode you want to run.");
+        if (Plan is { } plan && plan.TryRun(inputs, out var planned)) return planned;
         Dictionary<string, Tensor>? state = null;
         return _interpreter.Run(inputs, name =>
         {
