@@ -14,6 +14,10 @@ namespace Ember.Tests.Backends;
 [Collection("Sequential memory measurements")]
 public class BufferPoolTests
 {
+    // Each test starts a fresh interval: what earlier tests rented or missed must not trigger the pool's
+    // own collection in the middle of a test's burst (the high-water test then saw 7 free arrays, not 8).
+    public BufferPoolTests() => BufferPool.StartInterval();
+
     private static float[] ArrayOf(Tensor t) => CpuBackend.Data<float>(t.Storage);
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -195,6 +195,16 @@ internal static class BufferPool
     private static long _missedBytes;
 
     /// <summary>
+    /// Starts a new interval: the counts of bytes handed out and missed since the last collection go
+    /// back to zero. For tests, whose expectations would otherwise depend on what earlier tests rented.
+    /// </summary>
+    internal static void StartInterval()
+    {
+        Interlocked.Exchange(ref _rentedBytes, 0);
+        Interlocked.Exchange(ref _missedBytes, 0);
+    }
+
+    /// <summary>
     /// Counts the bytes of fresh arrays since the last full collection. Many misses mean the working set
     /// changed (a new workload, a new batch size): the previous one's dead arrays and the pool's arrays
     /// of lengths nobody rents any more are resident but useless. After <see cref="MissCollectBytes"/>
