@@ -236,33 +236,4 @@ public class BufferPoolTests
         Assert.Equal(0, BufferPool.FreeCount<float>(19_456));
     }
 
-    [Fact]
-    public void ALargeLengthKeepsNoMoreThanOneIntervalOfCollectionsAsksFor()
-    {
-        const int n = (8 << 20) / sizeof(float) + 3; // 8 MiB: ten rented at once, at most 32 / 8 + 1 kept
-        _ = DropTensorsOf(n, 10);
-        CollectAndFinalize();
-        Assert.InRange(BufferPool.FreeCount<float>(n), 1, (int)(BufferPool.MaxCollectBytes / ((long)n * sizeof(float))) + 1);
-        BufferPool.ReleaseAll();
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void RentFresh(int n, int count) => GC.KeepAlive(Enumerable.Range(0, count).Select(_ => Tensor.Full([n], 1f)).ToArray());
-
-    [Fact]
-    public void ManyFreshArraysDropFreeArraysOfLengthsNobodyAsksForAnyMore()
-    {
-        // A new workload: its arrays are all fresh, and the previous workload's free arrays would only
-        // sit beside them. After 4 MiB of fresh arrays the pool drops those of lengths not rented since
-        // the last collection, so that collection can hand their memory to the new arrays.
-        const int old = 123_521, fresh = (4 << 20) / sizeof(float) + 5;
-        var dropped = DropTensorOf(old, 1f);
-        CollectAndFinalize(); // the old length's array is pooled, and a collection has passed since its rent
-        Assert.Equal(1, BufferPool.FreeCount<float>(old));
-        RentFresh(fresh, 12); // 48 MiB, every one a miss
-        Assert.Equal(0, BufferPool.FreeCount<float>(old));
-        CollectAndFinalize();
-        Assert.False(dropped.IsAlive);
-        BufferPool.ReleaseAll();
-    }
 }

@@ -144,43 +144,30 @@ internal static class BufferPool
         }
         Interlocked.Increment(ref _rentsSinceTick);
         Interlocked.Increment(ref array is null ? ref _misses : ref _hits);
-        if (array is null)
-        {
-            NoteMiss(bytes);
-            array = clear ? new T[length] : GC.AllocateUninitializedArray<T>(length);
-        }
+        if (array is null) array = clear ? new T[length] : GC.AllocateUninitializedArray<T>(length);
         else if (clear) Array.Clear(array);
         _ = new Lease(array, bytes);
         return array;
     }
 
     private static long _rentedBytes;
+
+    /// <summary>
+    /// Starts a new interval: the count of bytes handed out since the last collection goes back to zero.
+    /// For tests, whose expectations would otherwise depend on what earlier tests rented.
+    /// </summary>
+    internal static void StartInterval() => Interlocked.Exchange(ref _rentedBytes, 0);
     private static long _collectAfterBytes = MinCollectBytes;
 
     /// <summary>The least pooled-size bytes handed out between two collections the pool asks for.</summary>
     public const long MinCollectBytes = 16L << 20;
 
     /// <summary>
-    /// The most pooled-size bytes handed out between two collections the pool asks for, whatever the
-    /// live heap. Everything rented in an interval stays resident until the collection that ends it,
-    /// and each length's need (and so the pool) is the count rented in one interval: an interval of
-    /// half a large live heap (half of a language model's weights, or of whatever the previous workload
-    /// left) kept that much garbage and as much again in the pool, and carried over into the next
-    /// workload (a whole benchmark process peaked at 214 MiB; 175 MiB with this cap, see docs/performance.md).
-    /// A full collection of a heap of float arrays costs about 0.7 ms here, so at 32 MiB the pool's
-    /// collections stay under 1 % of the time of anything that fills 32 MiB (a language-model step:
-    /// 28 -> 43 collections, 22 -> 31 ms of pauses over 17 steps of 150 ms).
-    /// </summary>
-    public const long MaxCollectBytes = 32L << 20;
-
-    /// <summary>
     /// Counts the bytes handed out since the last full collection. Arrays come back only from a full
     /// collection (they live on the large-object heap, which only those examine), and the runtime, left
     /// to itself, runs one only after the heap has grown by hundreds of megabytes of fresh pages. So
-    /// after handing out <see cref="MinCollectBytes"/>, or a quarter of the live heap if that is more (keeping
-    /// the collector's share of the time bounded) but at most <see cref="MaxCollectBytes"/>, the pool asks for one.
-    /// (Half the live heap, as it was, let a 2048 x 2048 product, whose operands and result are 48 MiB,
-    /// keep two spare 16 MiB results: 152 MiB peak RSS against 133 MiB with a quarter.) It does not wait for the
+    /// after handing out <see cref="MinCollectBytes"/>, or half the live heap if that is more (keeping
+    /// the collector's share of the time bounded), the pool asks for one. It does not wait for the
     /// leases' finalizers: they run on the finalizer thread, and waiting for them on a user's thread
     /// could deadlock against the user's own finalizers and locks. In a training loop they have
     /// handed the arrays back long before the next step asks (measured: misses only in the first
@@ -189,56 +176,12 @@ internal static class BufferPool
     private static void NoteRent(long bytes)
     {
         if (Interlocked.Add(ref _rentedBytes, bytes) < Volatile.Read(ref _collectAfterBytes)) return;
-        Collect();
-    }
-
-    private static long _missedBytes;
-
-    /// <summary>
-    /// Starts a new interval: the counts of bytes handed out and missed since the last collection go
-    /// back to zero. For tests, whose expectations would otherwise depend on what earlier tests rented.
-    /// </summary>
-    internal static void StartInterval()
-    {
         Interlocked.Exchange(ref _rentedBytes, 0);
-        Interlocked.Exchange(ref _missedBytes, 0);
-    }
-
-    /// <summary>
-    /// Counts the bytes of fresh arrays since the last full collection. Many misses mean the working set
-    /// changed (a new workload, a new batch size): the previous one's dead arrays and the pool's arrays
-    /// of lengths nobody rents any more are resident but useless. After <see cref="MissCollectBytes"/>
-    /// of misses, free arrays of lengths not rented since the last collection are dropped and a collection
-    /// is asked for at once, so the new arrays reuse that memory instead of adding fresh pages on top
-    /// (in a benchmark process, mlp_seed after a 2048 x 2048 product peaked 40 MiB above either alone;
-    /// 16 MiB above with a threshold of 16 MiB of misses, none with <see cref="MissCollectBytes"/>).
-    /// In a steady loop misses are rare and this seldom runs; a program's first step, all misses,
-    /// gets a collection every <see cref="MissCollectBytes"/>.
-    /// </summary>
-    private static void NoteMiss(long bytes)
-    {
-        if (Interlocked.Add(ref _missedBytes, bytes) >= MissCollectBytes) Collect();
-    }
-
-    /// <summary>Bytes of fresh (missed) arrays after which the pool collects at once (see <see cref="NoteMiss"/>).</summary>
-    public const long MissCollectBytes = 4L << 20;
-
-    /// <summary>
-    /// A full, blocking, non-compacting collection; then the next interval from the live heap. When at
-    /// least half of what was handed out since the last one were fresh arrays, free arrays of lengths
-    /// not rented since then are dropped first (see <see cref="NoteMiss"/>).
-    /// </summary>
-    private static void Collect()
-    {
-        long rented = Interlocked.Exchange(ref _rentedBytes, 0);
-        long missed = Interlocked.Exchange(ref _missedBytes, 0);
-        if (missed >= MissCollectBytes || 2 * missed >= rented && missed > 0)
-            lock (Gate) EvictUntil(0, protectedGeneration: _generation);
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
         // The pool's own arrays survive every collection but are not the program's working set; counting
         // them would lengthen the interval, which raises the per-length need, which grows the pool.
         long live = GC.GetGCMemoryInfo(GCKind.FullBlocking).PromotedBytes - PooledBytes;
-        Volatile.Write(ref _collectAfterBytes, Math.Clamp(live / 4, MinCollectBytes, MaxCollectBytes));
+        Volatile.Write(ref _collectAfterBytes, Math.Max(MinCollectBytes, live / 2));
     }
 
     /// <summary>Called by a lease's finalizer: the array is unreachable; keep it if the working set and the budget allow.</summary>
@@ -247,7 +190,7 @@ internal static class BufferPool
         lock (Gate)
         {
             var key = (array.GetType().GetElementType()!, array.Length);
-            if (!Buckets.TryGetValue(key, out var bucket) || bucket.Free.Count >= bucket.NeedWithin(Volatile.Read(ref _collectAfterBytes)))
+            if (!Buckets.TryGetValue(key, out var bucket) || bucket.Free.Count >= bucket.Need)
             {
                 _releasedBytes += bytes; // trimmed meanwhile, or more than the length is rented between collections
                 return;
@@ -300,9 +243,8 @@ internal static class BufferPool
             foreach (var (key, bucket) in Buckets)
             {
                 bucket.EndWindowSlot(_generation);
-                int need = bucket.NeedWithin(Volatile.Read(ref _collectAfterBytes));
-                while (bucket.Free.Count > need) Drop(bucket);
-                if (need == 0) (stale ??= []).Add(key);
+                while (bucket.Free.Count > bucket.Need) Drop(bucket);
+                if (bucket.Need == 0) (stale ??= []).Add(key);
             }
             if (stale is not null) foreach (var key in stale) Buckets.Remove(key);
             _generation++;
@@ -354,20 +296,9 @@ internal static class BufferPool
 
         /// <summary>
         /// The most free arrays worth keeping: the most rents between two full collections over the window,
-        /// plus a quarter and one, since collections the runtime starts on its own make some intervals short;
-        /// but never more than one interval of <paramref name="interval"/> bytes can rent (one for arrays of the
-        /// interval's size or more: a 2048 x 2048 product's 16 MiB results then cycle through two arrays, not three). That
-        /// cap matters when the interval shrinks: a length rented a hundred times in the long interval
-        /// left by a previous workload with a large heap would otherwise keep a hundred arrays for the
-        /// whole window, and for arrays of many MiB the quarter and one alone are tens of MiB.
+        /// plus a quarter and one, since collections the runtime starts on its own make some intervals short.
         /// </summary>
-        public int NeedWithin(long interval)
-        {
-            int n = Math.Max(Rents, _peak);
-            if (n == 0) return 0;
-            long cap = Math.Max(1, (interval + Bytes - 1) / Bytes);
-            return (int)Math.Min(n + n / 4 + 1, cap);
-        }
+        public int Need { get { int n = Math.Max(Rents, _peak); return n == 0 ? 0 : n + n / 4 + 1; } }
         private int _peak;
 
         public void EndWindowSlot(int generation)
