@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Ember.Serialization;
 using Ember.Serialization.OnnxProto;
 using Google.Protobuf;
@@ -33,7 +32,6 @@ public sealed class OnnxFuzzTests
         files.Add(("tiny", OnnxHardeningTests.Tiny().ToByteArray(), Tensor.Randn(2, 4)));
         var rng = new Random(20261208);
         var outcomes = new Dictionary<string, int>();
-        var clock = Stopwatch.StartNew();
         foreach (var (name, bytes, input) in files)
         {
             var model = ModelProto.Parser.ParseFrom(bytes);
@@ -44,12 +42,10 @@ public sealed class OnnxFuzzTests
                 outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
             }
         }
-        clock.Stop();
         // 12,000 mutants each under this seed and seed 777 also failed only cleanly (checked when the test was written).
         // Enough of each kind that the test means something: some mutants must survive, some be refused at load.
         Assert.True(outcomes.GetValueOrDefault("ran") > 20, Summary(outcomes));
         Assert.True(outcomes.GetValueOrDefault(nameof(InvalidDataException)) > 50, Summary(outcomes));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{files.Count * MutantsPerFile} mutants took {clock.Elapsed}.");
     }
 
     private static string Summary(Dictionary<string, int> o) => string.Join(", ", o.Select(p => $"{p.Key}: {p.Value}"));
