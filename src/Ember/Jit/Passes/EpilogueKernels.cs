@@ -33,23 +33,9 @@ internal static class EpilogueKernels
     internal static PoolWindows Windows(int[] x, int[] y, int[] k, int[] s, int[] p, int[] d)
     {
         var w = new PoolWindows { Planes = x[0] * x[1], H = x[2], W = x[3], OH = y[2], OW = y[3], HStep = d[0], WStep = d[1] };
-        (w.HStart, w.HEnd) = Taps(w.OH, w.H, k[0], s[0], p[0], d[0]);
-        (w.WStart, w.WEnd) = Taps(w.OW, w.W, k[1], s[1], p[1], d[1]);
+        (w.HStart, w.HEnd) = NN.F.MaxWindows(w.OH, w.H, k[0], s[0], p[0], d[0]);
+        (w.WStart, w.WEnd) = NN.F.MaxWindows(w.OW, w.W, k[1], s[1], p[1], d[1]);
         return w;
-    }
-
-    private static (int[] Start, int[] End) Taps(int outSize, int n, int k, int s, int p, int d)
-    {
-        var start = new int[outSize];
-        var end = new int[outSize];
-        for (int i = 0; i < outSize; i++)
-        {
-            int a = i * s - p;
-            end[i] = Math.Min(a + (k - 1) * d + 1, n);
-            while (a < 0) a += d;
-            start[i] = a;
-        }
-        return (start, end);
     }
 
     /// <summary>

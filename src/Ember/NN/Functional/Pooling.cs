@@ -281,7 +281,7 @@ public static partial class F
     }
 
     /// <summary>Max windows: the first tap inside the input (stepping by the dilation) up to the last tap, clipped.</summary>
-    private static (int[] Start, int[] End) MaxWindows(int outSize, int n, int k, int s, int p, int d)
+    internal static (int[] Start, int[] End) MaxWindows(int outSize, int n, int k, int s, int p, int d)
     {
         var start = new int[outSize]; var end = new int[outSize];
         for (int i = 0; i < outSize; i++)
